@@ -1,0 +1,1 @@
+"""The core of the child-protection target dashboard. Never imports streamlit."""

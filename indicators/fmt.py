@@ -1,0 +1,52 @@
+"""Vietnamese formatting of numbers, units and comparators ("9,4", "1.000", "≥ 65%")."""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from babel.numbers import format_decimal
+
+_UNIT_SUFFIX = {"%": "%", "‰": "‰", "per_100k": "/100.000", "count": "", "milestone": ""}
+UNIT_LABEL = {"%": "%", "‰": "‰ (phần nghìn)", "per_100k": "/100.000", "count": "số lượng", "milestone": "mốc hoàn thành"}
+COMPARATOR_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
+COMPARATOR_WORDS = {">=": "đạt tối thiểu", ">": "đạt trên", "<=": "giảm xuống còn tối đa", "<": "giảm xuống dưới", "=": "bằng"}
+
+
+def num(value: float | int | None, digits: int = 2) -> str:
+    """9.4 -> '9,4'; 1000 -> '1.000'; 0.105 -> '0,11' (up to `digits` decimals, trailing zeros dropped)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale="vi_VN")
+
+
+def with_unit(value: float | None, unit: str, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    return f"{num(value, digits)}{_UNIT_SUFFIX.get(unit, '')}"
+
+
+def target_phrase(comparator: str, value: float | None, unit: str) -> str:
+    """'≥ 65%', '< 9,4‰'."""
+    if value is None:
+        return "—"
+    return f"{COMPARATOR_SYMBOL[comparator]} {with_unit(value, unit)}"
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%d/%m/%Y")
+
+
+def moment(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%H:%M %d/%m/%Y")
+
+
+def percent(share: float | None, digits: int = 1) -> str:
+    """0.857 -> '85,7%'."""
+    if share is None:
+        return "—"
+    return f"{num(share * 100, digits)}%"

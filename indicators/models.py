@@ -1,0 +1,236 @@
+"""The domain as pydantic models: plans, goal groups, reporting periods and targets.
+
+A catalogue file (data/plans/*.toml) is validated against these; the store and the status
+engine work on them. All Vietnamese text is normalised to NFC on the way in."""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from indicators import periods
+
+Unit = Literal["%", "‰", "per_100k", "count", "milestone"]
+Comparator = Literal[">=", ">", "<=", "<", "="]
+Kind = Literal["level", "count", "activity_count", "milestone", "yearly_change", "direction"]
+Level = Literal["province", "commune", "department"]
+
+UNIT_FACTOR: dict[str, float] = {"%": 100.0, "‰": 1000.0, "per_100k": 100000.0, "count": 1.0}
+RATE_UNITS = ("%", "‰", "per_100k")
+LOWER_IS_BETTER = ("<", "<=")
+
+
+def nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value).strip()
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _normalise_text(cls, value):
+        if isinstance(value, str):
+            return nfc(value)
+        if isinstance(value, list):
+            return [nfc(v) if isinstance(v, str) else v for v in value]
+        return value
+
+
+class GoalGroup(_Model):
+    code: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+
+
+class ReportingPeriod(_Model):
+    code: str
+    deadline: date | None = None
+    recipient: str = ""
+    compile_deadline: date | None = None  # when the standing agency must pass the compilation on
+
+    @field_validator("code")
+    @classmethod
+    def _valid_code(cls, value: str) -> str:
+        periods.parse(value)  # raises ValueError with a Vietnamese message
+        return value
+
+
+class Part(_Model):
+    """A measurable part of a compound target (15a, 15b, ...)."""
+
+    code: str
+    text: str = Field(min_length=1)
+    unit: Unit
+    comparator: Comparator
+    target: float | None = None
+    aspiration: float | None = None
+    baseline: float | None = None
+    baseline_year: int | None = None
+    target_year: int | None = None
+    of: float | None = None  # the whole a count is out of ("150/200 xã")
+    kind: Kind = "level"
+    due: date | None = None  # milestones that must be done by a date
+    lead: str | None = None
+    coordinating: list[str] = []
+
+
+class TargetEntry(Part):
+    """One entry of a catalogue file: a simple target, or a compound one with parts."""
+
+    group: str | None = None
+    parts: list[Part] = []
+    unit: Unit | None = None  # type: ignore[assignment]
+    comparator: Comparator | None = None  # type: ignore[assignment]
+
+
+class Target(_Model):
+    """A measurable target as the rest of the product sees it (compound parts flattened)."""
+
+    plan: str
+    code: str
+    text: str
+    group: str | None
+    unit: Unit
+    comparator: Comparator
+    target: float | None
+    aspiration: float | None
+    baseline: float | None
+    baseline_year: int | None
+    target_year: int
+    of: float | None
+    kind: Kind
+    due: date | None
+    lead_agency: str
+    agencies: list[str]  # lead first, then coordinating agencies
+    parent: str | None = None  # code of the compound target this is a part of
+    parent_text: str | None = None
+    position: int = 0  # order in the plan
+
+    @property
+    def coordinating(self) -> list[str]:
+        return self.agencies[1:]
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.comparator in LOWER_IS_BETTER
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Target":
+        problems = []
+        if self.kind == "milestone" and self.unit != "milestone":
+            problems.append("chỉ tiêu mốc (milestone) phải có unit = \"milestone\"")
+        if self.unit == "milestone" and self.kind != "milestone":
+            problems.append("unit = \"milestone\" chỉ dùng cho kind = \"milestone\"")
+        if self.kind in ("level", "count", "activity_count", "yearly_change") and self.target is None:
+            problems.append(f"kind = \"{self.kind}\" cần giá trị target")
+        if self.unit == "%" and self.kind != "yearly_change" and self.target is not None and not 0 <= self.target <= 100:
+            problems.append("target theo % phải trong khoảng 0 đến 100")
+        if (self.baseline is None) != (self.baseline_year is None):
+            problems.append("baseline và baseline_year phải đi cùng nhau")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class Plan(_Model):
+    slug: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    title: str
+    issuer: str
+    level: Level
+    province: str
+    scope: str  # whose agencies these are: "tỉnh Sơn La", "xã Châu Sơn", "Sở Nội vụ Lạng Sơn"
+    year: int = Field(ge=2000, le=2100)
+    doc_number: str = ""
+    doc_date: str = ""
+    implements: str = ""
+    standing_agency: str
+    source_file: str = ""
+    goal_groups: list[GoalGroup] = []
+    agencies: list[str] = []
+    periods: list[ReportingPeriod] = Field(min_length=1)
+    targets: list[TargetEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> "Plan":
+        problems = []
+        groups = {g.code for g in self.goal_groups}
+        seen: set[str] = set()
+        for t in self.targets:
+            if t.group is not None and t.group not in groups:
+                problems.append(f"chỉ tiêu {t.code}: nhóm mục tiêu \"{t.group}\" không có trong goal_groups")
+            for code in [t.code] + [p.code for p in t.parts]:
+                if code in seen:
+                    problems.append(f"mã chỉ tiêu \"{code}\" bị trùng")
+                seen.add(code)
+            if t.parts:
+                for i, p in enumerate(t.parts):
+                    expected = f"{t.code}{chr(ord('a') + i)}"
+                    if p.code != expected:
+                        problems.append(f"chỉ tiêu {t.code}: phần thứ {i + 1} phải có mã \"{expected}\", không phải \"{p.code}\"")
+            elif t.unit is None or t.comparator is None:
+                problems.append(f"chỉ tiêu {t.code}: thiếu unit hoặc comparator (hoặc khai báo parts)")
+        for p in self.periods:
+            if periods.parse(p.code).year not in (self.year,):
+                problems.append(f"kỳ báo cáo {p.code} không thuộc năm {self.year} của kế hoạch")
+        if not problems:
+            try:
+                self.measurable_targets()
+            except ValidationError as exc:
+                for err in exc.errors():
+                    problems.append(f"chỉ tiêu {err.get('input', {}).get('code', '?')}: {err['msg'].removeprefix('Value error, ')}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def measurable_targets(self) -> list[Target]:
+        """Every measurable target, compound parts flattened, in plan order."""
+        out: list[Target] = []
+        for entry in self.targets:
+            items = [(p, entry) for p in entry.parts] if entry.parts else [(entry, None)]
+            for item, parent in items:
+                lead = item.lead or entry.lead or self.standing_agency
+                coord = item.coordinating or entry.coordinating
+                agencies = [lead] + [a for a in coord if a != lead]
+                out.append(
+                    Target(
+                        plan=self.slug,
+                        code=item.code,
+                        text=item.text,
+                        group=entry.group,
+                        unit=item.unit,
+                        comparator=item.comparator,
+                        target=item.target,
+                        aspiration=item.aspiration,
+                        baseline=item.baseline,
+                        baseline_year=item.baseline_year,
+                        target_year=item.target_year or self.year,
+                        of=item.of,
+                        kind=item.kind,
+                        due=item.due,
+                        lead_agency=lead,
+                        agencies=agencies,
+                        parent=parent.code if parent else None,
+                        parent_text=parent.text if parent else None,
+                        position=len(out),
+                    )
+                )
+        return out
+
+    def compound_targets(self) -> dict[str, list[str]]:
+        """Code of each compound target -> codes of its parts."""
+        return {t.code: [p.code for p in t.parts] for t in self.targets if t.parts}
+
+    def all_agencies(self) -> list[str]:
+        names = [self.standing_agency] + list(self.agencies)
+        for t in self.measurable_targets():
+            names += t.agencies
+        return list(dict.fromkeys(names))
+
+    def period(self, code: str) -> ReportingPeriod | None:
+        return next((p for p in self.periods if p.code == code), None)
+
+    def accepted_periods(self) -> list[str]:
+        """Declared periods plus the baseline period (annual of the year before, DESIGN.md §3)."""
+        return [periods.baseline_of(self.year)] + [p.code for p in self.periods]

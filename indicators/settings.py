@@ -1,0 +1,33 @@
+"""Every setting lives here, once. Thresholds of DESIGN.md §5 are settings with these defaults."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+PLANS_DIR = DATA_DIR / "plans"
+DEFAULT_DB = DATA_DIR / "indicators.duckdb"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    on_track_pace: float = 0.95  # R >= this -> on_track
+    lagging_pace: float = 0.60  # lagging_pace <= R < on_track_pace -> lagging
+    near_gap: float = 0.05  # interim without baseline: relative gap <= this -> lagging
+    h1_elapsed: float = 0.5  # elapsed share of the year at the 6-month report
+    equal_tolerance: float = 1e-9  # for the "=" comparator
+
+
+THRESHOLDS = Thresholds()
+
+
+def db_path(cli_value: str | None = None) -> Path:
+    """DB path: --db PATH, else $INDICATORS_DB, else data/indicators.duckdb (DESIGN.md §7)."""
+    if cli_value:
+        return Path(cli_value)
+    env = os.environ.get("INDICATORS_DB")
+    if env:
+        return Path(env)
+    return DEFAULT_DB

@@ -1,0 +1,281 @@
+"""The status engine: DESIGN.md §4 (plan-level figure) and §5 (status rules), as pure functions.
+
+Every judgement carries A, T, B, P, R, the rule used and a Vietnamese explanation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indicators import fmt
+from indicators.models import UNIT_FACTOR, Target
+from indicators.periods import Period
+from indicators.settings import THRESHOLDS, Thresholds
+
+ACHIEVED, NOT_ACHIEVED, ON_TRACK, LAGGING, OFF_TRACK, NO_DATA = (
+    "achieved", "not_achieved", "on_track", "lagging", "off_track", "no_data")
+
+# Worst first. A compound target takes the worst of its parts (rule 8); a part without data ranks
+# above achieved/on track (we cannot call the whole achieved) but below every "behind" status.
+SEVERITY = [NOT_ACHIEVED, OFF_TRACK, LAGGING, NO_DATA, ON_TRACK, ACHIEVED]
+STATUSES = list(reversed(SEVERITY))  # best first, for legends
+
+LABEL = {
+    ACHIEVED: "Đạt",
+    NOT_ACHIEVED: "Không đạt",
+    ON_TRACK: "Đúng tiến độ",
+    LAGGING: "Chậm tiến độ",
+    OFF_TRACK: "Nguy cơ không đạt",
+    NO_DATA: "Chưa có số liệu",
+}
+# One palette for every page and export; always shown with its text label, never colour alone.
+COLOR = {
+    ACHIEVED: "#1b7a3e",
+    ON_TRACK: "#4a9fd8",
+    NO_DATA: "#9aa0a6",
+    LAGGING: "#e0a100",
+    OFF_TRACK: "#e8590c",
+    NOT_ACHIEVED: "#b3261e",
+}
+SYMBOL = {ACHIEVED: "✔", ON_TRACK: "➜", NO_DATA: "?", LAGGING: "▲", OFF_TRACK: "!", NOT_ACHIEVED: "✖"}
+BEHIND = (LAGGING, OFF_TRACK, NOT_ACHIEVED)
+
+MILESTONE_DONE, MILESTONE_DOING, MILESTONE_NOT_STARTED = "Đã thực hiện", "Đang thực hiện", "Chưa thực hiện"
+MILESTONE_ANSWERS = (MILESTONE_DONE, MILESTONE_DOING, MILESTONE_NOT_STARTED)
+
+
+def severity(status: str) -> int:
+    """0 for the worst status."""
+    return SEVERITY.index(status)
+
+
+def worst(statuses: list[str]) -> str:
+    """Rule 8: a compound target's status is the worst of its parts."""
+    return min(statuses, key=severity) if statuses else NO_DATA
+
+
+# ---------------------------------------------------------------------------------------------
+# §4 The plan-level figure
+
+
+@dataclass(frozen=True)
+class Report:
+    """One agency's current value for a target and period."""
+
+    agency: str
+    value: float | None = None
+    text: str | None = None  # milestone answer
+    numerator: float | None = None
+    denominator: float | None = None
+    submission_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None
+    text: str | None
+    method: str  # "lead" | "aggregated" | "none"
+    sources: tuple[Report, ...] = ()
+    numerator: float | None = None
+    denominator: float | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None and self.text is None
+
+    def explain(self, target: Target) -> str:
+        if self.method == "lead":
+            return f"Số liệu do cơ quan chủ trì ({target.lead_agency}) báo cáo."
+        if self.method == "aggregated":
+            names = ", ".join(s.agency for s in self.sources)
+            return (f"Tổng hợp (cơ quan chủ trì chưa báo cáo): Σ tử số / Σ mẫu số × {fmt.num(UNIT_FACTOR[target.unit])}"
+                    f" = {fmt.num(self.numerator)} / {fmt.num(self.denominator)} từ {len(self.sources)} đơn vị ({names}).")
+        return "Chưa có số liệu của cơ quan chủ trì, cũng chưa đủ tử số và mẫu số từ các đơn vị khác để tổng hợp."
+
+
+def plan_figure(target: Target, reports: list[Report]) -> Figure:
+    """DESIGN.md §4: the lead agency's value; else Σnumerator/Σdenominator × unit factor over the
+    other agencies that reported both; never an unweighted mean of rates."""
+    lead = next((r for r in reports if r.agency == target.lead_agency and (r.value is not None or r.text)), None)
+    if lead is not None:
+        return Figure(lead.value, lead.text, "lead", (lead,), lead.numerator, lead.denominator)
+    if target.unit in UNIT_FACTOR and target.kind != "milestone":
+        counted = [r for r in reports if r.numerator is not None and r.denominator]
+        if counted:
+            num_sum = sum(r.numerator for r in counted)
+            den_sum = sum(r.denominator for r in counted)
+            value = num_sum / den_sum * UNIT_FACTOR[target.unit]
+            return Figure(value, None, "aggregated", tuple(counted), num_sum, den_sum)
+    return Figure(None, None, "none")
+
+
+# ---------------------------------------------------------------------------------------------
+# §5 The status rules
+
+
+@dataclass(frozen=True)
+class Judgement:
+    status: str
+    rule: str
+    explanation: str
+    actual: float | str | None = None
+    target: float | None = None  # the value judged against (after yearly change / direction)
+    baseline: float | None = None
+    progress: float | None = None  # P
+    elapsed: float | None = None  # E
+    pace: float | None = None  # R
+    gap: float | None = None  # g
+    aspiration_gap: float | None = None
+
+    @property
+    def label(self) -> str:
+        return LABEL[self.status]
+
+    def as_dict(self) -> dict:
+        return {
+            "status": self.status, "status_label": self.label, "rule": self.rule,
+            "explanation": self.explanation, "actual": self.actual, "judged_target": self.target,
+            "baseline_used": self.baseline, "progress": self.progress, "elapsed": self.elapsed,
+            "pace": self.pace, "gap": self.gap, "aspiration_gap": self.aspiration_gap,
+        }
+
+
+def satisfies(value: float, comparator: str, target: float, tol: float = THRESHOLDS.equal_tolerance) -> bool:
+    if comparator == ">=":
+        return value >= target - tol
+    if comparator == ">":
+        return value > target + tol
+    if comparator == "<=":
+        return value <= target + tol
+    if comparator == "<":
+        return value < target - tol
+    return abs(value - target) <= tol
+
+
+def _pace_status(pace: float, th: Thresholds) -> str:
+    if pace >= th.on_track_pace:
+        return ON_TRACK
+    if pace >= th.lagging_pace:
+        return LAGGING
+    return OFF_TRACK
+
+
+def _is_final(target: Target, period: Period) -> bool:
+    """The last period of the target's year (the annual report), or a milestone past its date."""
+    if not period.is_interim:
+        return True
+    return target.due is not None and target.due <= period.end
+
+
+def judge(
+    target: Target,
+    period: Period,
+    actual: float | str | None,
+    baseline_actual: float | None = None,
+    th: Thresholds = THRESHOLDS,
+) -> Judgement:
+    """Judge one measurable target for one period.
+
+    `actual` is the plan-level figure (a number, or a milestone answer); `baseline_actual` is the
+    plan-level figure of the baseline period (the annual report of the year before the plan)."""
+    u = target.unit
+    when = period.label
+    if actual is None or actual == "":
+        return Judgement(NO_DATA, "1", f"Chưa có số liệu {when} (quy tắc 1).")
+
+    if target.kind == "milestone":
+        return _judge_milestone(target, period, str(actual))
+
+    a = float(actual)
+    A = fmt.with_unit(a, u)
+    stated = target.baseline is not None
+    base = target.baseline if stated else baseline_actual
+    base_note = (f"B = {fmt.with_unit(base, u)} (mức cơ sở năm {target.baseline_year} ghi trong kế hoạch)" if stated
+                 else f"B = {fmt.with_unit(base, u)} (kết quả năm {period.year - 1})")
+    c = target.comparator
+
+    # What the actual is judged against this year.
+    if target.kind == "yearly_change":
+        if base is None:
+            return Judgement(NO_DATA, "1", f"Đã có kết quả {A} nhưng chưa có số liệu năm {period.year - 1} để tính mức thay đổi so với năm trước (quy tắc 1).", a)
+        T = base + target.target
+        t_note = (f"chỉ tiêu năm nay T = B {'−' if target.target < 0 else '+'} {fmt.num(abs(target.target))} điểm"
+                  f" = {fmt.with_unit(T, u)} ({base_note})")
+    elif target.kind == "direction" and (target.target is None or period.year != target.target_year):
+        if base is None:
+            return Judgement(NO_DATA, "1", f"Đã có kết quả {A} nhưng chưa có kết quả năm trước để so sánh xu hướng (quy tắc 1).", a)
+        T = base
+        long_range = (f"; mốc {fmt.target_phrase(c, target.target, u)} là của năm {target.target_year}"
+                      if target.target is not None else "")
+        t_note = f"chỉ tiêu về xu hướng: {'thấp hơn' if c in ('<', '<=') else 'cao hơn'}{' hoặc bằng' if c in ('<=', '>=') else ''} năm trước, {base_note}{long_range}"
+        base = None  # T equals B: pace is undefined, rule 5 decides at interim periods
+    else:
+        T = float(target.target)
+        t_note = f"chỉ tiêu {fmt.target_phrase(c, T, u)}"
+
+    symbol = fmt.COMPARATOR_SYMBOL[c]
+
+    # Rule 2: the actual satisfies the comparator against T.
+    if satisfies(a, c, T, th.equal_tolerance):
+        asp_gap = None
+        extra = ""
+        if target.aspiration is not None:
+            asp_gap = target.aspiration - a if c in (">=", ">") else a - target.aspiration
+            if asp_gap > th.equal_tolerance:
+                extra = f" Mức phấn đấu {fmt.with_unit(target.aspiration, u)}: còn cách {fmt.num(asp_gap)}{' điểm %' if u == '%' else ''}."
+            else:
+                extra = f" Đã đạt cả mức phấn đấu {fmt.with_unit(target.aspiration, u)}."
+        return Judgement(ACHIEVED, "2", f"Đạt: kết quả {A} {symbol} {fmt.with_unit(T, u)} ({t_note}) — quy tắc 2.{extra}",
+                         a, T, base, aspiration_gap=asp_gap)
+
+    # Rule 3: last period of the year.
+    if _is_final(target, period):
+        return Judgement(NOT_ACHIEVED, "3", f"Không đạt: kết quả {A} chưa thỏa {symbol} {fmt.with_unit(T, u)} ({t_note}) ở kỳ báo cáo {when} (quy tắc 3).", a, T, base)
+
+    E = period.elapsed
+    # Rule 6: activity counts accumulate; the interim expectation is T x E, judged as rule 4 with B = 0.
+    if target.kind == "activity_count":
+        base, base_note = 0.0, "B = 0 (hoạt động được cộng dồn trong năm)"
+    # Rule 4: interim with a baseline different from the target.
+    if base is not None and abs(T - base) > th.equal_tolerance:
+        P = (a - base) / (T - base)
+        R = P / E
+        status = _pace_status(R, th)
+        rule = "6" if target.kind == "activity_count" else "4"
+        expect = f"; kỳ vọng đến kỳ này T × E = {fmt.num(T * E)}" if target.kind == "activity_count" else ""
+        return Judgement(
+            status, rule,
+            f"{LABEL[status]}: A = {A}, T = {fmt.with_unit(T, u)}, {base_note}; P = (A − B)/(T − B) = {fmt.num(P)}, "
+            f"E = {fmt.num(E)}, R = P/E = {fmt.num(R)}{expect} → {_pace_rule_text(status, th)} (quy tắc {rule}).",
+            a, T, base, P, E, R)
+
+    # Rule 5: interim without a (usable) baseline: relative gap.
+    g = abs(a - T) / abs(T) if abs(T) > th.equal_tolerance else abs(a)
+    status = LAGGING if g <= th.near_gap else OFF_TRACK
+    why_no_base = "chưa có mức cơ sở" if base is None else "mức cơ sở bằng chỉ tiêu"
+    return Judgement(
+        status, "5",
+        f"{LABEL[status]}: A = {A}, {t_note}; {why_no_base} nên dùng chênh lệch tương đối "
+        f"g = |A − T|/|T| = {fmt.num(g, 3)} {'≤' if status == LAGGING else '>'} {fmt.num(th.near_gap)} (quy tắc 5).",
+        a, T, None, gap=g, elapsed=E)
+
+
+def _pace_rule_text(status: str, th: Thresholds) -> str:
+    if status == ON_TRACK:
+        return f"R ≥ {fmt.num(th.on_track_pace)}: {LABEL[ON_TRACK]}"
+    if status == LAGGING:
+        return f"{fmt.num(th.lagging_pace)} ≤ R < {fmt.num(th.on_track_pace)}: {LABEL[LAGGING]}"
+    return f"R < {fmt.num(th.lagging_pace)}: {LABEL[OFF_TRACK]}"
+
+
+def _judge_milestone(target: Target, period: Period, answer: str) -> Judgement:
+    final = _is_final(target, period)
+    due = f" (hạn {fmt.day(target.due)})" if target.due else ""
+    if answer == MILESTONE_DONE:
+        return Judgement(ACHIEVED, "7", f"Đạt: báo cáo \"{answer}\"{due} (quy tắc 7).", answer)
+    if answer == MILESTONE_DOING:
+        status = NOT_ACHIEVED if final else ON_TRACK
+    elif answer == MILESTONE_NOT_STARTED:
+        status = NOT_ACHIEVED if final else LAGGING
+    else:
+        return Judgement(NO_DATA, "7", f"Câu trả lời \"{answer}\" không thuộc ba mức {', '.join(MILESTONE_ANSWERS)} (quy tắc 7).", answer)
+    when = "kỳ cuối năm" if final else "kỳ giữa năm"
+    return Judgement(status, "7", f"{LABEL[status]}: báo cáo \"{answer}\" ở {when}{due} (quy tắc 7).", answer)

@@ -1,0 +1,1 @@
+"""File formats in and out: catalogue files, Excel templates, plan documents, exports."""
