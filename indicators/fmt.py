@@ -50,3 +50,38 @@ def percent(share: float | None, digits: int = 1) -> str:
     if share is None:
         return "—"
     return f"{num(share * 100, digits)}%"
+
+
+def goal(t) -> str:
+    """The target in a few words, for any kind: '≥ 65%', 'giảm ≥ 0,5 điểm/năm', '150/200 (cơ sở 144 năm 2022)'."""
+    unit_words = " điểm %" if t.unit == "%" else f" {t.unit}" if t.unit == "‰" else ""
+    if t.kind == "milestone":
+        return f"Hoàn thành (hạn {day(t.due)})" if t.due else "Hoàn thành"
+    if t.kind == "yearly_change":
+        verb = "giảm" if t.target < 0 else "tăng"
+        return f"{verb} ≥ {num(abs(t.target))}{unit_words}/năm"
+    if t.kind == "direction":
+        trend = {"<": "thấp hơn năm trước", "<=": "không cao hơn năm trước",
+                 ">": "cao hơn năm trước", ">=": "không thấp hơn năm trước"}.get(t.comparator, "giữ mức năm trước")
+        if t.target is not None:
+            return f"{trend}; {target_phrase(t.comparator, t.target, t.unit)} năm {t.target_year}"
+        return trend
+    text = target_phrase(t.comparator, t.target, t.unit)
+    if t.kind == "activity_count":
+        text += " hoạt động"
+    if t.of is not None:
+        text = f"{COMPARATOR_SYMBOL[t.comparator]} {num(t.target)}/{num(t.of)}"
+    if t.aspiration is not None:
+        text += f" (phấn đấu {with_unit(t.aspiration, t.unit)})"
+    if t.baseline is not None:
+        text += f" (cơ sở {num(t.baseline)} năm {t.baseline_year})"
+    return text
+
+
+def actual(value, unit: str) -> str:
+    """A plan-level figure: a number with its unit, or a milestone answer."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return with_unit(value, unit)

@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from indicators.settings import THRESHOLDS
 
 _PATTERN = re.compile(r"^(\d{4})(-H1)?$")
 
@@ -22,11 +21,6 @@ class Period:
     @property
     def is_interim(self) -> bool:
         return self.half == 1
-
-    @property
-    def elapsed(self) -> float:
-        """Share of the year elapsed at this report (H1 = 0.5, annual = 1)."""
-        return THRESHOLDS.h1_elapsed if self.half == 1 else 1.0
 
     @property
     def end(self) -> date:

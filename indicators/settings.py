@@ -31,3 +31,18 @@ def db_path(cli_value: str | None = None) -> Path:
     if env:
         return Path(env)
     return DEFAULT_DB
+
+# Local time of the provinces: deadlines and "received at" are compared in this zone.
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def now_local():
+    """Wall-clock time in Việt Nam, without tzinfo (stored as TIMESTAMP)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)
+
+
+# Transaction retries when two writers touch the same rows at once.
+WRITE_RETRIES = 20

@@ -84,6 +84,9 @@ class Figure:
     def explain(self, target: Target) -> str:
         if self.method == "lead":
             return f"Số liệu do cơ quan chủ trì ({target.lead_agency}) báo cáo."
+        if self.method == "aggregated" and target.unit == "count":
+            names = ", ".join(s.agency for s in self.sources)
+            return f"Tổng hợp (cơ quan chủ trì chưa báo cáo): tổng số lượng {fmt.num(self.value)} từ {len(self.sources)} đơn vị ({names})."
         if self.method == "aggregated":
             names = ", ".join(s.agency for s in self.sources)
             return (f"Tổng hợp (cơ quan chủ trì chưa báo cáo): Σ tử số / Σ mẫu số × {fmt.num(UNIT_FACTOR[target.unit])}"
@@ -97,6 +100,12 @@ def plan_figure(target: Target, reports: list[Report]) -> Figure:
     lead = next((r for r in reports if r.agency == target.lead_agency and (r.value is not None or r.text)), None)
     if lead is not None:
         return Figure(lead.value, lead.text, "lead", (lead,), lead.numerator, lead.denominator)
+    if target.unit == "count":
+        # counts (communes reaching a standard, activities held) add up across reporting units
+        counted = [r for r in reports if r.value is not None]
+        if counted:
+            return Figure(sum(r.value for r in counted), None, "aggregated", tuple(counted))
+        return Figure(None, None, "none")
     if target.unit in UNIT_FACTOR and target.kind != "milestone":
         counted = [r for r in reports if r.numerator is not None and r.denominator]
         if counted:
@@ -151,6 +160,7 @@ def satisfies(value: float, comparator: str, target: float, tol: float = THRESHO
 
 
 def _pace_status(pace: float, th: Thresholds) -> str:
+    pace = round(pace, 9)  # 0,95 computed from decimal inputs must count as 0,95
     if pace >= th.on_track_pace:
         return ON_TRACK
     if pace >= th.lagging_pace:
@@ -207,11 +217,14 @@ def judge(
                       if target.target is not None else "")
         t_note = f"chỉ tiêu về xu hướng: {'thấp hơn' if c in ('<', '<=') else 'cao hơn'}{' hoặc bằng' if c in ('<=', '>=') else ''} năm trước, {base_note}{long_range}"
         base = None  # T equals B: pace is undefined, rule 5 decides at interim periods
+        no_pace_reason = "chỉ tiêu chính là mức năm trước"
     else:
         T = float(target.target)
         t_note = f"chỉ tiêu {fmt.target_phrase(c, T, u)}"
 
     symbol = fmt.COMPARATOR_SYMBOL[c]
+    if target.kind != "direction" or (target.target is not None and period.year == target.target_year):
+        no_pace_reason = "chưa có mức cơ sở" if base is None else "mức cơ sở bằng chỉ tiêu"
 
     # Rule 2: the actual satisfies the comparator against T.
     if satisfies(a, c, T, th.equal_tolerance):
@@ -230,10 +243,15 @@ def judge(
     if _is_final(target, period):
         return Judgement(NOT_ACHIEVED, "3", f"Không đạt: kết quả {A} chưa thỏa {symbol} {fmt.with_unit(T, u)} ({t_note}) ở kỳ báo cáo {when} (quy tắc 3).", a, T, base)
 
-    E = period.elapsed
+    E = th.h1_elapsed if period.is_interim else 1.0
     # Rule 6: activity counts accumulate; the interim expectation is T x E, judged as rule 4 with B = 0.
     if target.kind == "activity_count":
         base, base_note = 0.0, "B = 0 (hoạt động được cộng dồn trong năm)"
+    if base is not None and satisfies(base, c, T, th.equal_tolerance):
+        # The baseline already met the target and the actual has fallen back: P would be
+        # meaningless (a fall would read as progress), so the relative gap decides (rule 5).
+        no_pace_reason = f"mức cơ sở {fmt.with_unit(base, u)} đã đạt chỉ tiêu nên không tính được tiến độ"
+        base = None
     # Rule 4: interim with a baseline different from the target.
     if base is not None and abs(T - base) > th.equal_tolerance:
         P = (a - base) / (T - base)
@@ -249,11 +267,10 @@ def judge(
 
     # Rule 5: interim without a (usable) baseline: relative gap.
     g = abs(a - T) / abs(T) if abs(T) > th.equal_tolerance else abs(a)
-    status = LAGGING if g <= th.near_gap else OFF_TRACK
-    why_no_base = "chưa có mức cơ sở" if base is None else "mức cơ sở bằng chỉ tiêu"
+    status = LAGGING if round(g, 9) <= th.near_gap else OFF_TRACK
     return Judgement(
         status, "5",
-        f"{LABEL[status]}: A = {A}, {t_note}; {why_no_base} nên dùng chênh lệch tương đối "
+        f"{LABEL[status]}: A = {A}, {t_note}; {no_pace_reason} nên dùng chênh lệch tương đối "
         f"g = |A − T|/|T| = {fmt.num(g, 3)} {'≤' if status == LAGGING else '>'} {fmt.num(th.near_gap)} (quy tắc 5).",
         a, T, None, gap=g, elapsed=E)
 

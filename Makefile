@@ -1,0 +1,43 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= $(or $(INDICATORS_DB),data/indicators.duckdb)
+PIP := $(PY) -m pip install --disable-pip-version-check -q
+
+.PHONY: run test bench chromium install
+
+$(VENV)/.runtime: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.runtime requirements-test.txt
+	$(PIP) -r requirements-test.txt
+	@touch $@
+
+install: $(VENV)/.runtime
+
+# Creates the database with the five plans (and the demo data, marked as such) when it does not
+# exist; otherwise upgrades the schema and reloads the catalogue, leaving every actual untouched.
+run: $(VENV)/.runtime
+	@if [ -f "$(DB)" ]; then $(PY) -m indicators --db "$(DB)" init; else $(PY) -m indicators --db "$(DB)" init --demo; fi
+	INDICATORS_DB="$(DB)" $(PY) -m streamlit run app.py --server.port 8501
+
+# Debian's chromium drives the real-browser tests and the chart exports; install it when missing.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Cài chromium (Debian) cho kiểm thử trình duyệt…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	  else \
+	    echo "Cảnh báo: thiếu chromium và không thể tự cài (cần quyền root và apt-get)."; \
+	  fi; \
+	fi
+
+test: $(VENV)/.test chromium
+	$(PY) -m pytest
+
+bench: $(VENV)/.runtime
+	$(PY) -m indicators bench

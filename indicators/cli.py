@@ -1,0 +1,263 @@
+"""Command line: `python -m indicators …` (DESIGN.md §7). Vietnamese output; typed errors are
+translated here, so no traceback reaches a user. Exit 0 success, 1 refused, 2 usage error."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import textwrap
+from datetime import date, datetime
+from pathlib import Path
+
+from indicators import fmt, periods, progress, status
+from indicators.errors import AppError, UsageError
+from indicators.settings import db_path
+
+_VI = {
+    "usage: ": "Cách dùng: ",
+    "options": "tùy chọn",
+    "positional arguments": "tham số",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn %(value)r không hợp lệ (chọn một trong %(choices)s)",
+    "expected one argument": "cần đúng một giá trị",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "giá trị %(value)r không hợp lệ",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+}
+argparse._ = lambda s: _VI.get(s, s)  # argparse looks `_` up at call time: its own texts in Vietnamese
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # exit 2 with a Vietnamese message and a hint
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"Lỗi: {message}\nXem hướng dẫn: python -m indicators {self.prog.split()[-1] if ' ' in self.prog else ''} --help\n")
+        sys.exit(2)
+
+
+def _open(args, *, migrate: bool = False):
+    from indicators.store import Store  # imported lazily: `--help` needs no database
+
+    store = Store(db_path(args.db))
+    if migrate:
+        store.migrate()
+    elif store.schema_version() == 0:
+        store.close()
+        raise UsageError(f"Cơ sở dữ liệu {db_path(args.db)} chưa được khởi tạo.",
+                         "Chạy `python -m indicators init` (thêm --demo để có dữ liệu minh họa).")
+    else:
+        store.migrate()  # forward migrations are safe and idempotent
+    return store
+
+
+def _print_json(data) -> None:
+    def default(o):
+        if isinstance(o, (date, datetime)):
+            return o.isoformat()
+        raise TypeError(type(o))
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=default))
+
+
+def _width() -> int:
+    return min(shutil.get_terminal_size((120, 20)).columns, 160)
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def cmd_init(args) -> int:
+    from indicators import demo
+    from loaders.catalogue import load_catalogue
+
+    plans = load_catalogue()  # validated before the database is touched
+    with _open(args, migrate=True) as store:
+        result = store.load_catalogue(plans)
+        print(f"Cơ sở dữ liệu: {store.path} (lược đồ phiên bản {store.schema_version()})")
+        word = {"new": "mới nạp", "updated": "đã cập nhật", "unchanged": "không đổi"}
+        for slug, what in result.items():
+            print(f"  {slug}: {word[what]} ({len(store.targets(slug))} chỉ tiêu đo lường được)")
+        if args.demo:
+            counts = demo.load_demo(store)
+            print(f"Đã thêm dữ liệu minh họa (DỮ LIỆU MINH HỌA): {counts['submissions']} báo cáo, {counts['values']} giá trị."
+                  if counts["submissions"] else "Dữ liệu minh họa đã có sẵn, không thêm lần nữa.")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from indicators import demo
+
+    with _open(args) as store:
+        if args.remove:
+            counts = store.remove_demo()
+            print(f"Đã xóa dữ liệu minh họa: {counts['actuals']} giá trị, {counts['submissions']} báo cáo, "
+                  f"{counts['audit']} dòng nhật ký. Số liệu thật không bị động đến.")
+        else:
+            counts = demo.load_demo(store)
+            print(f"Đã thêm dữ liệu minh họa: {counts['submissions']} báo cáo, {counts['values']} giá trị.")
+    return 0
+
+
+def _plan_json(plan) -> dict:
+    return {
+        "slug": plan.slug, "title": plan.title, "issuer": plan.issuer, "level": plan.level,
+        "province": plan.province, "year": plan.year, "doc_number": plan.doc_number, "doc_date": plan.doc_date,
+        "implements": plan.implements, "standing_agency": plan.standing_agency,
+        "goal_groups": [g.model_dump() for g in plan.goal_groups],
+        "agencies": plan.all_agencies(),
+        "periods": [{"code": p.code, "label": periods.label(p.code),
+                     "deadline": p.deadline.isoformat() if p.deadline else None,
+                     "recipient": p.recipient,
+                     "compile_deadline": p.compile_deadline.isoformat() if p.compile_deadline else None}
+                    for p in plan.periods],
+        "baseline_period": periods.baseline_of(plan.year),
+        "measurable_targets": len(plan.measurable_targets()),
+    }
+
+
+def cmd_plans(args) -> int:
+    with _open(args) as store:
+        plans = store.plans()
+        if args.json:
+            _print_json([_plan_json(p) for p in plans])
+            return 0
+        level = {"province": "cấp tỉnh", "commune": "cấp xã", "department": "cấp sở"}
+        for p in plans:
+            print(f"{p.slug}  —  {p.title}")
+            print(f"    {p.issuer} ({level[p.level]}), năm {p.year}; cơ quan thường trực: {p.standing_agency}; "
+                  f"{len(p.measurable_targets())} chỉ tiêu")
+            for per in p.periods:
+                print(f"    kỳ {per.code:8} {periods.label(per.code):22} hạn {fmt.day(per.deadline)}"
+                      f"{'  gửi ' + per.recipient if per.recipient else ''}")
+            print()
+    return 0
+
+
+def _target_json(t) -> dict:
+    return {
+        "code": t.code, "text": t.text, "parent": t.parent, "parent_text": t.parent_text, "group": t.group,
+        "unit": t.unit, "comparator": t.comparator, "target": t.target, "aspiration": t.aspiration,
+        "baseline": t.baseline, "baseline_year": t.baseline_year, "target_year": t.target_year,
+        "of": t.of, "kind": t.kind, "due": t.due.isoformat() if t.due else None,
+        "lead_agency": t.lead_agency, "agencies": t.agencies,
+    }
+
+
+def cmd_targets(args) -> int:
+    with _open(args) as store:
+        targets = store.targets(args.plan)
+        if args.json:
+            _print_json([_target_json(t) for t in targets])
+            return 0
+        plan = store.plan(args.plan)
+        print(f"{plan.title} — {plan.issuer} ({len(targets)} chỉ tiêu đo lường được)")
+        text_w = max(30, _width() - 62)
+        print(f"{'Mã':5} {'Chỉ tiêu':18} {'Loại':14} {'Cơ quan chủ trì':22} Nội dung")
+        for t in targets:
+            print(f"{t.code:5} {_cut(fmt.goal(t), 18):18} {KIND_VI[t.kind]:14} {_cut(t.lead_agency, 22):22} {_cut(t.text, text_w)}")
+    return 0
+
+
+KIND_VI = {"level": "mức", "count": "số lượng", "activity_count": "số hoạt động", "milestone": "mốc",
+           "yearly_change": "thay đổi/năm", "direction": "xu hướng"}
+
+
+def cmd_status(args) -> int:
+    with _open(args) as store:
+        result = progress.plan_progress(store, args.plan, args.period)
+        if args.json:
+            _print_json(result.as_dict())
+            return 0
+        plan = result.plan
+        print(f"{plan.title} — kỳ {periods.label(args.period)}")
+        if result.has_demo:
+            print("*** DỮ LIỆU MINH HỌA: số liệu dưới đây là dữ liệu giả lập để trình diễn, không phải số liệu thật. ***")
+        counts = result.counts()
+        print("  ".join(f"{status.LABEL[s]}: {counts[s]}" for s in status.STATUSES))
+        print()
+        width = _width()
+        for r in result.rows:
+            t = r.target
+            actual = fmt.actual(r.figure.text if t.kind == "milestone" else r.figure.value, t.unit)
+            print(f"{t.code:5} {status.SYMBOL[r.status]} {status.LABEL[r.status]:18} {actual:>16}  {_cut(fmt.goal(t), 24):24} {_cut(t.lead_agency, 28)}")
+            if args.explain or r.status in status.BEHIND:
+                for line in textwrap.wrap(r.judgement.explanation, width - 10):
+                    print(f"        {line}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from indicators import bench
+
+    figures = bench.demo_figures(runs=args.runs)
+    if args.json:
+        _print_json({"figures": figures})
+        return 0
+    print(f"Đo trên dữ liệu minh họa (trung vị của {args.runs} lần, mili giây):")
+    for name, ms in figures.items():
+        print(f"  {name:45} {fmt.num(ms, 1):>10} ms")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m indicators",
+                     description="Theo dõi chỉ tiêu kế hoạch bảo vệ, chăm sóc trẻ em.")
+    parser.add_argument("--db", metavar="PATH", help="tệp DuckDB (mặc định $INDICATORS_DB, rồi data/indicators.duckdb)")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+    sub.required = True
+
+    p = sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu và nạp danh mục 5 kế hoạch (chạy lại nhiều lần vẫn an toàn)")
+    p.add_argument("--demo", action="store_true", help="thêm dữ liệu minh họa, được đánh dấu là minh họa ở mọi nơi")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("plans", help="liệt kê kế hoạch, kỳ báo cáo và hạn báo cáo")
+    p.add_argument("--json", action="store_true", help="in JSON (hạn báo cáo dạng ngày ISO)")
+    p.set_defaults(func=cmd_plans)
+
+    p = sub.add_parser("targets", help="liệt kê các chỉ tiêu đo lường được của một kế hoạch")
+    p.add_argument("plan", metavar="PLAN", help="mã kế hoạch, ví dụ son-la-2026")
+    p.add_argument("--json", action="store_true", help="in JSON")
+    p.set_defaults(func=cmd_targets)
+
+    p = sub.add_parser("status", help="tình trạng thực hiện từng chỉ tiêu của một kỳ báo cáo, kèm giải thích")
+    p.add_argument("plan", metavar="PLAN", help="mã kế hoạch, ví dụ son-la-2026")
+    p.add_argument("--period", required=True, metavar="P", help="kỳ báo cáo: YYYY-H1 (6 tháng) hoặc YYYY (năm)")
+    p.add_argument("--json", action="store_true", help="in JSON")
+    p.add_argument("--explain", action="store_true", help="in giải thích cho mọi chỉ tiêu (mặc định chỉ chỉ tiêu chậm)")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("demo", help="thêm dữ liệu minh họa, hoặc xóa đúng phần dữ liệu minh họa với --remove")
+    p.add_argument("--remove", action="store_true", help="xóa toàn bộ dữ liệu minh họa (số liệu thật giữ nguyên)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("bench", help="đo tốc độ (mili giây, trung vị nhiều lần) trên một cơ sở dữ liệu tạm")
+    p.add_argument("--runs", type=int, default=10, help="số lần đo mỗi phép (mặc định 10)")
+    p.add_argument("--json", action="store_true", help="in JSON")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except AppError as exc:
+        print("\n".join(exc.lines()), file=sys.stderr)
+        return exc.exit_code
+    except BrokenPipeError:  # output piped into `head`: stop quietly
+        sys.stdout = open(os.devnull, "w")
+        return 0
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # last line of defence: never a traceback for a user
+        print(f"Lỗi không mong đợi: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print("Hãy báo lỗi này cho quản trị hệ thống kèm lệnh vừa chạy.", file=sys.stderr)
+        return 1

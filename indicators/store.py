@@ -1,0 +1,501 @@
+"""The store: the only module that imports duckdb.
+
+Schema with a version number and forward migrations; the catalogue (plans, goal groups, targets,
+agencies, responsibilities, reporting periods); submissions, actuals and the audit trail. Values
+are never overwritten: a new value inserts a new version and marks the old one superseded."""
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import duckdb
+
+from indicators import periods
+from indicators.errors import DatabaseBusy, NotFound, UsageError
+from indicators.models import GoalGroup, Plan, ReportingPeriod, Target
+from indicators.settings import WRITE_RETRIES, now_local
+from indicators.status import Report
+
+# Each migration takes the schema from version i to i + 1. Never edit a released one: add a new one.
+MIGRATIONS: list[list[str]] = [
+    # 1: catalogue, submissions and versioned actuals
+    [
+        "CREATE SEQUENCE agency_ids START 1",
+        "CREATE SEQUENCE target_ids START 1",
+        "CREATE SEQUENCE submission_ids START 1",
+        "CREATE SEQUENCE actual_ids START 1",
+        """CREATE TABLE plans (
+            slug VARCHAR PRIMARY KEY, title VARCHAR NOT NULL, issuer VARCHAR NOT NULL, level VARCHAR NOT NULL,
+            province VARCHAR NOT NULL, scope VARCHAR NOT NULL, year INTEGER NOT NULL, doc_number VARCHAR,
+            doc_date VARCHAR, implements VARCHAR, standing_agency VARCHAR NOT NULL, source_file VARCHAR,
+            catalogue_json VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL)""",
+        """CREATE TABLE goal_groups (
+            plan VARCHAR NOT NULL, code VARCHAR NOT NULL, title VARCHAR NOT NULL, position INTEGER NOT NULL,
+            PRIMARY KEY (plan, code))""",
+        """CREATE TABLE agencies (
+            id INTEGER PRIMARY KEY, scope VARCHAR NOT NULL, name VARCHAR NOT NULL, province VARCHAR NOT NULL,
+            UNIQUE (scope, name))""",
+        """CREATE TABLE targets (
+            id INTEGER PRIMARY KEY, plan VARCHAR NOT NULL, code VARCHAR NOT NULL, parent VARCHAR,
+            parent_text VARCHAR, text VARCHAR NOT NULL, group_code VARCHAR, unit VARCHAR NOT NULL,
+            comparator VARCHAR NOT NULL, target DOUBLE, aspiration DOUBLE, baseline DOUBLE,
+            baseline_year INTEGER, target_year INTEGER NOT NULL, of_total DOUBLE, kind VARCHAR NOT NULL,
+            due DATE, position INTEGER NOT NULL, active BOOLEAN NOT NULL DEFAULT TRUE,
+            UNIQUE (plan, code))""",
+        """CREATE TABLE responsibilities (
+            target_id INTEGER NOT NULL, agency_id INTEGER NOT NULL, role VARCHAR NOT NULL, position INTEGER NOT NULL,
+            PRIMARY KEY (target_id, agency_id))""",
+        """CREATE TABLE reporting_periods (
+            plan VARCHAR NOT NULL, code VARCHAR NOT NULL, deadline DATE, recipient VARCHAR,
+            compile_deadline DATE, PRIMARY KEY (plan, code))""",
+        """CREATE TABLE submissions (
+            id INTEGER NOT NULL, plan VARCHAR NOT NULL, agency_id INTEGER, period VARCHAR NOT NULL,
+            file_name VARCHAR, checksum VARCHAR, received_at TIMESTAMP NOT NULL, submitted_by VARCHAR NOT NULL,
+            source VARCHAR NOT NULL, is_demo BOOLEAN NOT NULL DEFAULT FALSE,
+            rows_new INTEGER, rows_changed INTEGER, rows_unchanged INTEGER)""",
+        """CREATE TABLE actuals (
+            id INTEGER NOT NULL, target_id INTEGER NOT NULL, agency_id INTEGER NOT NULL, period VARCHAR NOT NULL,
+            value DOUBLE, text_value VARCHAR, numerator DOUBLE, denominator DOUBLE, note VARCHAR,
+            submission_id INTEGER NOT NULL, version INTEGER NOT NULL, recorded_at TIMESTAMP NOT NULL,
+            recorded_by VARCHAR NOT NULL, superseded_at TIMESTAMP, superseded_by INTEGER,
+            is_demo BOOLEAN NOT NULL DEFAULT FALSE)""",
+    ],
+    # 2: the audit trail, and an index for the current values
+    [
+        "CREATE SEQUENCE audit_ids START 1",
+        """CREATE TABLE audit (
+            id INTEGER NOT NULL, "at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL,
+            plan VARCHAR, entity VARCHAR, entity_key VARCHAR, old_value VARCHAR, new_value VARCHAR,
+            submission_id INTEGER, is_demo BOOLEAN NOT NULL DEFAULT FALSE)""",
+        "CREATE INDEX actuals_key ON actuals (target_id, period)",
+    ],
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One value an agency reports for a target (the input of a submission)."""
+
+    code: str
+    value: float | None = None
+    text: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    note: str | None = None
+    agency: str | None = None  # for compilation workbooks: the reporting unit of this row
+
+
+@dataclass(frozen=True)
+class Change:
+    code: str
+    agency: str
+    kind: str  # "new" | "changed" | "unchanged"
+    old: dict | None
+    new: dict
+
+
+def _same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, float) or isinstance(b, float):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+    return a == b
+
+
+def _payload(value, text, numerator, denominator, note) -> dict:
+    return {"value": value, "text": text, "numerator": numerator, "denominator": denominator, "note": note or None}
+
+
+class Store:
+    """A DuckDB file. One per process (DuckDB locks the file); threads get their own cursor."""
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = Path(path)
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise NotFound(f"Chưa có cơ sở dữ liệu {self.path}.", "Chạy `python -m indicators init` để tạo.")
+        try:
+            self._con = duckdb.connect(
+                str(self.path), read_only=read_only,
+                config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+            )
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DatabaseBusy(
+                    f"Tệp cơ sở dữ liệu {self.path} đang được một chương trình khác sử dụng (ví dụ bảng điều khiển đang chạy).",
+                    "Dừng chương trình đang mở tệp (Ctrl+C ở cửa sổ `make run`) rồi chạy lại lệnh, "
+                    "hoặc thao tác ngay trên bảng điều khiển.",
+                ) from None
+            raise UsageError(f"Không mở được tệp cơ sở dữ liệu {self.path}: {exc}",
+                             "Kiểm tra đường dẫn --db và quyền ghi thư mục.") from None
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the shared database."""
+        cur = getattr(self._local, "cur", None)
+        if cur is None:
+            cur = self._con.cursor()
+            self._local.cur = cur
+        return cur
+
+    def _rows(self, sql: str, params: Iterable = ()) -> list[dict]:
+        cur = self.con.execute(sql, list(params))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def _one(self, sql: str, params: Iterable = ()):
+        rows = self.con.execute(sql, list(params)).fetchall()
+        return rows[0] if rows else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cur = self.con
+        cur.execute("BEGIN TRANSACTION")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            cur.execute("COMMIT")
+
+    def _retrying(self, work):
+        """Run `work(cur)` in a transaction, retrying when a concurrent writer conflicts."""
+        for attempt in range(WRITE_RETRIES):
+            try:
+                with self.transaction() as cur:
+                    return work(cur)
+            except duckdb.TransactionException as exc:
+                if "conflict" not in str(exc).lower() or attempt == WRITE_RETRIES - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1) + random.random() * 0.02)
+
+    # -- schema ----------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        exists = self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")[0]
+        if not exists:
+            return 0
+        row = self._one("SELECT max(version) FROM schema_version")
+        return int(row[0] or 0)
+
+    def migrate(self, to: int = SCHEMA_VERSION) -> list[int]:
+        """Apply forward migrations up to `to`; returns the versions applied."""
+        applied = []
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise UsageError(f"Cơ sở dữ liệu ở phiên bản lược đồ {current}, mới hơn phần mềm ({SCHEMA_VERSION}).",
+                             "Cập nhật phần mềm lên bản mới nhất.")
+        for version in range(current + 1, to + 1):
+            with self.transaction() as cur:
+                if version == 1:
+                    cur.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+                for sql in MIGRATIONS[version - 1]:
+                    cur.execute(sql)
+                cur.execute("INSERT INTO schema_version VALUES (?, ?)", [version, now_local()])
+            applied.append(version)
+        return applied
+
+    # -- catalogue ---------------------------------------------------------------------------
+
+    def load_catalogue(self, plans: list[Plan]) -> dict[str, str]:
+        """Insert or update every plan; idempotent; actuals are never touched.
+        Returns slug -> "new" | "updated" | "unchanged"."""
+        result = {}
+        for plan in plans:
+            result[plan.slug] = self._retrying(lambda cur, plan=plan: self._load_plan(cur, plan))
+        return result
+
+    def _agency_id(self, cur, scope: str, name: str, province: str) -> int:
+        row = cur.execute("SELECT id FROM agencies WHERE scope = ? AND name = ?", [scope, name]).fetchall()
+        if row:
+            return row[0][0]
+        new_id = cur.execute("SELECT nextval('agency_ids')").fetchall()[0][0]
+        cur.execute("INSERT INTO agencies VALUES (?, ?, ?, ?)", [new_id, scope, name, province])
+        return new_id
+
+    def _load_plan(self, cur, plan: Plan) -> str:
+        blob = plan.model_dump_json()
+        old = cur.execute("SELECT catalogue_json FROM plans WHERE slug = ?", [plan.slug]).fetchall()
+        if old and old[0][0] == blob:
+            return "unchanged"
+        now = now_local()
+        head = [plan.title, plan.issuer, plan.level, plan.province, plan.scope, plan.year, plan.doc_number,
+                plan.doc_date, plan.implements, plan.standing_agency, plan.source_file, blob, now]
+        if old:
+            cur.execute("""UPDATE plans SET title=?, issuer=?, level=?, province=?, scope=?, year=?, doc_number=?,
+                           doc_date=?, implements=?, standing_agency=?, source_file=?, catalogue_json=?, loaded_at=?
+                           WHERE slug=?""", head + [plan.slug])
+        else:
+            cur.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [plan.slug] + head)
+        cur.execute("DELETE FROM goal_groups WHERE plan = ?", [plan.slug])
+        for i, g in enumerate(plan.goal_groups):
+            cur.execute("INSERT INTO goal_groups VALUES (?, ?, ?, ?)", [plan.slug, g.code, g.title, i])
+        cur.execute("DELETE FROM reporting_periods WHERE plan = ?", [plan.slug])
+        for p in plan.periods:
+            cur.execute("INSERT INTO reporting_periods VALUES (?, ?, ?, ?, ?)",
+                        [plan.slug, p.code, p.deadline, p.recipient, p.compile_deadline])
+        for name in plan.all_agencies():
+            self._agency_id(cur, plan.scope, name, plan.province)
+        existing = {r[1]: r[0] for r in cur.execute("SELECT id, code FROM targets WHERE plan = ?", [plan.slug]).fetchall()}
+        seen = set()
+        for t in plan.measurable_targets():
+            fields = [t.parent, t.parent_text, t.text, t.group, t.unit, t.comparator, t.target, t.aspiration,
+                      t.baseline, t.baseline_year, t.target_year, t.of, t.kind, t.due, t.position]
+            if t.code in existing:
+                tid = existing[t.code]
+                cur.execute("""UPDATE targets SET parent=?, parent_text=?, text=?, group_code=?, unit=?, comparator=?,
+                               target=?, aspiration=?, baseline=?, baseline_year=?, target_year=?, of_total=?, kind=?,
+                               due=?, position=?, active=TRUE WHERE id=?""", fields + [tid])
+            else:
+                tid = cur.execute("SELECT nextval('target_ids')").fetchall()[0][0]
+                cur.execute("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
+                            [tid, plan.slug, t.code] + fields)
+            seen.add(t.code)
+            cur.execute("DELETE FROM responsibilities WHERE target_id = ?", [tid])
+            for i, name in enumerate(t.agencies):
+                aid = self._agency_id(cur, plan.scope, name, plan.province)
+                cur.execute("INSERT INTO responsibilities VALUES (?, ?, ?, ?)",
+                            [tid, aid, "lead" if i == 0 else "coordinating", i])
+        for code, tid in existing.items():
+            if code not in seen:  # dropped from the catalogue: kept (its actuals stay), hidden
+                cur.execute("UPDATE targets SET active = FALSE WHERE id = ?", [tid])
+        self._audit(cur, "system", "catalogue.update" if old else "catalogue.insert", plan.slug, "plan", plan.slug,
+                    None, None, None, False)
+        return "updated" if old else "new"
+
+    # -- reading the catalogue --------------------------------------------------------------
+
+    def plan_slugs(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT slug FROM plans ORDER BY year DESC, slug").fetchall()]
+
+    def plan(self, slug: str) -> Plan:
+        row = self._one("SELECT catalogue_json FROM plans WHERE slug = ?", [slug])
+        if row is None:
+            known = ", ".join(self.plan_slugs()) or "(chưa có kế hoạch nào)"
+            raise NotFound(f"Không có kế hoạch \"{slug}\".", f"Các kế hoạch hiện có: {known}.")
+        return Plan.model_validate_json(row[0])
+
+    def plans(self) -> list[Plan]:
+        return [Plan.model_validate_json(r[0]) for r in
+                self.con.execute("SELECT catalogue_json FROM plans ORDER BY year DESC, slug").fetchall()]
+
+    def targets(self, slug: str) -> list[Target]:
+        """The active measurable targets of a plan, in plan order."""
+        self.plan(slug)  # raises NotFound
+        rows = self._rows("""
+            SELECT t.*, list(a.name ORDER BY r.position) AS agencies
+            FROM targets t JOIN responsibilities r ON r.target_id = t.id JOIN agencies a ON a.id = r.agency_id
+            WHERE t.plan = ? AND t.active GROUP BY ALL ORDER BY t.position""", [slug])
+        return [Target(plan=r["plan"], code=r["code"], text=r["text"], group=r["group_code"], unit=r["unit"],
+                       comparator=r["comparator"], target=r["target"], aspiration=r["aspiration"],
+                       baseline=r["baseline"], baseline_year=r["baseline_year"], target_year=r["target_year"],
+                       of=r["of_total"], kind=r["kind"], due=r["due"], lead_agency=r["agencies"][0],
+                       agencies=list(r["agencies"]), parent=r["parent"], parent_text=r["parent_text"],
+                       position=r["position"]) for r in rows]
+
+    def agency_names(self, slug: str) -> list[str]:
+        plan = self.plan(slug)
+        return plan.all_agencies()
+
+    # -- writing actuals ---------------------------------------------------------------------
+
+    def current_values(self, slug: str, agency: str, period: str) -> dict[str, dict]:
+        """code -> the agency's current value for the period."""
+        plan = self.plan(slug)
+        rows = self._rows("""
+            SELECT t.code, x.value, x.text_value, x.numerator, x.denominator, x.note
+            FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+            WHERE t.plan = ? AND a.scope = ? AND a.name = ? AND x.period = ? AND x.superseded_at IS NULL""",
+                          [slug, plan.scope, agency, period])
+        return {r["code"]: _payload(r["value"], r["text_value"], r["numerator"], r["denominator"], r["note"]) for r in rows}
+
+    def diff(self, slug: str, agency: str, period: str, rows: list[Row]) -> list[Change]:
+        """What a submission would change: per row new / changed (from -> to) / unchanged."""
+        plan = self.plan(slug)
+        cache: dict[str, dict] = {}
+        out = []
+        for row in rows:
+            who = row.agency or agency
+            if who not in cache:
+                cache[who] = self.current_values(slug, who, period)
+            old = cache[who].get(row.code)
+            new = _payload(row.value, row.text, row.numerator, row.denominator, row.note)
+            if old is None:
+                kind = "new"
+            elif all(_same(old[k], new[k]) for k in new):
+                kind = "unchanged"
+            else:
+                kind = "changed"
+            out.append(Change(row.code, who, kind, old, new))
+        del plan
+        return out
+
+    def record_submission(
+        self, slug: str, agency: str, period: str, rows: list[Row], *, actor: str,
+        file_name: str | None = None, checksum: str | None = None, source: str = "excel",
+        is_demo: bool = False, received_at: datetime | None = None,
+    ) -> tuple[int, dict[str, int]]:
+        """Write one submission as a single transaction: every row or none.
+
+        New and changed values get a new version (the old one is marked superseded, never
+        overwritten); unchanged values create no version. Returns (submission id, counts)."""
+        plan = self.plan(slug)
+        if period not in plan.accepted_periods():
+            raise UsageError(f"Kế hoạch {slug} không có kỳ báo cáo \"{period}\".",
+                             f"Các kỳ hợp lệ: {', '.join(plan.accepted_periods())}.")
+        target_ids = {r[1]: r[0] for r in self.con.execute(
+            "SELECT id, code FROM targets WHERE plan = ? AND active", [slug]).fetchall()}
+        unknown = sorted({r.code for r in rows} - set(target_ids))
+        if unknown:
+            raise UsageError(f"Kế hoạch {slug} không có chỉ tiêu mã {', '.join(unknown)}.")
+        when = received_at or now_local()
+
+        def work(cur):
+            agency_ids: dict[str, int] = {}
+
+            def aid(name: str) -> int:
+                if name not in agency_ids:
+                    agency_ids[name] = self._agency_id(cur, plan.scope, name, plan.province)
+                return agency_ids[name]
+
+            sub_id = cur.execute("SELECT nextval('submission_ids')").fetchall()[0][0]
+            counts = {"new": 0, "changed": 0, "unchanged": 0}
+            current: dict[tuple[int, int], tuple] = {}
+            codes_by_agency: dict[str, list[int]] = {}
+            for r in rows:
+                codes_by_agency.setdefault(r.agency or agency, []).append(target_ids[r.code])
+            for name, tids in codes_by_agency.items():
+                for rec in cur.execute(f"""
+                        SELECT target_id, id, version, value, text_value, numerator, denominator, note
+                        FROM actuals WHERE agency_id = ? AND period = ? AND superseded_at IS NULL
+                        AND target_id IN ({','.join('?' * len(tids))})""", [aid(name), period] + tids).fetchall():
+                    current[(rec[0], aid(name))] = rec
+            inserts, supersede, audits = [], [], []
+            for r in rows:
+                who = r.agency or agency
+                tid, a_id = target_ids[r.code], aid(who)
+                new = _payload(r.value, r.text, r.numerator, r.denominator, r.note)
+                old_rec = current.get((tid, a_id))
+                old = _payload(*old_rec[3:8]) if old_rec else None
+                if old is not None and all(_same(old[k], new[k]) for k in new):
+                    counts["unchanged"] += 1
+                    continue
+                new_id = cur.execute("SELECT nextval('actual_ids')").fetchall()[0][0]
+                version = (old_rec[2] + 1) if old_rec else 1
+                inserts.append([new_id, tid, a_id, period, r.value, r.text, r.numerator, r.denominator,
+                                r.note or None, sub_id, version, when, actor, None, None, is_demo])
+                if old_rec:
+                    supersede.append([when, new_id, old_rec[1]])
+                counts["changed" if old_rec else "new"] += 1
+                audits.append(("actual.change" if old_rec else "actual.new", f"{r.code}|{who}|{period}",
+                               json.dumps(old, ensure_ascii=False) if old else None, json.dumps(new, ensure_ascii=False)))
+            cur.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [sub_id, slug, aid(agency), period, file_name, checksum, when, actor, source, is_demo,
+                         counts["new"], counts["changed"], counts["unchanged"]])
+            if supersede:
+                cur.executemany("UPDATE actuals SET superseded_at = ?, superseded_by = ? WHERE id = ?", supersede)
+            if inserts:
+                cur.executemany("INSERT INTO actuals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
+            for action, key, old_json, new_json in audits:
+                self._audit(cur, actor, action, slug, "actual", key, old_json, new_json, sub_id, is_demo, when)
+            return sub_id, counts
+
+        return self._retrying(work)
+
+    def _audit(self, cur, actor, action, plan, entity, key, old, new, submission_id, is_demo, at=None) -> None:
+        cur.execute("INSERT INTO audit VALUES (nextval('audit_ids'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [at or now_local(), actor, action, plan, entity, key, old, new, submission_id, is_demo])
+
+    def remove_demo(self) -> dict[str, int]:
+        """Delete exactly the rows flagged as demo (actuals, submissions, audit); restore the
+        non-demo versions they had superseded."""
+        def work(cur):
+            counts = {}
+            cur.execute("""UPDATE actuals SET superseded_at = NULL, superseded_by = NULL
+                           WHERE NOT is_demo AND superseded_by IN (SELECT id FROM actuals WHERE is_demo)""")
+            for table in ("actuals", "submissions", "audit"):
+                counts[table] = cur.execute(f"SELECT count(*) FROM {table} WHERE is_demo").fetchall()[0][0]
+                cur.execute(f"DELETE FROM {table} WHERE is_demo")
+            return counts
+        return self._retrying(work)
+
+    def has_demo(self, slug: str | None = None) -> bool:
+        sql = "SELECT count(*) FROM submissions WHERE is_demo" + (" AND plan = ?" if slug else "")
+        return self._one(sql, [slug] if slug else [])[0] > 0
+
+    # -- reading actuals ---------------------------------------------------------------------
+
+    def reports(self, slug: str, period_codes: list[str]) -> dict[tuple[str, str], list[Report]]:
+        """(target code, period) -> every agency's current value."""
+        if not period_codes:
+            return {}
+        rows = self.con.execute(f"""
+            SELECT t.code, x.period, a.name, x.value, x.text_value, x.numerator, x.denominator, x.submission_id
+            FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+            WHERE t.plan = ? AND x.period IN ({','.join('?' * len(period_codes))}) AND x.superseded_at IS NULL
+            ORDER BY t.position, a.name""", [slug] + list(period_codes)).fetchall()
+        out: dict[tuple[str, str], list[Report]] = {}
+        for code, period, agency, value, text, num, den, sub in rows:
+            out.setdefault((code, period), []).append(Report(agency, value, text, num, den, sub))
+        return out
+
+    def periods_with_data(self, slug: str) -> list[str]:
+        rows = self.con.execute("""SELECT DISTINCT x.period FROM actuals x JOIN targets t ON t.id = x.target_id
+                                   WHERE t.plan = ? AND x.superseded_at IS NULL""", [slug]).fetchall()
+        return sorted((r[0] for r in rows), key=periods.sort_key)
+
+    def submissions(self, slug: str, period: str | None = None) -> list[dict]:
+        sql = """SELECT s.id, s.plan, a.name AS agency, s.period, s.file_name, s.checksum, s.received_at,
+                        s.submitted_by, s.source, s.is_demo, s.rows_new, s.rows_changed, s.rows_unchanged
+                 FROM submissions s LEFT JOIN agencies a ON a.id = s.agency_id WHERE s.plan = ?"""
+        params: list = [slug]
+        if period:
+            sql += " AND s.period = ?"
+            params.append(period)
+        return self._rows(sql + " ORDER BY s.received_at, s.id", params)
+
+    def history(self, slug: str, code: str) -> list[dict]:
+        """Every version of every agency's value for a target, newest first, with its submission."""
+        return self._rows("""
+            SELECT x.period, a.name AS agency, x.version, x.value, x.text_value, x.numerator, x.denominator,
+                   x.note, x.recorded_at, x.recorded_by, x.superseded_at, x.is_demo,
+                   s.id AS submission_id, s.file_name, s.checksum, s.received_at, s.source
+            FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+            JOIN submissions s ON s.id = x.submission_id
+            WHERE t.plan = ? AND t.code = ? ORDER BY x.period, a.name, x.version DESC""", [slug, code])
+
+    def audit_trail(self, limit: int = 1000) -> list[dict]:
+        return self._rows('SELECT * FROM audit ORDER BY "at" DESC, id DESC LIMIT ?', [limit])
+
+    def counts(self) -> dict[str, int]:
+        tables = ["plans", "targets", "agencies", "submissions", "actuals", "audit"]
+        return {t: self._one(f"SELECT count(*) FROM {t}")[0] for t in tables}
+
+    def snapshot(self) -> dict[str, list[tuple]]:
+        """Every row of every table, sorted: lets tests prove a refused input changed nothing."""
+        tables = [r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+        return {t: sorted(map(repr, self.con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}

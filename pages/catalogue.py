@@ -1,0 +1,24 @@
+"""Danh mục kế hoạch: the plans and their targets as the catalogue holds them."""
+import pandas as pd
+import streamlit as st
+
+from indicators import fmt, periods
+from pages import ui
+
+st.title("Danh mục kế hoạch và chỉ tiêu")
+slug = ui.choose_plan()
+s = ui.store()
+plan = s.plan(slug)
+targets = s.targets(slug)
+level = {"province": "cấp tỉnh", "commune": "cấp xã", "department": "cấp sở"}[plan.level]
+st.markdown(f"**{plan.title}**  \n{plan.issuer} ({level}) · {plan.doc_number} · {plan.doc_date}  \n"
+            f"Cơ quan thường trực: **{plan.standing_agency}**")
+if plan.implements:
+    st.caption(f"Thực hiện: {plan.implements}")
+st.markdown("**Kỳ báo cáo**")
+st.dataframe(pd.DataFrame([{"Kỳ": periods.label(p.code), "Hạn báo cáo": fmt.day(p.deadline), "Gửi về": p.recipient}
+                           for p in plan.periods]), hide_index=True, width="stretch")
+st.markdown(f"**{len(targets)} chỉ tiêu đo lường được**")
+st.dataframe(pd.DataFrame([{"Mã": t.code, "Nội dung chỉ tiêu": t.text, "Chỉ tiêu": fmt.goal(t),
+                            "Cơ quan chủ trì": t.lead_agency, "Cơ quan phối hợp": ", ".join(t.coordinating)}
+                           for t in targets]), hide_index=True, width="stretch")

@@ -1,0 +1,154 @@
+"""The store on real DuckDB files: migrations, catalogue loading, versioned actuals, demo rows."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from indicators import progress
+from indicators.errors import DatabaseBusy, UsageError
+from indicators.models import Plan
+from indicators.store import MIGRATIONS, SCHEMA_VERSION, Row, Store
+from tests.conftest import ROOT
+
+
+def test_migration_from_an_older_schema_keeps_the_data(tmp_path, catalogue):
+    path = tmp_path / "old.duckdb"
+    with Store(path) as old:
+        assert old.migrate(to=1) == [1]
+        assert old.schema_version() == 1
+        # a version-1 database in use: catalogue rows and an actual written with version-1 SQL
+        old.con.execute("INSERT INTO plans VALUES ('son-la-2026', 't', 'i', 'province', 'Sơn La', 'tỉnh Sơn La', 2026,"
+                        " '', '', '', 'Sở Y tế', '', ?, now())", [catalogue["son-la-2026"].model_dump_json()])
+        old.con.execute("INSERT INTO agencies VALUES (nextval('agency_ids'), 'tỉnh Sơn La', 'Sở Y tế', 'Sơn La')")
+        old.con.execute("INSERT INTO targets VALUES (nextval('target_ids'), 'son-la-2026', '1', NULL, NULL, 'x', '1', '%', '>=', 65, NULL,"
+                        " NULL, NULL, 2026, NULL, 'level', NULL, 0, TRUE)")
+        old.con.execute("INSERT INTO submissions VALUES (nextval('submission_ids'), 'son-la-2026', 1, '2026-H1', 'a.xlsx', 'abc', now(), 'u',"
+                        " 'excel', FALSE, 1, 0, 0)")
+        old.con.execute("INSERT INTO actuals VALUES (nextval('actual_ids'), 1, 1, '2026-H1', 61.5, NULL, NULL, NULL, NULL, 1, 1, now(), 'u',"
+                        " NULL, NULL, FALSE)")
+        with pytest.raises(Exception):
+            old.con.execute("SELECT * FROM audit")
+    with Store(path) as s:
+        assert s.migrate() == list(range(2, SCHEMA_VERSION + 1))
+        assert s.schema_version() == SCHEMA_VERSION
+        assert s.con.execute("SELECT value FROM actuals").fetchall() == [(61.5,)]
+        s.con.execute("SELECT count(*) FROM audit").fetchall()
+        s.load_catalogue(list(catalogue.values()))  # the catalogue loads over the migrated file
+        assert s.reports("son-la-2026", ["2026-H1"])[("1", "2026-H1")][0].value == 61.5
+        assert s.migrate() == []  # idempotent
+
+
+def test_catalogue_load_is_idempotent(store, catalogue):
+    before = store.snapshot()
+    assert set(store.load_catalogue(list(catalogue.values())).values()) == {"unchanged"}
+    assert store.snapshot() == before
+
+
+def test_catalogue_update_changes_entries_and_keeps_actuals(store, catalogue):
+    store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 61.0), Row("3", 9.1)], actor="a")
+    data = catalogue["son-la-2026"].model_dump(mode="json")
+    data["targets"][0]["target"] = 70  # target 1 corrected from 65 to 70
+    data["targets"] = [t for t in data["targets"] if t["code"] != "3"]  # target 3 withdrawn
+    result = store.load_catalogue([Plan.model_validate(data)])
+    assert result == {"son-la-2026": "updated"}
+    targets = {t.code: t for t in store.targets("son-la-2026")}
+    assert targets["1"].target == 70 and "3" not in targets
+    assert store.counts()["actuals"] == 2  # both actuals kept, including the withdrawn target's
+    store.load_catalogue([catalogue["son-la-2026"]])  # the target comes back with its history
+    assert store.reports("son-la-2026", ["2026-H1"])[("3", "2026-H1")][0].value == 9.1
+
+
+def test_a_new_value_supersedes_and_never_overwrites(store):
+    _, c1 = store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 60.0), Row("2", 80.0)], actor="an")
+    _, c2 = store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 62.5), Row("2", 80.0)], actor="binh")
+    assert c1 == {"new": 2, "changed": 0, "unchanged": 0}
+    assert c2 == {"new": 0, "changed": 1, "unchanged": 1}
+    hist = store.history("son-la-2026", "1")
+    assert [(h["value"], h["version"], h["recorded_by"]) for h in hist] == [(62.5, 2, "binh"), (60.0, 1, "an")]
+    assert hist[1]["superseded_at"] is not None and hist[0]["superseded_at"] is None
+    assert len(store.history("son-la-2026", "2")) == 1  # unchanged value: no new version
+    assert store.reports("son-la-2026", ["2026-H1"])[("1", "2026-H1")][0].value == 62.5
+    audit = [a for a in store.audit_trail() if a["entity"] == "actual"]
+    assert {a["action"] for a in audit} == {"actual.new", "actual.change"}
+    change = next(a for a in audit if a["action"] == "actual.change")
+    assert '"value": 60.0' in change["old_value"] and '"value": 62.5' in change["new_value"]
+    assert change["actor"] == "binh"
+
+
+def test_a_submission_outside_the_plan_changes_nothing(store):
+    before = store.snapshot()
+    with pytest.raises(UsageError):
+        store.record_submission("son-la-2026", "Sở Y tế", "2027", [Row("1", 1.0)], actor="a")
+    with pytest.raises(UsageError):
+        store.record_submission("son-la-2026", "Sở Y tế", "2026", [Row("1", 1.0), Row("99", 1.0)], actor="a")
+    assert store.snapshot() == before
+
+
+def test_remove_demo_removes_exactly_the_demo_rows(demo_store):
+    real = [Row("1", 64.0)]
+    demo_store.record_submission("son-la-2026", "Sở Y tế", "2025", [Row("2", 70.0)], actor="real")
+    demo_store.record_submission("son-la-2026", "Sở Y tế", "2026", real, actor="real")  # supersedes a demo value
+    assert demo_store.has_demo()
+    counts = demo_store.remove_demo()
+    assert counts["actuals"] > 100 and not demo_store.has_demo()
+    rows = demo_store.con.execute("SELECT value, superseded_at FROM actuals ORDER BY value").fetchall()
+    assert rows == [(64.0, None), (70.0, None)]
+    assert demo_store.con.execute("SELECT count(*) FROM submissions").fetchall() == [(2,)]
+
+
+def test_ten_threads_writing_at_once_lose_nothing(store):
+    agencies = ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Nội vụ", "Công an tỉnh", "Sở Tư pháp"]
+    errors = []
+
+    def work(i):
+        try:
+            store.record_submission("son-la-2026", agencies[i % 5], "2026-H1" if i < 5 else "2026",
+                                    [Row("1", 50.0 + i), Row("2", 70.0 + i)], actor=f"u{i}")
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.counts()["submissions"] == 10 and store.counts()["actuals"] == 20
+
+
+def test_a_second_process_gets_a_plain_vietnamese_message(tmp_path):
+    path = tmp_path / "held.duckdb"
+    holder = Store(path)
+    holder.migrate()
+    try:
+        out = subprocess.run([sys.executable, "-m", "indicators", "--db", str(path), "plans"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 1
+        assert "đang được một chương trình khác sử dụng" in out.stderr and "Traceback" not in out.stderr
+        code = f"from indicators.store import Store\ntry:\n    Store({str(path)!r})\nexcept Exception as e:\n    print(type(e).__name__)"
+        r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert r.stdout.strip() == DatabaseBusy.__name__
+    finally:
+        holder.close()
+
+
+def test_progress_uses_lead_then_weighted_aggregate(store):
+    store.record_submission("son-la-2026", "Công an tỉnh", "2026-H1",
+                            [Row("13", 0.1, numerator=10.0, denominator=10000.0)], actor="ca")
+    store.record_submission("son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi", "2026-H1",
+                            [Row("13", 0.2, numerator=60.0, denominator=30000.0)], actor="d")
+    row = next(r for r in progress.plan_progress(store, "son-la-2026", "2026-H1").rows if r.target.code == "13")
+    assert row.figure.method == "aggregated" and row.figure.value == pytest.approx(70 / 40000 * 100)
+    store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("13", 0.09)], actor="syt")
+    row = next(r for r in progress.plan_progress(store, "son-la-2026", "2026-H1").rows if r.target.code == "13")
+    assert row.figure.method == "lead" and row.figure.value == 0.09 and row.status == "achieved"
+
+
+def test_migrations_are_append_only():
+    # Released migrations are never edited; a new schema change is a new entry. Pin their count
+    # and first statements so an accidental edit of an old one shows up in review.
+    assert SCHEMA_VERSION == len(MIGRATIONS) >= 2
+    assert MIGRATIONS[0][0] == "CREATE SEQUENCE agency_ids START 1"
