@@ -12,7 +12,7 @@ from indicators.store import Store
 from loaders.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "data" / "seeds"  # copies of shared/seeds: the source documents of the catalogue
 
 
 @pytest.fixture(scope="session")
