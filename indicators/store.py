@@ -490,6 +490,12 @@ class Store:
     def audit_trail(self, limit: int = 1000) -> list[dict]:
         return self._rows('SELECT * FROM audit ORDER BY "at" DESC, id DESC LIMIT ?', [limit])
 
+    def data_version(self) -> tuple:
+        """Changes whenever a submission or a catalogue load lands: the key page caches hang on."""
+        return tuple(self.con.execute(
+            "SELECT (SELECT count(*) FROM submissions), (SELECT max(id) FROM submissions),"
+            " (SELECT count(*) FROM actuals), (SELECT max(loaded_at) FROM plans)").fetchall()[0])
+
     def counts(self) -> dict[str, int]:
         tables = ["plans", "targets", "agencies", "submissions", "actuals", "audit"]
         return {t: self._one(f"SELECT count(*) FROM {t}")[0] for t in tables}
