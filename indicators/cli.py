@@ -192,6 +192,69 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_template(args) -> int:
+    from loaders.templates import template_for
+
+    units = None
+    if args.units:
+        try:
+            units = Path(args.units).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"Không đọc được danh sách đơn vị {args.units}: {exc}.",
+                             "Tệp văn bản UTF-8, mỗi dòng một tên đơn vị.") from None
+    out = Path(args.output)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError(f"Tên tệp ra \"{out}\" phải có đuôi .xlsx.")
+    with _open(args) as store:
+        name, data = template_for(store, args.plan, args.agency, args.period, units)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"Không ghi được tệp {out}: {exc.strerror}.", "Kiểm tra thư mục và quyền ghi.") from None
+    kind = f"Biểu tổng hợp ({len(units)} đơn vị)" if units else "Biểu mẫu báo cáo"
+    print(f"{kind} đã lưu: {out} ({fmt.num(len(data) / 1024, 1)} KB). Gợi ý tên tệp: {name}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    import getpass
+
+    from indicators import intake
+    from loaders.workbooks import read_report
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"Không đọc được tệp {path}: {exc.strerror}.", "Kiểm tra đường dẫn tệp.") from None
+    actor = args.as_user or f"cli:{getpass.getuser()}"
+    with _open(args) as store:
+        parsed = read_report(data, path.name, store)
+        for w in parsed.warnings:
+            print(f"Lưu ý: {w}")
+        preview = intake.preview(store, parsed)  # raises InputRefused listing every problem
+        ident = parsed.identity
+        targets = {t.code: t for t in store.targets(ident.plan)}
+        counts = preview.counts()
+        print(f"Tệp {path.name}: kế hoạch {ident.plan}, {ident.agency}, kỳ {periods.label(ident.period)}")
+        for c in preview.changes:
+            unit = targets[c.code].unit
+            who = f" [{c.agency}]" if c.agency != ident.agency else ""
+            if c.kind == "changed":
+                print(f"  {c.code:5}{who} thay đổi: {intake.describe(c.old, unit)} → {intake.describe(c.new, unit)}")
+            elif c.kind == "new" or args.dry_run:
+                print(f"  {c.code:5}{who} {intake.KIND_VI[c.kind]}: {intake.describe(c.new, unit)}")
+        summary = f"{counts['new']} mới, {counts['changed']} thay đổi, {counts['unchanged']} không đổi, {parsed.blank} để trống"
+        if args.dry_run:
+            print(f"Xem trước (chưa ghi gì): {summary}.")
+            return 0
+        sub_id, written = intake.commit(store, parsed, actor)
+        print(f"Đã ghi báo cáo số {sub_id}: {written['new']} mới, {written['changed']} thay đổi, "
+              f"{written['unchanged']} không đổi, {parsed.blank} để trống.")
+    return 0
+
+
 def cmd_bench(args) -> int:
     from indicators import bench
 
@@ -235,6 +298,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="thêm dữ liệu minh họa, hoặc xóa đúng phần dữ liệu minh họa với --remove")
     p.add_argument("--remove", action="store_true", help="xóa toàn bộ dữ liệu minh họa (số liệu thật giữ nguyên)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("template", help="tạo biểu mẫu Excel báo cáo cho một cơ quan và kỳ báo cáo (điền sẵn số đã báo cáo)")
+    p.add_argument("plan", metavar="PLAN", help="mã kế hoạch, ví dụ son-la-2026")
+    p.add_argument("--agency", required=True, metavar="NAME", help="tên cơ quan báo cáo, ví dụ \"Sở Y tế\"")
+    p.add_argument("--period", required=True, metavar="P", help="kỳ báo cáo: YYYY-H1 hoặc YYYY (kể cả kỳ cơ sở năm trước)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx", help="tệp Excel sẽ tạo")
+    p.add_argument("--units", metavar="FILE", help="biểu tổng hợp: tệp danh sách đơn vị báo cáo (mỗi dòng một đơn vị)")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("import", help="nhập biểu mẫu Excel đã điền: kiểm tra mọi ô, xem trước, rồi ghi trọn vẹn hoặc không ghi gì")
+    p.add_argument("file", metavar="FILE.xlsx", help="biểu mẫu đã điền")
+    p.add_argument("--dry-run", action="store_true", help="chỉ xem trước: mới / thay đổi / không đổi, không ghi")
+    p.add_argument("--as", dest="as_user", metavar="USER", help="người nộp (ghi vào lịch sử)")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("bench", help="đo tốc độ (mili giây, trung vị nhiều lần) trên một cơ sở dữ liệu tạm")
     p.add_argument("--runs", type=int, default=10, help="số lần đo mỗi phép (mặc định 10)")

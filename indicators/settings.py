@@ -46,3 +46,13 @@ def now_local():
 
 # Transaction retries when two writers touch the same rows at once.
 WRITE_RETRIES = 20
+
+# Excel report templates (DESIGN.md §6).
+TEMPLATE_VERSION = "2026.1"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a national compilation (3.321 xã × 30 chỉ tiêu) is about 4 MB
+MAX_ROWS = 150_000  # rows on the report sheet
+MAX_SHEETS = 10
+MAX_COLUMNS = 40
+# A reported value may differ from numerator / denominator × unit factor by this much beyond its
+# own rounding (half a unit of its last decimal).
+RATIO_SLACK = 1e-6

@@ -6,6 +6,7 @@ are never overwritten: a new value inserts a new version and marks the old one s
 from __future__ import annotations
 
 import json
+import os
 import random
 import threading
 import time
@@ -332,16 +333,24 @@ class Store:
                           [slug, plan.scope, agency, period])
         return {r["code"]: _payload(r["value"], r["text_value"], r["numerator"], r["denominator"], r["note"]) for r in rows}
 
+    def current_values_many(self, slug: str, agencies: list[str], period: str) -> dict[tuple[str, str], dict]:
+        """(agency, code) -> current value, for many agencies in one query (compilation templates)."""
+        plan = self.plan(slug)
+        rows = self.con.execute("""
+            SELECT a.name, t.code, x.value, x.text_value, x.numerator, x.denominator, x.note
+            FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+            WHERE t.plan = ? AND a.scope = ? AND x.period = ? AND x.superseded_at IS NULL
+              AND list_contains(?, a.name)""", [slug, plan.scope, period, agencies]).fetchall()
+        return {(r[0], r[1]): _payload(*r[2:]) for r in rows}
+
     def diff(self, slug: str, agency: str, period: str, rows: list[Row]) -> list[Change]:
         """What a submission would change: per row new / changed (from -> to) / unchanged."""
-        plan = self.plan(slug)
-        cache: dict[str, dict] = {}
+        who_all = sorted({row.agency or agency for row in rows})
+        current = self.current_values_many(slug, who_all, period)
         out = []
         for row in rows:
             who = row.agency or agency
-            if who not in cache:
-                cache[who] = self.current_values(slug, who, period)
-            old = cache[who].get(row.code)
+            old = current.get((who, row.code))
             new = _payload(row.value, row.text, row.numerator, row.denominator, row.note)
             if old is None:
                 kind = "new"
@@ -350,7 +359,6 @@ class Store:
             else:
                 kind = "changed"
             out.append(Change(row.code, who, kind, old, new))
-        del plan
         return out
 
     def record_submission(
@@ -421,6 +429,9 @@ class Store:
                 cur.executemany("INSERT INTO actuals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
             for action, key, old_json, new_json in audits:
                 self._audit(cur, actor, action, slug, "actual", key, old_json, new_json, sub_id, is_demo, when)
+            pause = os.environ.get("INDICATORS_FAULT_PAUSE_BEFORE_COMMIT")  # fault-injection point for tests
+            if pause:
+                time.sleep(float(pause))
             return sub_id, counts
 
         return self._retrying(work)

@@ -1,0 +1,315 @@
+"""The Excel report template (DESIGN.md §6): one workbook per (plan, reporting agency, period),
+and the compilation template (biểu tổng hợp) with one row per (reporting unit, target).
+
+Written with openpyxl, which keeps protection, dropdowns and hidden sheets through a round trip.
+The hidden sheet records what the workbook is for and the locked content of every row, so the
+reader can refuse a workbook meant for something else or whose locked cells were edited."""
+from __future__ import annotations
+
+import io
+import zlib
+from copy import copy
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import MultiCellRange
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from indicators import fmt, periods
+from indicators.models import RATE_UNITS, Plan, Target
+from indicators.settings import TEMPLATE_VERSION, now_local
+from indicators.status import MILESTONE_ANSWERS
+
+REPORT_SHEET = "Báo cáo"
+COMPILATION_SHEET = "Biểu tổng hợp"
+GUIDE_SHEET = "Hướng dẫn"
+META_SHEET = "_thong_tin"
+MARKER = "bao-cao-chi-tieu-tre-em"
+HEADERS = ["Mã chỉ tiêu", "Nội dung chỉ tiêu", "Đơn vị tính", "Chỉ tiêu kế hoạch",
+           "Kết quả thực hiện", "Tử số", "Mẫu số", "Ghi chú"]
+UNIT_HEADER = "Đơn vị báo cáo"
+INPUTS = HEADERS[4:]  # the only editable columns
+HEADER_ROW = 8
+META_ROWS_START = 20  # in the hidden sheet, the listing of rows starts here
+
+_INPUT_FILL = PatternFill("solid", fgColor="FFF4C2")
+_LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+_THIN = Side(style="thin", color="A6A6A6")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a workbook is for."""
+
+    plan: str
+    agency: str
+    period: str
+    kind: str = "agency"  # "agency" | "compilation"
+    version: str = TEMPLATE_VERSION
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of the template."""
+
+    target: Target
+    unit: str | None = None  # reporting unit (compilation only)
+    prefill: dict = field(default_factory=dict)
+
+
+def text_crc(text: str) -> str:
+    return format(zlib.crc32(text.encode("utf-8")), "08x")
+
+
+def target_cells(t: Target) -> tuple[str, str, str, str]:
+    """The locked cells of a target's row: code, text, unit label, target in words."""
+    return t.code, t.text, fmt.UNIT_LABEL[t.unit], fmt.goal(t)
+
+
+def locked_record(unit: str | None, cells: tuple[str, str, str, str]) -> list[str]:
+    """The locked content of a row as the hidden sheet records it (and the reader recomputes)."""
+    code, text, unit_label, goal = cells
+    return [unit or "", code, text_crc(text), unit_label, goal]
+
+
+def agency_targets(targets: list[Target], agency: str) -> list[Target]:
+    """The targets an agency reports: those it leads or coordinates."""
+    return [t for t in targets if agency in t.agencies]
+
+
+def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
+    compilation = identity.kind == "compilation"
+    headers = ([UNIT_HEADER] if compilation else []) + HEADERS
+    offset = 1 if compilation else 0
+    period = plan.period(identity.period)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = COMPILATION_SHEET if compilation else REPORT_SHEET
+
+    title = "BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU" if compilation else "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU"
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14, color="1F4E79")
+    head = [
+        ("Kế hoạch:", f"{plan.title} — {plan.issuer} ({plan.slug})"),
+        ("Cơ quan báo cáo:" if not compilation else "Cơ quan tổng hợp:", identity.agency),
+        ("Kỳ báo cáo:", f"{periods.label(identity.period)} ({identity.period})"),
+        ("Hạn báo cáo:", (f"trước ngày {fmt.day(period.deadline)}" if period and period.deadline else "không có hạn (kỳ cơ sở)")
+         + (f" — gửi {period.recipient}" if period and period.recipient else "")),
+    ]
+    for i, (label, value) in enumerate(head, start=2):
+        ws.cell(i, 1, label).font = Font(bold=True)
+        ws.cell(i, 2 + offset, value)
+    ws.cell(6, 1, "Chỉ điền các ô màu vàng (Kết quả thực hiện, Tử số, Mẫu số, Ghi chú). Để trống nếu chưa có số liệu. "
+                  "Xem trang \"Hướng dẫn\".").font = Font(italic=True, color="7F6000")
+
+    for col, name in enumerate(headers, start=1):
+        c = ws.cell(HEADER_ROW, col, name)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = _HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        c.border = _BORDER
+
+    validations = {
+        "%": DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+                            errorTitle="Tỷ lệ phần trăm", error="Nhập số từ 0 đến 100, ví dụ 98,6 (không cần dấu %).",
+                            promptTitle="Tỷ lệ %", prompt="Nhập số từ 0 đến 100, ví dụ 98,6"),
+        "nonneg": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                 errorTitle="Số không âm", error="Nhập số không âm, ví dụ 9,4."),
+        "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                errorTitle="Số nguyên", error="Nhập số nguyên không âm."),
+        "milestone": DataValidation(type="list", formula1='"' + ",".join(MILESTONE_ANSWERS) + '"', allow_blank=True,
+                                    errorTitle="Mức thực hiện", error="Chọn một trong: " + ", ".join(MILESTONE_ANSWERS) + ".",
+                                    promptTitle="Mức thực hiện", prompt="Chọn trong danh sách"),
+        "ratio": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                errorTitle="Tử số / mẫu số", error="Nhập số không âm."),
+    }
+    # (kind, column) -> [first row, last row] spans, merged while rows are contiguous
+    ranges: dict[tuple[str, int], list[list[int]]] = {}
+
+    def add_range(kind: str, col: int, row: int) -> None:
+        spans = ranges.setdefault((kind, col), [])
+        if spans and spans[-1][1] == row - 1:
+            spans[-1][1] = row
+        else:
+            spans.append([row, row])
+
+    styles = _style_arrays(ws)
+    meta_rows = []
+    per_target: dict[str, tuple] = {}
+    c_value, c_num, c_den, c_note = (5 + offset, 6 + offset, 7 + offset, 8 + offset)
+    text_col = 2 + offset
+    for i, line in enumerate(lines):
+        r = HEADER_ROW + 1 + i
+        t = line.target
+        if t.code not in per_target:
+            per_target[t.code] = target_cells(t)
+        fixed = per_target[t.code]
+        cells = ([line.unit] if compilation else []) + list(fixed)
+        for col, value in enumerate(cells, start=1):
+            c = ws.cell(r, col, value)
+            c._style = copy(styles["locked_wrap" if col == text_col else "locked_text"])
+        rate = t.unit in RATE_UNITS
+        number = t.kind != "milestone"
+        pre = line.prefill or {}
+        value = pre.get("text") if t.kind == "milestone" else pre.get("value")
+        for col, v, style in ((c_value, value, "input_value" if number else "input"),
+                              (c_num, pre.get("numerator"), "input_count" if rate else "locked"),
+                              (c_den, pre.get("denominator"), "input_count" if rate else "locked"),
+                              (c_note, pre.get("note"), "input_note")):
+            c = ws.cell(r, col, v)
+            c._style = copy(styles[style])
+        kind = "milestone" if t.kind == "milestone" else "%" if t.unit == "%" else "count" if t.unit == "count" else "nonneg"
+        add_range(kind, c_value, r)
+        if rate:
+            add_range("ratio", c_num, r)
+            add_range("ratio", c_den, r)
+        meta_rows.append(locked_record(line.unit, fixed))
+
+    for kind, dv in validations.items():
+        spans = [(col, first, last) for (k, col), rows in ranges.items() if k == kind for first, last in rows]
+        if spans:
+            dv.showErrorMessage = True
+            dv.showInputMessage = kind in ("%", "milestone")
+            dv.sqref = MultiCellRange(" ".join(
+                f"{get_column_letter(col)}{first}:{get_column_letter(col)}{last}" for col, first, last in spans))
+            ws.add_data_validation(dv)
+
+    widths = ([26] if compilation else []) + [10, 70, 14, 24, 18, 12, 12, 30]
+    for col, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
+    ws.protection.sheet = True
+    ws.protection.formatCells = False  # people may still format cells (e.g. as %): the reader copes
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+    _guide(wb.create_sheet(GUIDE_SHEET), compilation)
+    meta = wb.create_sheet(META_SHEET)
+    _meta(meta, identity, len(lines), meta_rows)
+    meta.sheet_state = "veryHidden"
+    return wb
+
+
+def _style_arrays(ws) -> dict:
+    """Each cell style built once on a scratch cell; rows then copy the style array, which is
+    much faster than assigning fonts, fills and borders cell by cell (openpyxl hashes each)."""
+    specs = {
+        "locked_text": (_LOCKED_FILL, True, "@", False),
+        "locked_wrap": (_LOCKED_FILL, True, "@", True),
+        "locked": (_LOCKED_FILL, True, "General", False),
+        "input": (_INPUT_FILL, False, "General", False),
+        "input_value": (_INPUT_FILL, False, "#,##0.###", False),
+        "input_count": (_INPUT_FILL, False, "#,##0", False),
+        "input_note": (_INPUT_FILL, False, "@", True),
+    }
+    out = {}
+    scratch = ws.cell(ws.max_row + 50, 50)
+    for name, (fill, locked, number_format, wrap) in specs.items():
+        scratch.fill = fill
+        scratch.border = _BORDER
+        scratch.protection = Protection(locked=locked)
+        scratch.number_format = number_format
+        scratch.alignment = Alignment(wrap_text=wrap, vertical="top")
+        out[name] = copy(scratch._style)
+    ws._cells.pop((scratch.row, scratch.column), None)
+    return out
+
+
+def _guide(ws, compilation: bool) -> None:
+    lines = [
+        "HƯỚNG DẪN ĐIỀN BIỂU MẪU",
+        "",
+        "1. Chỉ điền các ô màu vàng. Các ô màu xám (mã, nội dung, đơn vị tính, chỉ tiêu) đã khóa; không sửa, không thêm hay xóa dòng.",
+        "2. Kết quả thực hiện: nhập số theo đơn vị tính của chỉ tiêu, dùng dấu phẩy thập phân: 98,6 cho 98,6%; 9,4 cho 9,4‰; 440 cho 440/100.000.",
+        "   Cũng được chấp nhận: \"98,6%\" hoặc ô định dạng phần trăm hiển thị 98,6%.",
+        "3. Chỉ tiêu tính theo % nhận số từ 0 đến 100; chỉ tiêu ‰ và /100.000 nhận số không âm; chỉ tiêu đếm số lượng nhận số nguyên.",
+        "4. Tử số, Mẫu số (nếu có): số đếm dùng để tính tỷ lệ, ví dụ 186 trẻ tử vong / 21.480 trẻ sinh sống. Tử số không lớn hơn mẫu số;",
+        "   kết quả phải khớp với tử số / mẫu số (sai khác không quá phần làm tròn). Có thể chỉ nhập tử số và mẫu số, bỏ trống kết quả.",
+        "5. Chỉ tiêu mốc (hoạt động): chọn trong danh sách: Đã thực hiện, Đang thực hiện, Chưa thực hiện.",
+        "6. Ô để trống nghĩa là chưa báo cáo chỉ tiêu đó. Số đã báo cáo trước đây được điền sẵn: sửa số nào thì số đó được cập nhật,",
+        "   số cũ vẫn được lưu trong lịch sử.",
+        "7. Biểu mẫu chỉ dùng cho đúng kế hoạch, cơ quan và kỳ báo cáo ghi ở đầu trang; muốn báo cáo kỳ khác, tải biểu mẫu của kỳ đó.",
+        "8. Lưu tệp dạng Excel (.xlsx), không lưu dạng .xls, .xlsm hay .csv. Sau khi tải lên, hệ thống cho xem trước từng thay đổi",
+        "   trước khi ghi; nếu có lỗi, hệ thống chỉ rõ ô cần sửa và không ghi gì cả.",
+    ]
+    if compilation:
+        lines.insert(2, "0. Biểu tổng hợp: mỗi dòng là một đơn vị báo cáo (cột \"Đơn vị báo cáo\") với một chỉ tiêu.")
+    for i, text in enumerate(lines, start=1):
+        ws.cell(i, 1, text)
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.column_dimensions["A"].width = 140
+    ws.protection.sheet = True
+
+
+def _meta(ws, identity: Identity, n: int, rows: list[list[str]]) -> None:
+    info = [("loai", MARKER), ("phien_ban", identity.version), ("ke_hoach", identity.plan),
+            ("co_quan", identity.agency), ("ky", identity.period), ("kieu", identity.kind),
+            ("so_dong", str(n)), ("dong_tieu_de", str(HEADER_ROW)), ("tao_luc", now_local().isoformat())]
+    for i, (k, v) in enumerate(info, start=1):
+        ws.cell(i, 1, k)
+        ws.cell(i, 2, v)
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row, start=1):
+            ws.cell(META_ROWS_START + i, j, v)
+    ws.protection.sheet = True
+
+
+def make_lines(targets: list[Target], prefill: dict[tuple[str, str], dict], units: list[str] | None = None,
+               agency: str = "") -> list[Line]:
+    """Agency template: one line per target. Compilation: one per (target, unit), grouped by target
+    so each target's rows are contiguous (one validation range per target)."""
+    if units is None:
+        return [Line(t, None, prefill.get((agency, t.code), {})) for t in targets]
+    return [Line(t, u, prefill.get((u, t.code), {})) for t in targets for u in units]
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def ascii_slug(text: str) -> str:
+    """'Sở Y tế' -> 'so-y-te' (for file names)."""
+    import re
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def template_for(store, slug: str, agency: str, period: str, units: list[str] | None = None) -> tuple[str, bytes]:
+    """(file name, workbook bytes) of the template for an agency, or of a compilation template
+    when `units` is given, prefilled with the values already reported for that period."""
+    from indicators.errors import UsageError
+    from indicators.progress import check_period
+
+    plan = store.plan(slug)
+    check_period(plan, period)
+    agencies = plan.all_agencies()
+    if agency not in agencies:
+        raise UsageError(f"Kế hoạch {slug} không có cơ quan \"{agency}\".",
+                         "Các cơ quan của kế hoạch: " + "; ".join(agencies) + ".")
+    targets = store.targets(slug)
+    if units is None:
+        targets = agency_targets(targets, agency)
+        if not targets:
+            raise UsageError(f"Cơ quan \"{agency}\" không chủ trì hay phối hợp chỉ tiêu nào của kế hoạch {slug}.")
+        prefill = {(agency, c): v for c, v in store.current_values(slug, agency, period).items()}
+        identity = Identity(slug, agency, period)
+        name = f"bao-cao-{slug}-{ascii_slug(agency)}-{period}.xlsx"
+    else:
+        units = list(dict.fromkeys(u.strip() for u in units if u.strip()))
+        if not units:
+            raise UsageError("Danh sách đơn vị báo cáo đang trống.", "Mỗi dòng của tệp danh sách là tên một đơn vị.")
+        targets = agency_targets(targets, agency) or targets
+        prefill = store.current_values_many(slug, units, period)
+        identity = Identity(slug, agency, period, kind="compilation")
+        name = f"bieu-tong-hop-{slug}-{ascii_slug(agency)}-{period}.xlsx"
+    wb = build(plan, identity, make_lines(targets, prefill, units, agency))
+    return name, to_bytes(wb)

@@ -1,0 +1,408 @@
+"""Reading an uploaded report workbook: fast (python-calamine for the values, one regex pass
+over the sheet XML for the few things calamine does not expose: cell errors, unevaluated
+formulas, %-formatted cells), and thorough: every problem is collected with its sheet and cell
+and a Vietnamese explanation of how to fix it. Nothing here writes to the database."""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from xml.etree import ElementTree
+
+import python_calamine
+
+from indicators import fmt, periods
+from indicators.errors import Problem
+from indicators.models import Target
+from indicators.settings import MAX_COLUMNS, MAX_ROWS, MAX_SHEETS, MAX_UPLOAD_BYTES, TEMPLATE_VERSION
+from indicators.store import Row
+from indicators.validation import ValueProblem, check_ratio, check_value, milestone_answer, parse_number
+from loaders.templates import (COMPILATION_SHEET, HEADERS, MARKER, META_ROWS_START, META_SHEET, REPORT_SHEET,
+                               UNIT_HEADER, Identity, locked_record, target_cells)
+
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_BUILTIN_PERCENT = {9, 10}
+
+
+@dataclass
+class ParsedReport:
+    file_name: str
+    checksum: str
+    size: int
+    identity: Identity | None = None
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    blank: int = 0  # rows left blank (not reported)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def col_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return unicodedata.normalize("NFC", str(v)).strip()
+
+
+# -- the file itself ------------------------------------------------------------------------------
+
+
+def _file_problems(data: bytes, file_name: str) -> list[Problem]:
+    name = file_name or "tệp tải lên"
+    lower = name.lower()
+    if len(data) == 0:
+        return [Problem(name, "Tệp rỗng (0 byte).", "Mở biểu mẫu bằng Excel, điền số liệu, lưu lại rồi tải lên.")]
+    if len(data) > MAX_UPLOAD_BYTES:
+        return [Problem(name, f"Tệp quá lớn ({fmt.num(len(data) / 1048576, 1)} MB, tối đa {fmt.num(MAX_UPLOAD_BYTES / 1048576)} MB).",
+                        "Chỉ tải lên biểu mẫu do hệ thống tạo; xóa ảnh hay trang tính thừa.")]
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return [Problem(name, "Đây là tệp Excel 97-2003 (.xls) hoặc tệp có mật khẩu, không phải .xlsx.",
+                        "Mở tệp bằng Excel, chọn Lưu thành (Save As) → Sổ làm việc Excel (.xlsx), bỏ mật khẩu nếu có.")]
+    if data[:4] != b"PK\x03\x04":
+        hint = "Tải biểu mẫu .xlsx từ hệ thống, điền rồi lưu đúng định dạng .xlsx."
+        if lower.endswith((".csv", ".txt")) or b"," in data[:200] or b";" in data[:200]:
+            return [Problem(name, "Tệp là văn bản (ví dụ CSV), không phải sổ làm việc Excel .xlsx.", hint)]
+        return [Problem(name, "Tệp không phải sổ làm việc Excel .xlsx.", hint)]
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        bad = zf.testzip()
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        return [Problem(name, "Tệp .xlsx bị hỏng hoặc không đầy đủ (có thể tải lên bị ngắt giữa chừng).",
+                        "Mở lại tệp bằng Excel, lưu lại, rồi tải lên lần nữa.")]
+    except Exception:  # zlib errors inside members
+        return [Problem(name, "Tệp .xlsx bị hỏng (dữ liệu nén không đọc được).", "Lưu lại tệp bằng Excel rồi tải lên lần nữa.")]
+    if bad is not None:
+        return [Problem(name, f"Tệp .xlsx bị hỏng (phần \"{bad}\" sai mã kiểm tra).", "Lưu lại tệp bằng Excel rồi tải lên lần nữa.")]
+    names = set(zf.namelist())
+    content_types = zf.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names else ""
+    if lower.endswith(".xlsm") or "xl/vbaProject.bin" in names or "macroEnabled" in content_types:
+        return [Problem(name, "Tệp có chứa macro (.xlsm); hệ thống không nhận tệp có macro vì lý do an toàn.",
+                        "Lưu lại thành .xlsx (Excel sẽ bỏ macro) rồi tải lên.")]
+    if "xl/workbook.xml" not in names:
+        return [Problem(name, "Tệp nén không phải sổ làm việc Excel (thiếu xl/workbook.xml).",
+                        "Tải biểu mẫu .xlsx từ hệ thống, điền rồi lưu đúng định dạng .xlsx.")]
+    return []
+
+
+@dataclass
+class _SheetXml:
+    errors: dict[str, str]  # "E9" -> "#DIV/0!"
+    formulas: set[str]  # cells holding a formula
+    percent: set[str]  # cells with a percent number format
+
+
+def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, columns: set[int]) -> _SheetXml:
+    """One pass over the sheet XML for error cells, formulas and %-formatted cells in `columns`."""
+    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    rid = next((s.get(f"{{{_NS['r']}}}id") for s in wb.iter(f"{{{_NS['m']}}}sheet") if s.get("name") == sheet_name), None)
+    target = next((r.get("Target") for r in rels.iter(f"{{{_NS['rel']}}}Relationship") if r.get("Id") == rid), None)
+    if target is None:
+        return _SheetXml({}, set(), set())
+    path = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    xml = zf.read(path).decode("utf-8", "replace")
+    percent_styles = _percent_styles(zf)
+    out = _SheetXml({}, set(), set())
+    if 't="e"' in xml:
+        for m in re.finditer(r'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(.*?)</c>', xml, re.S):
+            if _col_index(m.group(1)) in columns:
+                v = re.search(r"<v>([^<]*)</v>", m.group(3))
+                out.errors[m.group(1) + m.group(2)] = v.group(1) if v else "#ERROR"
+    if "<f" in xml:
+        for m in re.finditer(r'<c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]', xml, re.S):
+            if _col_index(m.group(1)) in columns:
+                out.formulas.add(m.group(1) + m.group(2))
+    if percent_styles:
+        for m in re.finditer(r'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(\d+)"', xml):
+            if int(m.group(3)) in percent_styles and _col_index(m.group(1)) in columns:
+                out.percent.add(m.group(1) + m.group(2))
+    return out
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
+    if "xl/styles.xml" not in zf.namelist():
+        return set()
+    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    custom = {int(n.get("numFmtId")) for n in root.iter(f"{{{_NS['m']}}}numFmt") if "%" in (n.get("formatCode") or "")}
+    percent_fmts = _BUILTIN_PERCENT | custom
+    xfs = root.find("m:cellXfs", _NS)
+    if xfs is None:
+        return set()
+    return {i for i, xf in enumerate(xfs.findall("m:xf", _NS)) if int(xf.get("numFmtId", "0")) in percent_fmts}
+
+
+# -- the workbook ---------------------------------------------------------------------------------
+
+
+def read_report(data: bytes, file_name: str, store, expected: Identity | None = None) -> ParsedReport:
+    """Read and validate an uploaded report; `expected` is what the person said they upload
+    (plan, agency, period) — a workbook for anything else is refused, never re-routed."""
+    parsed = ParsedReport(file_name, hashlib.sha256(data).hexdigest(), len(data))
+    parsed.problems = _file_problems(data, file_name)
+    if parsed.problems:
+        return parsed
+    name = file_name or "tệp"
+    try:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet_names = list(wb.sheet_names)
+    except Exception:
+        parsed.problems.append(Problem(name, "Không đọc được nội dung sổ làm việc (tệp hỏng hoặc không phải Excel).",
+                                       "Lưu lại tệp bằng Excel hoặc LibreOffice dạng .xlsx rồi tải lên."))
+        return parsed
+    if len(sheet_names) > MAX_SHEETS:
+        parsed.problems.append(Problem(name, f"Sổ làm việc có {len(sheet_names)} trang tính (tối đa {MAX_SHEETS}).",
+                                       "Dùng đúng biểu mẫu tải từ hệ thống, không thêm trang tính."))
+        return parsed
+    if META_SHEET not in sheet_names:
+        parsed.problems.append(Problem(name, "Tệp không phải biểu mẫu báo cáo do hệ thống tạo (thiếu trang thông tin ẩn).",
+                                       "Tải biểu mẫu đúng kế hoạch, cơ quan, kỳ báo cáo từ hệ thống rồi điền vào đó."))
+        return parsed
+    meta = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
+    info = {_text(r[0]): _text(r[1]) for r in meta[:META_ROWS_START - 1] if len(r) >= 2 and _text(r[0])}
+    if info.get("loai") != MARKER:
+        parsed.problems.append(Problem(name, "Tệp không phải biểu mẫu báo cáo chỉ tiêu của hệ thống.",
+                                       "Tải biểu mẫu từ hệ thống rồi điền vào đó."))
+        return parsed
+    identity = Identity(info.get("ke_hoach", ""), info.get("co_quan", ""), info.get("ky", ""),
+                        info.get("kieu", "agency"), info.get("phien_ban", ""))
+    parsed.identity = identity
+    if not _identity_ok(parsed, identity, expected, store, name):
+        return parsed
+    plan = store.plan(identity.plan)
+    targets = {t.code: t for t in store.targets(identity.plan)}
+    sheet_name = COMPILATION_SHEET if identity.kind == "compilation" else REPORT_SHEET
+    visible = [s.name for s in wb.sheets_metadata if str(s.visible).endswith("VISIBLE") and "HIDDEN" not in str(s.visible).upper()]
+    if sheet_name not in sheet_names:
+        parsed.problems.append(Problem(name, f"Không thấy trang tính \"{sheet_name}\" (có thể đã bị đổi tên).",
+                                       f"Đổi lại tên trang tính thành \"{sheet_name}\" hoặc tải biểu mẫu mới."))
+        return parsed
+    if visible and visible[0] != sheet_name:
+        parsed.warnings.append(Problem(name, f"Trang tính \"{sheet_name}\" không còn là trang đầu tiên; vẫn đọc bình thường."))
+    grid = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    _read_rows(parsed, grid, meta, identity, targets, data, sheet_name)
+    del plan
+    return parsed
+
+
+def _identity_ok(parsed: ParsedReport, identity: Identity, expected: Identity | None, store, name: str) -> bool:
+    from indicators.errors import NotFound
+
+    where = f"{name} (thông tin biểu mẫu)"
+    if identity.version != TEMPLATE_VERSION:
+        parsed.problems.append(Problem(where, f"Biểu mẫu phiên bản \"{identity.version}\" đã cũ (hiện dùng {TEMPLATE_VERSION}).",
+                                       "Tải biểu mẫu mới từ hệ thống; số đã báo cáo được điền sẵn, chỉ cần chép phần thay đổi."))
+    if expected is not None:
+        what = [("kế hoạch", identity.plan, expected.plan), ("cơ quan", identity.agency, expected.agency),
+                ("kỳ báo cáo", identity.period, expected.period)]
+        for label, got, want in what:
+            if got != want:
+                parsed.problems.append(Problem(where, f"Biểu mẫu này dành cho {label} \"{got}\", không phải \"{want}\" đang chọn.",
+                                               f"Tải biểu mẫu của đúng {label} \"{want}\", hoặc chọn lại {label} cho khớp với tệp."))
+    try:
+        plan = store.plan(identity.plan)
+    except NotFound:
+        parsed.problems.append(Problem(where, f"Kế hoạch \"{identity.plan}\" ghi trong biểu mẫu không có trong hệ thống.",
+                                       "Tải biểu mẫu mới từ hệ thống."))
+        return False
+    if identity.agency not in plan.all_agencies():
+        parsed.problems.append(Problem(where, f"Cơ quan \"{identity.agency}\" không thuộc kế hoạch {identity.plan}.",
+                                       "Tải biểu mẫu mới từ hệ thống."))
+    if identity.period not in plan.accepted_periods():
+        parsed.problems.append(Problem(where, f"Kỳ \"{identity.period}\" không phải kỳ báo cáo của kế hoạch {identity.plan}.",
+                                       "Tải biểu mẫu mới từ hệ thống."))
+    return not parsed.problems
+
+
+def _cell(row: list, i: int):
+    return row[i] if i < len(row) else ""
+
+
+def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identity: Identity,
+               targets: dict[str, Target], data: bytes, sheet: str) -> None:
+    compilation = identity.kind == "compilation"
+    headers = ([UNIT_HEADER] if compilation else []) + HEADERS
+    off = 1 if compilation else 0
+    if len(grid) > MAX_ROWS:
+        parsed.problems.append(Problem(sheet, f"Trang tính có {fmt.num(len(grid))} dòng (tối đa {fmt.num(MAX_ROWS)}).",
+                                       "Xóa các dòng thừa ở cuối trang tính."))
+        return
+    width = max((len(r) for r in grid[:50]), default=0)
+    if width > MAX_COLUMNS:
+        parsed.problems.append(Problem(sheet, f"Trang tính có {width} cột (tối đa {MAX_COLUMNS}).", "Xóa các cột thừa."))
+        return
+    header_row = next((i for i, r in enumerate(grid[:40]) if "Mã chỉ tiêu" in [_text(c) for c in r]), None)
+    if header_row is None:
+        parsed.problems.append(Problem(sheet, "Không tìm thấy dòng tiêu đề có ô \"Mã chỉ tiêu\".",
+                                       "Không xóa hay sửa dòng tiêu đề của bảng; tải biểu mẫu mới nếu cần."))
+        return
+    got = [_text(c) for c in grid[header_row][:len(headers)]]
+    if got != headers:
+        for j, (g, h) in enumerate(zip(got + [""] * len(headers), headers)):
+            if g != h:
+                parsed.problems.append(Problem(f"{sheet}!{col_letter(j)}{header_row + 1}",
+                                               f"Tiêu đề cột là \"{g}\", phải là \"{h}\".",
+                                               "Không sửa, thêm hay xóa cột; tải biểu mẫu mới nếu cần."))
+        return
+    expected_rows = [[_text(c) for c in r[:5]] for r in meta[META_ROWS_START - 1:] if any(_text(c) for c in r[:5])]
+    body = grid[header_row + 1:]
+    while body and not any(_text(c) for c in body[-1]):
+        body.pop()
+    value_cols = {4 + off, 5 + off, 6 + off, 7 + off}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        xml = _scan_sheet(zf, sheet, value_cols)
+    seen: dict[tuple[str, str], int] = {}
+    first = header_row + 2  # Excel row number of the first data row
+    if len(body) != len(expected_rows):
+        parsed.problems.append(Problem(sheet, f"Bảng có {len(body)} dòng số liệu, biểu mẫu gốc có {len(expected_rows)} dòng.",
+                                       "Không thêm hay xóa dòng; nếu cần báo cáo chỉ tiêu khác, tải biểu mẫu mới."))
+    cache: dict[str, list[str]] = {}
+    for i, r in enumerate(body):
+        excel_row = first + i
+        unit = _text(_cell(r, 0)) if compilation else None
+        code = _text(_cell(r, off))
+        ref = lambda j: f"{sheet}!{col_letter(j)}{excel_row}"  # noqa: E731
+        if not code:
+            if any(_text(_cell(r, j)) for j in value_cols):
+                parsed.problems.append(Problem(ref(off), "Dòng có số liệu nhưng thiếu mã chỉ tiêu.",
+                                               "Không thêm dòng mới; điền vào đúng dòng của chỉ tiêu."))
+            continue
+        target = targets.get(code)
+        if target is None:
+            parsed.problems.append(Problem(ref(off), f"Mã chỉ tiêu \"{code}\" không có trong kế hoạch {identity.plan}.",
+                                           "Không sửa mã chỉ tiêu hay thêm dòng; tải biểu mẫu mới nếu cần."))
+            continue
+        key = (unit or "", code)
+        if key in seen:
+            parsed.problems.append(Problem(ref(off), f"Chỉ tiêu \"{code}\"{' của ' + unit if unit else ''} xuất hiện hai lần "
+                                           f"(dòng {seen[key]} và dòng {excel_row}).", "Xóa dòng chép thừa, chỉ giữ một dòng."))
+            continue
+        seen[key] = excel_row
+        if code not in cache:
+            cache[code] = locked_record(None, target_cells(target))
+        want = list(cache[code])
+        want[0] = unit or ""
+        have = [unit or "", code, None, _text(_cell(r, off + 2)), _text(_cell(r, off + 3))]
+        from loaders.templates import text_crc
+        have[2] = text_crc(_text(_cell(r, off + 1)))
+        original = expected_rows[i] if i < len(expected_rows) else None
+        if original is not None and original[:2] != want[:2]:
+            parsed.problems.append(Problem(ref(off if original[1] != code else 0),
+                                           f"Ô đã bị sửa: biểu mẫu gốc ghi \"{original[1] if original[1] != code else original[0]}\" ở đây.",
+                                           "Trả lại nội dung gốc (ô đã khóa) hoặc tải biểu mẫu mới."))
+            continue
+        for j, label in ((2, "Nội dung chỉ tiêu"), (3, "Đơn vị tính"), (4, "Chỉ tiêu kế hoạch")):
+            if have[j] != want[j]:
+                parsed.problems.append(Problem(ref(off + j - 1), f"Ô \"{label}\" đã bị sửa so với biểu mẫu gốc.",
+                                               "Các ô màu xám đã khóa; trả lại nội dung gốc hoặc tải biểu mẫu mới."))
+        row = _read_values(parsed, r, off, target, excel_row, sheet, xml, unit)
+        if row is not None:
+            parsed.rows.append(row)
+
+
+def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_row: int, sheet: str,
+                 xml: _SheetXml, unit: str | None) -> Row | None:
+    cols = {"value": 4 + off, "numerator": 5 + off, "denominator": 6 + off, "note": 7 + off}
+    refs = {k: f"{col_letter(c)}{excel_row}" for k, c in cols.items()}
+    where = {k: f"{sheet}!{v}" for k, v in refs.items()}
+    problems_before = len(parsed.problems)
+    label = f"chỉ tiêu {target.code}" + (f" ({unit})" if unit else "")
+    for k, ref in refs.items():
+        if ref in xml.errors:
+            parsed.problems.append(Problem(where[k], f"Ô có lỗi công thức {xml.errors[ref]} ({label}).",
+                                           "Sửa công thức hoặc nhập trực tiếp con số."))
+        elif ref in xml.formulas and _text(_cell(r, cols[k])) == "":
+            parsed.problems.append(Problem(where[k], f"Ô chứa công thức chưa được tính ({label}).",
+                                           "Mở tệp bằng Excel hoặc LibreOffice, để tính lại rồi lưu, hoặc nhập trực tiếp con số."))
+    if len(parsed.problems) > problems_before:
+        return None
+    raw = {k: _cell(r, c) for k, c in cols.items()}
+    note = _text(raw["note"]) or None
+    if all(_text(raw[k]) == "" for k in ("value", "numerator", "denominator")):
+        if note:
+            parsed.warnings.append(Problem(where["note"], f"Có ghi chú nhưng chưa có kết quả ({label}); dòng này chưa được tính là đã báo cáo."))
+        parsed.blank += 1
+        return None
+
+    def number(k: str) -> tuple[float | None, int | None]:
+        v = raw[k]
+        if isinstance(v, bool):
+            raise ValueProblem(f"\"{v}\" là giá trị đúng/sai, không phải số.")
+        if isinstance(v, (datetime, date, time)):
+            raise ValueProblem(f"ô chứa ngày tháng ({v}), không phải số. Định dạng lại ô thành Số rồi nhập lại.")
+        if isinstance(v, (int, float)):
+            value = float(v)
+            if refs[k] in xml.percent:
+                value *= 100  # 0,986 shown as 98,6% in a %-formatted cell
+            return round(value, 9), None
+        text = _text(v)
+        if text == "":
+            return None, None
+        n = parse_number(text)
+        if n.percent_sign and target.unit != "%":
+            raise ValueProblem(f"\"{text}\" có dấu %, nhưng chỉ tiêu tính theo {fmt.UNIT_LABEL[target.unit]}.")
+        return n.value, n.decimals
+
+    if target.kind == "milestone":
+        for k in ("numerator", "denominator"):
+            if _text(raw[k]):
+                parsed.problems.append(Problem(where[k], f"Chỉ tiêu mốc không dùng tử số/mẫu số ({label}).", "Để trống ô này."))
+        try:
+            answer = milestone_answer(_text(raw["value"]))
+        except ValueProblem as exc:
+            parsed.problems.append(Problem(where["value"], f"{exc} ({label})"))
+            return None
+        return Row(target.code, text=answer, note=note, agency=unit)
+
+    values: dict[str, float | None] = {}
+    decimals = None
+    for k in ("value", "numerator", "denominator"):
+        try:
+            values[k], d = number(k)
+            if k == "value":
+                decimals = d
+                if values[k] is not None and refs[k] in xml.percent and target.unit != "%":
+                    raise ValueProblem(f"ô định dạng phần trăm nhưng chỉ tiêu tính theo {fmt.UNIT_LABEL[target.unit]}. "
+                                       "Định dạng lại ô thành Số rồi nhập lại.")
+        except ValueProblem as exc:
+            parsed.problems.append(Problem(where[k], f"{exc} ({label})"))
+            values[k] = None
+    if len(parsed.problems) > problems_before:
+        return None
+    try:
+        value = check_ratio(target, values["value"], values["numerator"], values["denominator"], decimals)
+        if value is None:
+            raise ValueProblem("thiếu kết quả thực hiện.")
+        check_value(target, value)
+    except ValueProblem as exc:
+        key = "value" if values["numerator"] is None or "kết quả" in str(exc) or "vượt" in str(exc) else "numerator"
+        parsed.problems.append(Problem(where[key], f"{str(exc)[0].upper()}{str(exc)[1:]} ({label})"))
+        return None
+    return Row(target.code, value=value, numerator=values["numerator"], denominator=values["denominator"],
+               note=note, agency=unit)
