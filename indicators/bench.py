@@ -3,6 +3,7 @@
 Each figure is the median of several runs, in milliseconds, on a temporary database."""
 from __future__ import annotations
 
+import shutil
 import statistics
 import tempfile
 import time
@@ -41,4 +42,71 @@ def demo_figures(runs: int = 10) -> dict[str, float]:
                 for p in plan.periods:
                     figures[f"status_{plan.slug}_{p.code}"] = median_ms(
                         lambda: progress.plan_progress(store, plan.slug, p.code), runs)
+    return figures
+
+
+SCALES = {"province": 75, "national": 3321}
+
+
+def import_figures(scale: str) -> dict[str, float]:
+    """Template generation and import of a compilation workbook (communes × 30 targets), against
+    the time the reader alone (python-calamine) needs for the same file."""
+    import python_calamine
+    import io
+
+    from indicators import intake, synthetic
+    from loaders import templates
+    from loaders.workbooks import read_report
+
+    n = SCALES[scale]
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "bench.duckdb") as store:
+            store.migrate()
+            plan = synthetic.plan()
+            store.load_catalogue([plan])
+            targets = store.targets(plan.slug)
+            units = synthetic.communes(n)
+            prefill = {(u, t.code): synthetic.value_for(t.unit, i, j)
+                       for i, u in enumerate(units) for j, t in enumerate(targets)}
+            identity = templates.Identity(plan.slug, synthetic.STANDING, "2026-H1", kind="compilation")
+            start = time.perf_counter()
+            wb = templates.build(plan, identity, templates.make_lines(targets, prefill, units))
+            data = templates.to_bytes(wb)
+            figures[f"template_{scale}_ms"] = (time.perf_counter() - start) * 1000
+            figures[f"template_{scale}_kb"] = len(data) / 1024
+
+            def reader_alone():
+                book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+                for name in book.sheet_names:
+                    book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+            runs = 5 if scale == "province" else 3
+            figures[f"reader_alone_{scale}_ms"] = median_ms(reader_alone, runs)
+            figures[f"read_validate_{scale}_ms"] = median_ms(lambda: read_report(data, "bench.xlsx", store), runs)
+            # the whole import (read, validate, preview, one-transaction commit) into a fresh copy each time
+            store.close()
+            base = Path(tmp) / "bench.duckdb"
+            timings = {"preview": [], "commit": [], "import": []}
+            for i in range(runs):
+                copy = Path(tmp) / f"run{i}.duckdb"
+                shutil.copy(base, copy)
+                with Store(copy) as fresh:
+                    fresh.targets(plan.slug)  # a running app has its catalogue cached already
+                    start = time.perf_counter()
+                    parsed = read_report(data, "bench.xlsx", fresh)
+                    assert parsed.ok, parsed.problems[:3]
+                    t1 = time.perf_counter()
+                    intake.preview(fresh, parsed)
+                    t2 = time.perf_counter()
+                    _, counts = intake.commit(fresh, parsed, "bench")
+                    t3 = time.perf_counter()
+                timings["preview"].append((t2 - t1) * 1000)
+                timings["commit"].append((t3 - t2) * 1000)
+                timings["import"].append((t3 - start) * 1000)
+                copy.unlink()
+            for k, v in timings.items():
+                figures[f"{k}_{scale}_ms"] = statistics.median(v)
+            figures[f"import_{scale}_rows"] = float(counts["new"])
+            figures[f"import_{scale}_ratio_to_reader"] = figures[f"import_{scale}_ms"] / figures[f"reader_alone_{scale}_ms"]
     return figures

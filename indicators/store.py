@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import duckdb
+import pandas as pd
 
 from indicators import periods
 from indicators.errors import DatabaseBusy, NotFound, UsageError
@@ -81,6 +82,11 @@ MIGRATIONS: list[list[str]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+# An actual as JSON in the audit trail (same keys as _payload), built by DuckDB for whole batches.
+_JSON_PAYLOAD = ("json_object('value', {t}.value, 'text', {t}.text_value, 'numerator', {t}.numerator, "
+                 "'denominator', {t}.denominator, 'note', {t}.note)::VARCHAR")
+
+
 @dataclass(frozen=True)
 class Row:
     """One value an agency reports for a target (the input of a submission)."""
@@ -139,7 +145,10 @@ class Store:
             raise UsageError(f"Không mở được tệp cơ sở dữ liệu {self.path}: {exc}",
                              "Kiểm tra đường dẫn --db và quyền ghi thư mục.") from None
         self._local = threading.local()
-        self._write_lock = threading.Lock()
+        # The catalogue changes only through load_catalogue, and only this process can open the
+        # file (DuckDB's lock), so parsed plans and targets are cached until the next load.
+        self._plan_cache: dict[str, Plan] = {}
+        self._targets_cache: dict[str, list[Target]] = {}
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -225,8 +234,12 @@ class Store:
         """Insert or update every plan; idempotent; actuals are never touched.
         Returns slug -> "new" | "updated" | "unchanged"."""
         result = {}
-        for plan in plans:
-            result[plan.slug] = self._retrying(lambda cur, plan=plan: self._load_plan(cur, plan))
+        try:
+            for plan in plans:
+                result[plan.slug] = self._retrying(lambda cur, plan=plan: self._load_plan(cur, plan))
+        finally:
+            self._plan_cache.clear()
+            self._targets_cache.clear()
         return result
 
     def _agency_id(self, cur, scope: str, name: str, province: str) -> int:
@@ -236,6 +249,19 @@ class Store:
         new_id = cur.execute("SELECT nextval('agency_ids')").fetchall()[0][0]
         cur.execute("INSERT INTO agencies VALUES (?, ?, ?, ?)", [new_id, scope, name, province])
         return new_id
+
+    def _ensure_agencies(self, cur, plan: Plan, names: list[str]) -> dict[str, int]:
+        """name -> id for every agency of the plan's scope, creating the missing ones in one go
+        (a compilation may name thousands of communes)."""
+        have = dict(cur.execute("SELECT name, id FROM agencies WHERE scope = ? AND list_contains(?, name)",
+                                [plan.scope, names]).fetchall())
+        missing = [n for n in names if n not in have]
+        if missing:
+            cur.execute("""INSERT INTO agencies SELECT nextval('agency_ids'), ?, unnest(?), ?""",
+                        [plan.scope, missing, plan.province])
+            have.update(cur.execute("SELECT name, id FROM agencies WHERE scope = ? AND list_contains(?, name)",
+                                    [plan.scope, missing]).fetchall())
+        return have
 
     def _load_plan(self, cur, plan: Plan) -> str:
         blob = plan.model_dump_json()
@@ -293,11 +319,15 @@ class Store:
         return [r[0] for r in self.con.execute("SELECT slug FROM plans ORDER BY year DESC, slug").fetchall()]
 
     def plan(self, slug: str) -> Plan:
+        cached = self._plan_cache.get(slug)
+        if cached is not None:
+            return cached
         row = self._one("SELECT catalogue_json FROM plans WHERE slug = ?", [slug])
         if row is None:
             known = ", ".join(self.plan_slugs()) or "(chưa có kế hoạch nào)"
             raise NotFound(f"Không có kế hoạch \"{slug}\".", f"Các kế hoạch hiện có: {known}.")
-        return Plan.model_validate_json(row[0])
+        plan = self._plan_cache[slug] = Plan.model_validate_json(row[0])
+        return plan
 
     def plans(self) -> list[Plan]:
         return [Plan.model_validate_json(r[0]) for r in
@@ -305,17 +335,22 @@ class Store:
 
     def targets(self, slug: str) -> list[Target]:
         """The active measurable targets of a plan, in plan order."""
+        cached = self._targets_cache.get(slug)
+        if cached is not None:
+            return list(cached)
         self.plan(slug)  # raises NotFound
         rows = self._rows("""
             SELECT t.*, list(a.name ORDER BY r.position) AS agencies
             FROM targets t JOIN responsibilities r ON r.target_id = t.id JOIN agencies a ON a.id = r.agency_id
             WHERE t.plan = ? AND t.active GROUP BY ALL ORDER BY t.position""", [slug])
-        return [Target(plan=r["plan"], code=r["code"], text=r["text"], group=r["group_code"], unit=r["unit"],
+        targets = [Target(plan=r["plan"], code=r["code"], text=r["text"], group=r["group_code"], unit=r["unit"],
                        comparator=r["comparator"], target=r["target"], aspiration=r["aspiration"],
                        baseline=r["baseline"], baseline_year=r["baseline_year"], target_year=r["target_year"],
                        of=r["of_total"], kind=r["kind"], due=r["due"], lead_agency=r["agencies"][0],
                        agencies=list(r["agencies"]), parent=r["parent"], parent_text=r["parent_text"],
                        position=r["position"]) for r in rows]
+        self._targets_cache[slug] = targets
+        return list(targets)
 
     def agency_names(self, slug: str) -> list[str]:
         plan = self.plan(slug)
@@ -382,53 +417,70 @@ class Store:
         when = received_at or now_local()
 
         def work(cur):
-            agency_ids: dict[str, int] = {}
-
-            def aid(name: str) -> int:
-                if name not in agency_ids:
-                    agency_ids[name] = self._agency_id(cur, plan.scope, name, plan.province)
-                return agency_ids[name]
-
+            names = list(dict.fromkeys([agency] + [r.agency or agency for r in rows]))
+            aids = self._ensure_agencies(cur, plan, names)
             sub_id = cur.execute("SELECT nextval('submission_ids')").fetchall()[0][0]
+            incoming = pd.DataFrame({
+                "idx": pd.array(range(len(rows)), dtype="Int64"),
+                "tid": pd.array([target_ids[r.code] for r in rows], dtype="Int64"),
+                "aid": pd.array([aids[r.agency or agency] for r in rows], dtype="Int64"),
+            })
+            cur.register("incoming_rows", incoming)
+            try:
+                current = {rec[0]: rec[1:] for rec in cur.execute("""
+                    SELECT i.idx, x.id, x.version, x.value, x.text_value, x.numerator, x.denominator, x.note
+                    FROM incoming_rows i JOIN actuals x ON x.target_id = i.tid AND x.agency_id = i.aid
+                    WHERE x.period = ? AND x.superseded_at IS NULL""", [period]).fetchall()}
+            finally:
+                cur.unregister("incoming_rows")
             counts = {"new": 0, "changed": 0, "unchanged": 0}
-            current: dict[tuple[int, int], tuple] = {}
-            codes_by_agency: dict[str, list[int]] = {}
-            for r in rows:
-                codes_by_agency.setdefault(r.agency or agency, []).append(target_ids[r.code])
-            for name, tids in codes_by_agency.items():
-                for rec in cur.execute(f"""
-                        SELECT target_id, id, version, value, text_value, numerator, denominator, note
-                        FROM actuals WHERE agency_id = ? AND period = ? AND superseded_at IS NULL
-                        AND target_id IN ({','.join('?' * len(tids))})""", [aid(name), period] + tids).fetchall():
-                    current[(rec[0], aid(name))] = rec
-            inserts, supersede, audits = [], [], []
-            for r in rows:
-                who = r.agency or agency
-                tid, a_id = target_ids[r.code], aid(who)
-                new = _payload(r.value, r.text, r.numerator, r.denominator, r.note)
-                old_rec = current.get((tid, a_id))
-                old = _payload(*old_rec[3:8]) if old_rec else None
-                if old is not None and all(_same(old[k], new[k]) for k in new):
-                    counts["unchanged"] += 1
-                    continue
-                new_id = cur.execute("SELECT nextval('actual_ids')").fetchall()[0][0]
-                version = (old_rec[2] + 1) if old_rec else 1
-                inserts.append([new_id, tid, a_id, period, r.value, r.text, r.numerator, r.denominator,
-                                r.note or None, sub_id, version, when, actor, None, None, is_demo])
-                if old_rec:
-                    supersede.append([when, new_id, old_rec[1]])
+            keep: list[int] = []  # indexes of rows that make a new version
+            olds: list[tuple | None] = []
+            for i, r in enumerate(rows):
+                old_rec = current.get(i)
+                if old_rec is not None:
+                    old = _payload(*old_rec[2:7])
+                    if all(_same(old[k], v) for k, v in _payload(r.value, r.text, r.numerator, r.denominator, r.note).items()):
+                        counts["unchanged"] += 1
+                        continue
+                keep.append(i)
+                olds.append(old_rec)
                 counts["changed" if old_rec else "new"] += 1
-                audits.append(("actual.change" if old_rec else "actual.new", f"{r.code}|{who}|{period}",
-                               json.dumps(old, ensure_ascii=False) if old else None, json.dumps(new, ensure_ascii=False)))
             cur.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [sub_id, slug, aid(agency), period, file_name, checksum, when, actor, source, is_demo,
+                        [sub_id, slug, aids[agency], period, file_name, checksum, when, actor, source, is_demo,
                          counts["new"], counts["changed"], counts["unchanged"]])
-            if supersede:
-                cur.executemany("UPDATE actuals SET superseded_at = ?, superseded_by = ? WHERE id = ?", supersede)
-            if inserts:
-                cur.executemany("INSERT INTO actuals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts)
-            for action, key, old_json, new_json in audits:
-                self._audit(cur, actor, action, slug, "actual", key, old_json, new_json, sub_id, is_demo, when)
+            if keep:
+                new_ids = [x[0] for x in cur.execute("SELECT nextval('actual_ids') FROM range(?)", [len(keep)]).fetchall()]
+                picked = [rows[i] for i in keep]
+                actuals = pd.DataFrame({
+                    "id": pd.array(new_ids, dtype="Int64"),
+                    "target_id": pd.array([target_ids[r.code] for r in picked], dtype="Int64"),
+                    "agency_id": pd.array([aids[r.agency or agency] for r in picked], dtype="Int64"),
+                    "value": pd.array([r.value for r in picked], dtype="Float64"),
+                    "text_value": pd.array([r.text for r in picked], dtype="string"),
+                    "numerator": pd.array([r.numerator for r in picked], dtype="Float64"),
+                    "denominator": pd.array([r.denominator for r in picked], dtype="Float64"),
+                    "note": pd.array([r.note or None for r in picked], dtype="string"),
+                    "version": pd.array([(o[1] + 1) if o else 1 for o in olds], dtype="Int64"),
+                    "old_id": pd.array([o[0] if o else None for o in olds], dtype="Int64"),
+                    "key": pd.array([f"{r.code}|{r.agency or agency}|{period}" for r in picked], dtype="string"),
+                })
+                cur.register("new_actuals", actuals)
+                try:
+                    # the audit trail first, while the old versions are still current: old and new as JSON
+                    cur.execute(f"""INSERT INTO audit SELECT nextval('audit_ids'), ?, ?,
+                                   CASE WHEN n.old_id IS NULL THEN 'actual.new' ELSE 'actual.change' END, ?, 'actual', n.key,
+                                   CASE WHEN n.old_id IS NULL THEN NULL ELSE {_JSON_PAYLOAD.format(t='o')} END,
+                                   {_JSON_PAYLOAD.format(t='n')}, ?, ?
+                                   FROM new_actuals n LEFT JOIN actuals o ON o.id = n.old_id ORDER BY n.id""",
+                                [when, actor, slug, sub_id, is_demo])
+                    cur.execute("""UPDATE actuals SET superseded_at = ?, superseded_by = n.id FROM new_actuals n
+                                   WHERE actuals.id = n.old_id""", [when])
+                    cur.execute("""INSERT INTO actuals SELECT id, target_id, agency_id, ?, value, text_value, numerator,
+                                   denominator, note, ?, version, ?, ?, NULL, NULL, ? FROM new_actuals ORDER BY id""",
+                                [period, sub_id, when, actor, is_demo])
+                finally:
+                    cur.unregister("new_actuals")
             pause = os.environ.get("INDICATORS_FAULT_PAUSE_BEFORE_COMMIT")  # fault-injection point for tests
             if pause:
                 time.sleep(float(pause))

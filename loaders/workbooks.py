@@ -9,6 +9,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from xml.etree import ElementTree
@@ -92,7 +93,7 @@ def _file_problems(data: bytes, file_name: str) -> list[Problem]:
         return [Problem(name, "Tệp không phải sổ làm việc Excel .xlsx.", hint)]
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        bad = zf.testzip()
+        bad = None  # member contents are checked (CRC) as they are read below
     except (zipfile.BadZipFile, EOFError, ValueError):
         return [Problem(name, "Tệp .xlsx bị hỏng hoặc không đầy đủ (có thể tải lên bị ngắt giữa chừng).",
                         "Mở lại tệp bằng Excel, lưu lại, rồi tải lên lần nữa.")]
@@ -127,22 +128,23 @@ def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, columns: set[int]) -> _She
     if target is None:
         return _SheetXml({}, set(), set())
     path = target.lstrip("/") if target.startswith("/") else "xl/" + target
-    xml = zf.read(path).decode("utf-8", "replace")
+    xml = zf.read(path)  # bytes: the patterns below are checked before any regex pass runs
     percent_styles = _percent_styles(zf)
     out = _SheetXml({}, set(), set())
-    if 't="e"' in xml:
-        for m in re.finditer(r'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(.*?)</c>', xml, re.S):
-            if _col_index(m.group(1)) in columns:
-                v = re.search(r"<v>([^<]*)</v>", m.group(3))
-                out.errors[m.group(1) + m.group(2)] = v.group(1) if v else "#ERROR"
-    if "<f" in xml:
-        for m in re.finditer(r'<c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]', xml, re.S):
-            if _col_index(m.group(1)) in columns:
-                out.formulas.add(m.group(1) + m.group(2))
+    if b't="e"' in xml:
+        for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(.*?)</c>', xml, re.S):
+            if _col_index(m.group(1).decode()) in columns:
+                v = re.search(rb"<v>([^<]*)</v>", m.group(3))
+                out.errors[(m.group(1) + m.group(2)).decode()] = v.group(1).decode() if v else "#ERROR"
+    if re.search(rb"<f[ >]", xml):  # a formula element (not <formula1> of a data validation)
+        for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]', xml, re.S):
+            if _col_index(m.group(1).decode()) in columns:
+                out.formulas.add((m.group(1) + m.group(2)).decode())
     if percent_styles:
-        for m in re.finditer(r'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(\d+)"', xml):
-            if int(m.group(3)) in percent_styles and _col_index(m.group(1)) in columns:
-                out.percent.add(m.group(1) + m.group(2))
+        wanted = b"|".join(str(i).encode() for i in sorted(percent_styles))
+        for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(' + wanted + rb')"', xml):
+            if _col_index(m.group(1).decode()) in columns:
+                out.percent.add((m.group(1) + m.group(2)).decode())
     return out
 
 
@@ -170,45 +172,48 @@ def read_report(data: bytes, file_name: str, store, expected: Identity | None = 
         return parsed
     name = file_name or "tệp"
     try:
-        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet_names = list(wb.sheet_names)
-    except Exception:
-        parsed.problems.append(Problem(name, "Không đọc được nội dung sổ làm việc (tệp hỏng hoặc không phải Excel).",
-                                       "Lưu lại tệp bằng Excel hoặc LibreOffice dạng .xlsx rồi tải lên."))
-        return parsed
+        _read_workbook(parsed, data, name, store, expected)
+    except (python_calamine.CalamineError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ElementTree.ParseError):
+        # a member that does not decompress, fails its CRC or is not XML: a damaged file
+        parsed.rows.clear()
+        parsed.problems.append(Problem(name, "Tệp .xlsx bị hỏng (một phần nội dung không đọc được).",
+                                       "Mở lại tệp bằng Excel hoặc LibreOffice, lưu dạng .xlsx rồi tải lên lần nữa."))
+    return parsed
+
+
+def _read_workbook(parsed: ParsedReport, data: bytes, name: str, store, expected: Identity | None) -> None:
+    wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    sheet_names = list(wb.sheet_names)
     if len(sheet_names) > MAX_SHEETS:
         parsed.problems.append(Problem(name, f"Sổ làm việc có {len(sheet_names)} trang tính (tối đa {MAX_SHEETS}).",
                                        "Dùng đúng biểu mẫu tải từ hệ thống, không thêm trang tính."))
-        return parsed
+        return
     if META_SHEET not in sheet_names:
         parsed.problems.append(Problem(name, "Tệp không phải biểu mẫu báo cáo do hệ thống tạo (thiếu trang thông tin ẩn).",
                                        "Tải biểu mẫu đúng kế hoạch, cơ quan, kỳ báo cáo từ hệ thống rồi điền vào đó."))
-        return parsed
+        return
     meta = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
     info = {_text(r[0]): _text(r[1]) for r in meta[:META_ROWS_START - 1] if len(r) >= 2 and _text(r[0])}
     if info.get("loai") != MARKER:
         parsed.problems.append(Problem(name, "Tệp không phải biểu mẫu báo cáo chỉ tiêu của hệ thống.",
                                        "Tải biểu mẫu từ hệ thống rồi điền vào đó."))
-        return parsed
+        return
     identity = Identity(info.get("ke_hoach", ""), info.get("co_quan", ""), info.get("ky", ""),
                         info.get("kieu", "agency"), info.get("phien_ban", ""))
     parsed.identity = identity
     if not _identity_ok(parsed, identity, expected, store, name):
-        return parsed
-    plan = store.plan(identity.plan)
+        return
     targets = {t.code: t for t in store.targets(identity.plan)}
     sheet_name = COMPILATION_SHEET if identity.kind == "compilation" else REPORT_SHEET
-    visible = [s.name for s in wb.sheets_metadata if str(s.visible).endswith("VISIBLE") and "HIDDEN" not in str(s.visible).upper()]
     if sheet_name not in sheet_names:
         parsed.problems.append(Problem(name, f"Không thấy trang tính \"{sheet_name}\" (có thể đã bị đổi tên).",
                                        f"Đổi lại tên trang tính thành \"{sheet_name}\" hoặc tải biểu mẫu mới."))
-        return parsed
+        return
+    visible = [m.name for m in wb.sheets_metadata if m.visible == python_calamine.SheetVisibleEnum.Visible]
     if visible and visible[0] != sheet_name:
         parsed.warnings.append(Problem(name, f"Trang tính \"{sheet_name}\" không còn là trang đầu tiên; vẫn đọc bình thường."))
     grid = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     _read_rows(parsed, grid, meta, identity, targets, data, sheet_name)
-    del plan
-    return parsed
 
 
 def _identity_ok(parsed: ParsedReport, identity: Identity, expected: Identity | None, store, name: str) -> bool:
@@ -270,60 +275,121 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identit
                                                f"Tiêu đề cột là \"{g}\", phải là \"{h}\".",
                                                "Không sửa, thêm hay xóa cột; tải biểu mẫu mới nếu cần."))
         return
-    expected_rows = [[_text(c) for c in r[:5]] for r in meta[META_ROWS_START - 1:] if any(_text(c) for c in r[:5])]
+    expected_rows = meta[META_ROWS_START - 1:]
+    while expected_rows and not any(_text(c) for c in expected_rows[-1][:5]):
+        expected_rows.pop()
     body = grid[header_row + 1:]
     while body and not any(_text(c) for c in body[-1]):
         body.pop()
     value_cols = {4 + off, 5 + off, 6 + off, 7 + off}
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         xml = _scan_sheet(zf, sheet, value_cols)
-    seen: dict[tuple[str, str], int] = {}
+    flagged = {int(re.sub(r"[A-Z]+", "", ref)) for ref in xml.errors.keys() | xml.formulas | xml.percent}
     first = header_row + 2  # Excel row number of the first data row
     if len(body) != len(expected_rows):
         parsed.problems.append(Problem(sheet, f"Bảng có {len(body)} dòng số liệu, biểu mẫu gốc có {len(expected_rows)} dòng.",
                                        "Không thêm hay xóa dòng; nếu cần báo cáo chỉ tiêu khác, tải biểu mẫu mới."))
-    cache: dict[str, list[str]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    known: dict[str, _Expect] = {}
+    c_value, c_num, c_den, c_note = 4 + off, 5 + off, 6 + off, 7 + off
     for i, r in enumerate(body):
         excel_row = first + i
-        unit = _text(_cell(r, 0)) if compilation else None
-        code = _text(_cell(r, off))
-        ref = lambda j: f"{sheet}!{col_letter(j)}{excel_row}"  # noqa: E731
-        if not code:
-            if any(_text(_cell(r, j)) for j in value_cols):
-                parsed.problems.append(Problem(ref(off), "Dòng có số liệu nhưng thiếu mã chỉ tiêu.",
-                                               "Không thêm dòng mới; điền vào đúng dòng của chỉ tiêu."))
-            continue
-        target = targets.get(code)
-        if target is None:
-            parsed.problems.append(Problem(ref(off), f"Mã chỉ tiêu \"{code}\" không có trong kế hoạch {identity.plan}.",
-                                           "Không sửa mã chỉ tiêu hay thêm dòng; tải biểu mẫu mới nếu cần."))
-            continue
+        if len(r) <= c_note:
+            r = list(r) + [""] * (c_note + 1 - len(r))
+        unit = (r[0] if type(r[0]) is str else _text(r[0])) if compilation else None
+        code = r[off] if type(r[off]) is str else _text(r[off])
+        exp = known.get(code)
+        if exp is None and code in targets:
+            exp = known[code] = _Expect(targets[code])
+        original = expected_rows[i] if i < len(expected_rows) else None
+        # Fast path: the locked cells are exactly as generated (the usual case for every row).
+        if (exp is None or original is None or original[1] != code or original[2] != exp.crc
+                or r[off + 1] != exp.text or r[off + 2] != exp.unit_label or r[off + 3] != exp.goal
+                or (compilation and original[0] != unit)):
+            unit, code = (_text(unit) if compilation else None), _text(code)
+            if not _locked_ok(parsed, r, off, unit, code, exp, original, targets, identity, sheet, excel_row, value_cols):
+                continue
         key = (unit or "", code)
         if key in seen:
-            parsed.problems.append(Problem(ref(off), f"Chỉ tiêu \"{code}\"{' của ' + unit if unit else ''} xuất hiện hai lần "
+            parsed.problems.append(Problem(f"{sheet}!{col_letter(off)}{excel_row}",
+                                           f"Chỉ tiêu \"{code}\"{' của ' + unit if unit else ''} xuất hiện hai lần "
                                            f"(dòng {seen[key]} và dòng {excel_row}).", "Xóa dòng chép thừa, chỉ giữ một dòng."))
             continue
         seen[key] = excel_row
-        if code not in cache:
-            cache[code] = locked_record(None, target_cells(target))
-        want = list(cache[code])
-        want[0] = unit or ""
-        have = [unit or "", code, None, _text(_cell(r, off + 2)), _text(_cell(r, off + 3))]
-        from loaders.templates import text_crc
-        have[2] = text_crc(_text(_cell(r, off + 1)))
-        original = expected_rows[i] if i < len(expected_rows) else None
-        if original is not None and original[:2] != want[:2]:
-            parsed.problems.append(Problem(ref(off if original[1] != code else 0),
-                                           f"Ô đã bị sửa: biểu mẫu gốc ghi \"{original[1] if original[1] != code else original[0]}\" ở đây.",
-                                           "Trả lại nội dung gốc (ô đã khóa) hoặc tải biểu mẫu mới."))
-            continue
-        for j, label in ((2, "Nội dung chỉ tiêu"), (3, "Đơn vị tính"), (4, "Chỉ tiêu kế hoạch")):
-            if have[j] != want[j]:
-                parsed.problems.append(Problem(ref(off + j - 1), f"Ô \"{label}\" đã bị sửa so với biểu mẫu gốc.",
-                                               "Các ô màu xám đã khóa; trả lại nội dung gốc hoặc tải biểu mẫu mới."))
-        row = _read_values(parsed, r, off, target, excel_row, sheet, xml, unit)
+        v, n, d, note = r[c_value], r[c_num], r[c_den], r[c_note]
+        if excel_row not in flagged and not exp.milestone:
+            # Fast path for plain numbers; anything else goes through the full reader below.
+            note = (note if type(note) is str else _text(note)) or None
+            if type(v) is float and n == "" and d == "":
+                v = round(v, 9)
+                if exp.low <= v <= exp.high and (not exp.whole or v == int(v)):
+                    parsed.rows.append(Row(code, value=v, note=note, agency=unit))
+                    continue
+            elif exp.rate and type(n) is float and type(d) is float and (type(v) is float or v == ""):
+                try:
+                    value = check_ratio(exp.target, round(v, 9) if v != "" else None, n, d)
+                    check_value(exp.target, value)
+                    parsed.rows.append(Row(code, value=value, numerator=n, denominator=d, note=note, agency=unit))
+                    continue
+                except ValueProblem:
+                    pass  # the full reader below reports it with its cell
+            elif v == "" and n == "" and d == "" and not note:
+                parsed.blank += 1
+                continue
+        row = _read_values(parsed, r, off, exp.target, excel_row, sheet, xml, unit)
         if row is not None:
             parsed.rows.append(row)
+
+
+class _Expect:
+    """What a target's row must hold, computed once per target."""
+
+    def __init__(self, target: Target):
+        from indicators.validation import bounds
+        from loaders.templates import text_crc
+
+        self.target = target
+        self.code, self.text, self.unit_label, self.goal = target_cells(target)
+        self.crc = text_crc(self.text)
+        self.milestone = target.kind == "milestone"
+        self.rate = target.unit in ("%", "‰", "per_100k")
+        low, high, self.whole = bounds(target)
+        self.low = low if low is not None else float("-inf")
+        self.high = high if high is not None else float("inf")
+
+
+def _locked_ok(parsed: ParsedReport, r: list, off: int, unit: str | None, code: str, exp: "_Expect | None",
+               original: list | None, targets: dict[str, Target], identity: Identity, sheet: str,
+               excel_row: int, value_cols: set[int]) -> bool:
+    """The slow, thorough check of a row's locked cells; reports what was edited and where."""
+    from loaders.templates import text_crc
+
+    ref = lambda j: f"{sheet}!{col_letter(j)}{excel_row}"  # noqa: E731
+    if not code:
+        if any(_text(_cell(r, j)) for j in value_cols):
+            parsed.problems.append(Problem(ref(off), "Dòng có số liệu nhưng thiếu mã chỉ tiêu.",
+                                           "Không thêm dòng mới; điền vào đúng dòng của chỉ tiêu."))
+        return False
+    if exp is None:
+        parsed.problems.append(Problem(ref(off), f"Mã chỉ tiêu \"{code}\" không có trong kế hoạch {identity.plan}.",
+                                       "Không sửa mã chỉ tiêu hay thêm dòng; tải biểu mẫu mới nếu cần."))
+        return False
+    orig = [_text(c) for c in original[:5]] if original is not None else None
+    if orig is not None and (orig[1] != code or orig[0] != (unit or "")):
+        edited_code = orig[1] != code
+        parsed.problems.append(Problem(ref(off if edited_code else 0),
+                                       f"Ô đã bị sửa: biểu mẫu gốc ghi \"{orig[1] if edited_code else orig[0]}\" ở đây.",
+                                       "Trả lại nội dung gốc (ô đã khóa) hoặc tải biểu mẫu mới."))
+        return False
+    have = [text_crc(_text(_cell(r, off + 1))), _text(_cell(r, off + 2)), _text(_cell(r, off + 3))]
+    want = [exp.crc, exp.unit_label, exp.goal]
+    ok = True
+    for j, label in enumerate(("Nội dung chỉ tiêu", "Đơn vị tính", "Chỉ tiêu kế hoạch")):
+        if have[j] != want[j]:
+            ok = False
+            parsed.problems.append(Problem(ref(off + 1 + j), f"Ô \"{label}\" đã bị sửa so với biểu mẫu gốc.",
+                                           "Các ô màu xám đã khóa; trả lại nội dung gốc hoặc tải biểu mẫu mới."))
+    return ok
 
 
 def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_row: int, sheet: str,

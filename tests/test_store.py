@@ -1,6 +1,7 @@
 """The store on real DuckDB files: migrations, catalogue loading, versioned actuals, demo rows."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -74,7 +75,7 @@ def test_a_new_value_supersedes_and_never_overwrites(store):
     audit = [a for a in store.audit_trail() if a["entity"] == "actual"]
     assert {a["action"] for a in audit} == {"actual.new", "actual.change"}
     change = next(a for a in audit if a["action"] == "actual.change")
-    assert '"value": 60.0' in change["old_value"] and '"value": 62.5' in change["new_value"]
+    assert json.loads(change["old_value"])["value"] == 60.0 and json.loads(change["new_value"])["value"] == 62.5
     assert change["actor"] == "binh"
 
 
