@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -147,6 +148,9 @@ class Store:
         self._local = threading.local()
         # The catalogue changes only through load_catalogue, and only this process can open the
         # file (DuckDB's lock), so parsed plans and targets are cached until the next load.
+        # Writers are serialised: two imports of the same report at once would otherwise both see
+        # "no current value" and both insert one (DuckDB only detects conflicting updates).
+        self._write_lock = threading.RLock()
         self._plan_cache: dict[str, Plan] = {}
         self._targets_cache: dict[str, list[Target]] = {}
 
@@ -195,7 +199,7 @@ class Store:
         """Run `work(cur)` in a transaction, retrying when a concurrent writer conflicts."""
         for attempt in range(WRITE_RETRIES):
             try:
-                with self.transaction() as cur:
+                with self._write_lock, self.transaction() as cur:
                     return work(cur)
             except duckdb.TransactionException as exc:
                 if "conflict" not in str(exc).lower() or attempt == WRITE_RETRIES - 1:
@@ -483,6 +487,7 @@ class Store:
                     cur.unregister("new_actuals")
             pause = os.environ.get("INDICATORS_FAULT_PAUSE_BEFORE_COMMIT")  # fault-injection point for tests
             if pause:
+                print("INDICATORS_FAULT_PAUSE: inside the transaction, rows written", file=sys.stderr, flush=True)
                 time.sleep(float(pause))
             return sub_id, counts
 

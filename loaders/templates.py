@@ -150,7 +150,7 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
         fixed = per_target[t.code]
         cells = ([line.unit] if compilation else []) + list(fixed)
         for col, value in enumerate(cells, start=1):
-            c = ws.cell(r, col, value)
+            c = _put(ws, r, col, value)
             c._style = copy(styles["locked_wrap" if col == text_col else "locked_text"])
         rate = t.unit in RATE_UNITS
         number = t.kind != "milestone"
@@ -160,7 +160,7 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
                               (c_num, pre.get("numerator"), "input_count" if rate else "locked"),
                               (c_den, pre.get("denominator"), "input_count" if rate else "locked"),
                               (c_note, pre.get("note"), "input_note")):
-            c = ws.cell(r, col, v)
+            c = _put(ws, r, col, v)
             c._style = copy(styles[style])
         kind = "milestone" if t.kind == "milestone" else "%" if t.unit == "%" else "count" if t.unit == "count" else "nonneg"
         add_range(kind, c_value, r)
@@ -192,6 +192,15 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
     _meta(meta, identity, len(lines), meta_rows)
     meta.sheet_state = "veryHidden"
     return wb
+
+
+def _put(ws, row: int, col: int, value):
+    """Write a value; text is always text: "= 0" or a note starting with =, +, - or @ must never
+    become a formula (openpyxl turns any string starting with "=" into one)."""
+    c = ws.cell(row, col, value)
+    if isinstance(value, str) and c.data_type == "f":
+        c.data_type = "s"
+    return c
 
 
 def _style_arrays(ws) -> dict:
@@ -254,7 +263,7 @@ def _meta(ws, identity: Identity, n: int, rows: list[list[str]]) -> None:
         ws.cell(i, 2, v)
     for i, row in enumerate(rows):
         for j, v in enumerate(row, start=1):
-            ws.cell(META_ROWS_START + i, j, v)
+            _put(ws, META_ROWS_START + i, j, v)
     ws.protection.sheet = True
 
 
