@@ -467,7 +467,15 @@ def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_
             raise ValueProblem("thiếu kết quả thực hiện.")
         check_value(target, value)
     except ValueProblem as exc:
-        key = "value" if values["numerator"] is None or "kết quả" in str(exc) or "vượt" in str(exc) else "numerator"
+        num, den = values["numerator"], values["denominator"]
+        if (num is None) != (den is None):
+            key = "numerator" if num is None else "denominator"  # name the empty one of the pair
+        elif den is not None and den <= 0:
+            key = "denominator"
+        elif num is None or "kết quả" in str(exc) or "vượt" in str(exc):
+            key = "value"
+        else:
+            key = "numerator"
         parsed.problems.append(Problem(where[key], f"{str(exc)[0].upper()}{str(exc)[1:]} ({label})"))
         return None
     return Row(target.code, value=value, numerator=values["numerator"], denominator=values["denominator"],
