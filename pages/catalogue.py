@@ -5,11 +5,9 @@ import streamlit as st
 from indicators import fmt, periods
 from pages import ui
 
-st.title("Danh mục kế hoạch và chỉ tiêu")
-slug = ui.choose_plan()
-s = ui.store()
-plan = s.plan(slug)
-targets = s.targets(slug)
+slug, _ = ui.header("Danh mục kế hoạch và chỉ tiêu", with_period=False)
+plan = ui.plan(slug)
+targets = ui.targets(slug)
 level = {"province": "cấp tỉnh", "commune": "cấp xã", "department": "cấp sở"}[plan.level]
 st.markdown(f"**{plan.title}**  \n{plan.issuer} ({level}) · {plan.doc_number} · {plan.doc_date}  \n"
             f"Cơ quan thường trực: **{plan.standing_agency}**")

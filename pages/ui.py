@@ -1,12 +1,21 @@
-"""Shared pieces of the pages: the store, the plan/period choice kept across pages, status badges.
+"""Shared pieces of the pages: the store, cached reads keyed by the data version, the plan and
+period choice kept across pages, the demo banner, status chips and tables, and chart drawing.
 Thin: every figure comes from the core (indicators/)."""
 from __future__ import annotations
 
+import html
+from contextlib import contextmanager
+
+import pandas as pd
 import streamlit as st
 
-from indicators import periods, status
-from indicators.settings import db_path
+from indicators import charts, fmt, periods, progress, reporting, status
+from indicators.errors import AppError
+from indicators.settings import db_path, now_local
 from indicators.store import Store
+
+DEMO_BANNER = ("**DỮ LIỆU MINH HỌA** — số liệu của kế hoạch này là dữ liệu giả lập để trình diễn, không phải số liệu "
+               "thật (xóa bằng lệnh `python -m indicators demo --remove`).")
 
 
 @st.cache_resource(show_spinner=False)
@@ -16,16 +25,136 @@ def store() -> Store:
     return s
 
 
+# ---------------------------------------------------------------------------------------------
+# Cached reads: keyed by (database file, plan, period, data version), so an upload (which changes
+# the data version) refreshes every page at once. The store is passed underscored (not hashed).
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _progress(_s: Store, path: str, slug: str, period: str, version: tuple) -> progress.PlanProgress:
+    return progress.plan_progress(_s, slug, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _submissions(_s: Store, path: str, slug: str, version: tuple) -> list[dict]:
+    return _s.submissions(slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _targets(_s: Store, path: str, slug: str, version: tuple) -> list:
+    return _s.targets(slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _plan_facts(_s: Store, path: str, slug: str, version: tuple) -> tuple:
+    plan = _s.plan(slug)
+    return plan, _s.has_demo(slug), progress.default_period(_s, plan)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _reports(_s: Store, path: str, slug: str, period: str, version: tuple) -> dict:
+    return _s.reports(slug, [period])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _history(_s: Store, path: str, slug: str, code: str, version: tuple) -> list[dict]:
+    return _s.history(slug, code)
+
+
+def _key() -> tuple[Store, str, tuple]:
+    s = store()
+    return s, str(s.path), s.data_version()
+
+
+def plan_progress(slug: str, period: str) -> progress.PlanProgress:
+    s, path, version = _key()
+    return _progress(s, path, slug, period, version)
+
+
+def submissions(slug: str) -> list[dict]:
+    s, path, version = _key()
+    return _submissions(s, path, slug, version)
+
+
+def targets(slug: str) -> list:
+    s, path, version = _key()
+    return _targets(s, path, slug, version)
+
+
+def plan(slug: str):
+    s, path, version = _key()
+    return _plan_facts(s, path, slug, version)[0]
+
+
+def reports(slug: str, period: str) -> dict:
+    """(target code, period) -> every agency's current value (status.Report)."""
+    s, path, version = _key()
+    return _reports(s, path, slug, period, version)
+
+
+def history(slug: str, code: str) -> list[dict]:
+    """Every version of every agency's value for a target, with its submission (store.history)."""
+    s, path, version = _key()
+    return _history(s, path, slug, code, version)
+
+
+def has_demo(slug: str) -> bool:
+    s, path, version = _key()
+    return _plan_facts(s, path, slug, version)[1]
+
+
+def expected_reports(slug: str, period: str | None = None) -> list[reporting.ExpectedReport]:
+    """Every expected report of the plan (or one period), judged against today in Việt Nam."""
+    return reporting.expected_reports(plan(slug), targets(slug), submissions(slug), today(), period)
+
+
+def today():
+    return now_local().date()
+
+
+# ---------------------------------------------------------------------------------------------
+# Page frame
+
+
 def sidebar_header() -> None:
     with st.sidebar:
         st.markdown("**Theo dõi chỉ tiêu bảo vệ, chăm sóc trẻ em**")
+        st.caption("Kế hoạch và kỳ báo cáo đã chọn được giữ nguyên khi chuyển trang.")
+
+
+def style() -> None:
+    """Larger type for projectors; tables that wrap long Vietnamese texts."""
+    st.html("""<style>
+    .stMainBlockContainer {padding-top: 1.6rem; max-width: 1400px}
+    .stMainBlockContainer h1 {font-size: 2.1rem; padding-top: 0.4rem; padding-bottom: 0.3rem}
+    table.ind td.code {white-space: nowrap; font-weight: 700}
+    .stMarkdown p, .stMarkdown li {font-size: 1.02rem}
+    table.ind {border-collapse: collapse; width: 100%; font-size: 0.98rem; line-height: 1.35}
+    table.ind th {text-align: left; background: #f0f2f6; padding: 6px 8px; border-bottom: 2px solid #c9ced6}
+    table.ind td {padding: 6px 8px; border-bottom: 1px solid #e3e6ea; vertical-align: top; overflow-wrap: normal;
+                  word-break: normal}
+    table.ind td.num {text-align: right}
+    table.ind .why {color: #4a5058; font-size: 0.9rem; margin-top: 3px}
+    .chip {display: inline-block; padding: 2px 9px; border-radius: 11px; font-weight: 600; white-space: nowrap;
+           font-size: 0.92rem}
+    .kpis {display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 10px; margin: 4px 0 10px}
+    .kpi {border: 1px solid #d5d9de; border-top: 8px solid; border-radius: 8px; padding: 8px 10px; background: #fff}
+    .kpi .lbl {font-size: 0.98rem; font-weight: 600; line-height: 1.2; min-height: 2.4em}
+    .kpi .val {font-size: 2.1rem; font-weight: 700; line-height: 1.15}
+    .legend {display: flex; flex-wrap: wrap; gap: 6px; margin: 2px 0 8px}
+    .chips {display: flex; flex-wrap: wrap; gap: 4px}
+    .quote {font-size: 1.2rem; line-height: 1.45; border-left: 5px solid #4a9fd8; padding: 4px 0 4px 14px;
+            margin: 6px 0 12px; color: #1f2328}
+    .tag {display: inline-block; padding: 0 6px; border-radius: 4px; background: #fff3cd; color: #6b4e00;
+          font-size: 0.8rem; font-weight: 600; border: 1px solid #e0a100}
+    </style>""")
 
 
 def choose_plan(key: str = "plan") -> str:
     """A plan selector whose choice is kept when moving between pages."""
     s = store()
     plans = s.plans()
-    labels = {p.slug: f"{p.title} — {p.issuer} ({p.year})" for p in plans}
+    labels = {p.slug: f"{p.issuer} — {p.title} ({p.year})" for p in plans}
     slugs = list(labels)
     if st.session_state.get("_plan") not in slugs:
         st.session_state["_plan"] = "son-la-2026" if "son-la-2026" in slugs else slugs[0]
@@ -35,10 +164,184 @@ def choose_plan(key: str = "plan") -> str:
     return choice
 
 
+def choose_period(slug: str, key: str = "period") -> str:
+    """A reporting-period selector for the plan, kept across pages (per plan); defaults to the
+    latest declared period with data (progress.default_period)."""
+    p = plan(slug)
+    codes = [x.code for x in p.periods]
+    kept: dict = st.session_state.setdefault("_period", {})
+    if kept.get(slug) not in codes:
+        s, path, version = _key()
+        kept[slug] = _plan_facts(s, path, slug, version)[2]
+    choice = st.selectbox("Kỳ báo cáo", codes, index=codes.index(kept[slug]),
+                          format_func=lambda c: periods.label(c).capitalize(), key=f"{key}_select_{slug}")
+    kept[slug] = choice
+    return choice
+
+
+def header(title: str, *, with_period: bool = True) -> tuple[str, str | None]:
+    """Title, plan (and period) selectors and the demo banner: the top of every page."""
+    style()
+    st.title(title)
+    cols = st.columns([4, 1.3]) if with_period else [st.container()]
+    with cols[0]:
+        slug = choose_plan()
+    period = None
+    if with_period:
+        with cols[1]:
+            period = choose_period(slug)
+    demo_banner(slug)
+    return slug, period
+
+
+def demo_banner(slug: str) -> None:
+    if has_demo(slug):
+        st.warning(DEMO_BANNER, icon="⚠️")
+
+
+@contextmanager
+def guard():
+    """Translate the core's typed errors into a Vietnamese message with its hint (no traceback)."""
+    try:
+        yield
+    except AppError as exc:
+        st.error(exc.message + (f"  \n**Cách khắc phục:** {exc.hint}" if exc.hint else ""))
+        st.stop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Status chips, legends, tables
+
+
+def chip(code: str, count: int | None = None) -> str:
+    """A status as a coloured chip WITH its symbol and text label (and a count, when given) (HTML)."""
+    color = status.COLOR[code]
+    n = f" <b>{count}</b>" if count is not None else ""
+    return (f'<span class="chip" data-status="{code}" style="background:{color};color:{charts.text_on(color)}">'
+            f'{status.SYMBOL[code]} {status.LABEL[code]}{n}</span>')
+
+
+def state_chip(state: str, count: int | None = None) -> str:
+    """A report state as a coloured chip with its label (and a count, when given)."""
+    color = reporting.STATE_COLOR[state]
+    n = f" <b>{count}</b>" if count is not None else ""
+    return (f'<span class="chip" data-state="{state}" style="background:{color};color:{charts.text_on(color)}">'
+            f'{reporting.STATE_SYMBOL[state]} {reporting.STATE_LABEL[state]}{n}</span>')
+
+
+def count_chips(counts: dict[str, int]) -> str:
+    """'✔ Đạt 8  ✖ Không đạt 2': the non-zero statuses as chips with their counts (HTML)."""
+    chips = [chip(c, counts[c]) for c in status.STATUSES if counts.get(c)]
+    return f'<div class="chips">{"".join(chips)}</div>' if chips else "—"
+
+
+def demo_tag(is_demo: bool) -> str:
+    return ' <span class="tag">MINH HỌA</span>' if is_demo else ""
+
+
 def status_badge(code: str) -> str:
-    return f":{_streamlit_color(code)}-badge[{status.SYMBOL[code]} {status.LABEL[code]}]"
+    """Kept for compatibility: the HTML chip (render with unsafe_allow_html=True)."""
+    return chip(code)
 
 
-def _streamlit_color(code: str) -> str:
-    return {status.ACHIEVED: "green", status.ON_TRACK: "blue", status.NO_DATA: "gray",
-            status.LAGGING: "orange", status.OFF_TRACK: "orange", status.NOT_ACHIEVED: "red"}[code]
+def legend() -> None:
+    st.markdown('<div class="legend"><b>Chú giải:</b> ' + " ".join(chip(c) for c in status.STATUSES) + "</div>",
+                unsafe_allow_html=True)
+
+
+def status_cards(counts: dict[str, int]) -> None:
+    """Counts by status: one card per status, coloured, with symbol and label (also the legend)."""
+    cards = "".join(
+        f'<div class="kpi" data-status="{c}" style="border-top-color:{status.COLOR[c]}">'
+        f'<div class="lbl">{status.SYMBOL[c]} {status.LABEL[c]}</div><div class="val">{counts.get(c, 0)}</div></div>'
+        for c in status.STATUSES)
+    st.markdown(f'<div class="kpis">{cards}</div>', unsafe_allow_html=True)
+
+
+def html_table(headers: list[str], rows: list[list[str]], *, row_attrs: list[str] | None = None,
+               num_cols: tuple[int, ...] = (), widths: list[int] | None = None, code_col: int | None = None) -> None:
+    """A table of already-escaped HTML cells that wraps long texts (st.dataframe cuts them);
+    `widths` in % of the table width."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    cols = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>" if widths else ""
+    body = []
+    for i, row in enumerate(rows):
+        attrs = f" {row_attrs[i]}" if row_attrs else ""
+        cells = "".join(f'<td class="num">{c}</td>' if j in num_cols else f'<td class="code">{c}</td>' if j == code_col
+                        else f"<td>{c}</td>" for j, c in enumerate(row))
+        body.append(f"<tr{attrs}>{cells}</tr>")
+    fixed = ' style="table-layout:fixed"' if widths else ""
+    st.markdown(f'<table class="ind"{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
+                unsafe_allow_html=True)
+
+
+def esc(text) -> str:
+    """HTML-escaped text; '$' too, so texts like "$\\geq 95\\%$" show as written, not as formulas."""
+    return html.escape(str(text)).replace("$", "&#36;") if text is not None else "—"
+
+
+def num_html(text) -> str:
+    """A figure for a table cell: may break after '/' ('17,2/100.000'), nowhere else."""
+    return esc(text).replace("/", "/<wbr>")
+
+
+_BY_LABEL = {status.LABEL[c]: c for c in status.STATUSES}
+_STATE_BY_LABEL = {reporting.STATE_LABEL[s]: s for s in reporting.STATES}
+
+
+def _cell_style(value) -> str:
+    code = _BY_LABEL.get(str(value).split(" ", 1)[-1])
+    if code:
+        color = status.COLOR[code]
+        return f"background-color: {color}; color: {charts.text_on(color)}; font-weight: 600"
+    state = _STATE_BY_LABEL.get(str(value).split(" ", 1)[-1])
+    if state:
+        color = reporting.STATE_COLOR[state]
+        return f"background-color: {color}; color: {charts.text_on(color)}; font-weight: 600"
+    return ""
+
+
+def dataframe(df: pd.DataFrame, status_columns: tuple[str, ...] = ("Tình trạng",), **kwargs) -> None:
+    """st.dataframe with status (or report state) cells in the status colours, labels kept."""
+    cols = [c for c in status_columns if c in df.columns]
+    shown = df.style.map(_cell_style, subset=cols) if cols and len(df) else df
+    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+
+
+def status_text(code: str) -> str:
+    """'▲ Chậm tiến độ' (for tables and selectors)."""
+    return f"{status.SYMBOL[code]} {status.LABEL[code]}"
+
+
+def state_text(state: str) -> str:
+    return f"{reporting.STATE_SYMBOL[state]} {reporting.STATE_LABEL[state]}"
+
+
+def change_text(row) -> str:
+    """Change of the plan-level figure since the previous period, in words, direction-aware."""
+    t = row.target
+    if row.change is None:
+        if t.kind == "milestone" and row.previous.text:
+            return f"{periods.label(row.previous_period).capitalize()}: {row.previous.text}"
+        return f"— (chưa có số liệu {periods.label(row.previous_period)})" if row.previous.missing else "—"
+    delta = row.change
+    unit = {"%": " điểm %", "‰": "‰", "per_100k": "/100.000"}.get(t.unit, "")
+    if abs(delta) < 1e-9:
+        return f"Không đổi so với {periods.label(row.previous_period)}"
+    if t.comparator == "=":
+        goal = row.judgement.target if row.judgement.target is not None else (t.target or 0.0)
+        better = abs(row.figure.value - goal) < abs(row.previous.value - goal)
+    else:
+        better = delta < 0 if t.lower_is_better else delta > 0
+    sign = "+" if delta > 0 else "−"
+    word = "tốt lên" if better else "xấu đi"
+    return f"{sign}{fmt.num(abs(delta))}{unit} so với {periods.label(row.previous_period)} ({word})"
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+def chart(fig, filename: str, key: str | None = None) -> None:
+    """A plotly figure with its toolbar; the camera button downloads a PNG named `filename`."""
+    st.plotly_chart(fig, config=charts.config(filename), theme=None, key=key)

@@ -1,14 +1,47 @@
-"""AppTest over every page: each renders without exception and shows its key Vietnamese texts."""
+"""AppTest over every page: each renders without exception and shows its key Vietnamese texts and
+the figures the core computes (counts, lagging targets and their owners, reports, history)."""
 from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators import progress, reporting, status
+from indicators.settings import now_local
+from indicators.store import Row
 from tests.conftest import ROOT
+
+PAGES = {  # page file -> its title (st.title) as the navigation shows it
+    "pages/overview.py": "Tổng quan",
+    "pages/lagging.py": "Chỉ tiêu cần chú ý",
+    "pages/departments.py": "Theo cơ quan",
+    "pages/target.py": "Chi tiết chỉ tiêu",
+    "pages/reporting.py": "Tình hình báo cáo",
+    "pages/catalogue.py": "Danh mục kế hoạch và chỉ tiêu",
+}
+SON_LA, H1 = "son-la-2026", "2026-H1"
 
 
 @pytest.fixture
-def app(demo_store, monkeypatch):
+def expected(demo_store):
+    """What the core says about the demo data, computed before the app takes the file."""
+    pp = progress.plan_progress(demo_store, SON_LA, H1)
+    return {
+        "counts": pp.counts(),
+        "behind": [(r.target.code, r.target.lead_agency, r.status) for r in pp.behind()],
+        "reports": reporting.expected_reports(pp.plan, [r.target for r in pp.rows], demo_store.submissions(SON_LA),
+                                              now_local().date(), H1),
+        "ranking": [a.agency for a in reporting.agencies(
+            pp.rows, reporting.expected_reports(pp.plan, [r.target for r in pp.rows],
+                                                demo_store.submissions(SON_LA), now_local().date()))],
+    }
+
+
+@pytest.fixture
+def app(demo_store, expected, monkeypatch):
     monkeypatch.setenv("INDICATORS_DB", str(demo_store.path))
     demo_store.close()  # the app opens the file itself (one owner per process, shared here)
     import pages.ui as ui
@@ -18,11 +51,212 @@ def app(demo_store, monkeypatch):
     ui.store.clear()
 
 
-def test_catalogue_page_lists_plans_and_targets(app):
+def open_page(at: AppTest, page: str, *, plan: str | None = SON_LA, period: str | None = H1, **state) -> AppTest:
+    """Run the app once (st.navigation registers the pages), then show `page` with the plan and
+    period chosen as a person would have chosen them on an earlier page."""
+    if plan:
+        at.session_state["_plan"] = plan
+    if plan and period:
+        at.session_state["_period"] = {plan: period}
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def html(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def charts(at: AppTest) -> list[tuple[dict, dict]]:
+    return [(json.loads(c.proto.spec), json.loads(c.proto.config)) for c in at.get("plotly_chart")]
+
+
+def test_every_page_renders_with_its_title_and_the_demo_banner(app):
+    for page, title in PAGES.items():
+        open_page(app, page)
+        assert [t.value for t in app.title] == [title], page
+        assert any("DỮ LIỆU MINH HỌA" in w.value for w in app.warning), page
+
+
+def test_every_page_renders_for_every_plan_and_period(app, catalogue):
+    """Chosen through the widgets, as a person would: every plan, every declared period, every page."""
     app.run()
-    assert not app.exception
+    for page in PAGES:
+        app.switch_page(page).run()
+        for slug, plan in catalogue.items():
+            app.selectbox(key="plan_select").select(slug).run()
+            assert not app.exception, (page, slug, [e.message for e in app.exception])
+            if page == "pages/catalogue.py":
+                continue
+            for p in plan.periods:
+                app.selectbox(key=f"period_select_{slug}").select(p.code).run()
+                assert not app.exception, (page, slug, p.code, [e.message for e in app.exception])
+                assert app.selectbox(key="plan_select").value == slug
+                assert app.selectbox(key=f"period_select_{slug}").value == p.code
+
+
+def test_catalogue_page_lists_plans_and_targets(app):
+    open_page(app, "pages/catalogue.py", period=None)
     texts = " ".join(m.value for m in app.markdown)
     assert "Kế hoạch thực hiện công tác bảo vệ, chăm sóc trẻ em năm 2026" in texts
     assert "32 chỉ tiêu đo lường được" in texts
     table = app.dataframe[1].value
     assert list(table["Mã"])[:3] == ["1", "2", "3"] and "< 9,4‰" in list(table["Chỉ tiêu"])
+
+
+def test_overview_counts_and_charts(app, expected):
+    open_page(app, "pages/overview.py")
+    text = html(app)
+    cards = dict(re.findall(r'<div class="kpi" data-status="(\w+)".*?<div class="val">(\d+)</div>', text))
+    assert {k: int(v) for k, v in cards.items()} == expected["counts"]
+    for code in status.STATUSES:  # every status shown with its text label, never colour alone
+        assert f"{status.SYMBOL[code]} {status.LABEL[code]}" in text
+    assert "8 chỉ tiêu cần chú ý" in text and "32 chỉ tiêu" in text
+    assert re.findall(r'<tr data-code="([^"]+)"', text) == [c for c, _, _ in expected["behind"]]
+    figs = charts(app)
+    assert len(figs) == 2
+    names = {cfg["toImageButtonOptions"]["filename"] for _, cfg in figs}
+    assert names == {"tong-quan-son-la-2026-2026-H1", "tong-quan-son-la-2026-2026-H1-nhom-muc-tieu"}
+    positions = next(spec for spec, cfg in figs if cfg["toImageButtonOptions"]["filename"].endswith("H1"))
+    assert positions["layout"]["separators"] == ",."
+    plotted = {y for trace in positions["data"] for y in trace["y"]}
+    assert len(plotted) == 31 and "25" not in plotted  # 25 has no H1 figure: listed under the chart instead
+    legend = {trace["name"]: trace["marker"]["color"] for trace in positions["data"]}
+    assert legend["▲ Chậm tiến độ"] == status.COLOR[status.LAGGING]
+    assert "25 — ? Chưa có số liệu" in " ".join(c.value for c in app.caption)
+
+
+def test_overview_defaults_to_the_latest_period_with_data(app):
+    app.run()
+    assert app.selectbox(key="period_select_son-la-2026").value == "2026"  # the demo has the annual report
+    assert not app.exception
+
+
+def test_lagging_page_lists_exactly_the_behind_targets_with_owner_reason_and_change(app, expected):
+    open_page(app, "pages/lagging.py")
+    text = html(app)
+    rows = re.findall(r'<tr data-code="([^"]+)" data-agency="([^"]+)" data-status="(\w+)"', text)
+    assert rows == expected["behind"]
+    assert rows[0][2] == status.OFF_TRACK  # worst first
+    assert "8 / 32 chỉ tiêu cần chú ý" in " ".join(h.value for h in app.subheader)
+    assert "Lý do:" in text and "quy tắc 4" in text and "P = (A − B)/(T − B)" in text
+    assert "so với năm 2025 (tốt lên)" in text or "so với năm 2025 (xấu đi)" in text
+    assert "Sở Giáo dục và Đào tạo" in text and "Sở Y tế" in text
+
+
+def test_lagging_filter_by_owner(app, expected):
+    open_page(app, "pages/lagging.py")
+    app.selectbox(key="lagging_owner").select("Sở Y tế").run()
+    rows = re.findall(r'<tr data-code="([^"]+)" data-agency="([^"]+)"', html(app))
+    assert rows == [(c, a) for c, a, _ in expected["behind"] if a == "Sở Y tế"]
+
+
+def test_departments_ranked_with_reports_and_drill_down(app, expected):
+    open_page(app, "pages/departments.py")
+    text = html(app)
+    assert re.findall(r'<tr data-agency="([^"]+)" data-behind', text) == expected["ranking"]
+    assert expected["ranking"][0] != "Công an tỉnh"  # coordinating only: ranked last
+    app.selectbox(key=f"agency_select_{SON_LA}").select("Sở Tư pháp").run()
+    text = html(app)
+    assert "### Sở Tư pháp" in text and 'data-state="late"' in text
+    assert re.findall(r'<tr data-code="([^"]+)"', text)[-1] == "18"  # its one target
+
+
+@pytest.fixture
+def corrected_app(demo_db, tmp_path, monkeypatch):
+    """The demo data plus a correction: Sở Y tế re-reports target 6 for 2026-H1 from a new file."""
+    import shutil
+
+    from indicators.store import Store
+    path = tmp_path / "corrected.duckdb"
+    shutil.copy(demo_db, path)
+    with Store(path) as s:
+        s.record_submission(SON_LA, "Sở Y tế", H1, [Row("6", 16.1), Row("15a", 452.0, numerator=1865, denominator=412600)],
+                            actor="nguyen.van.a", file_name="bao-cao-so-y-te-2026-H1-sua.xlsx", source="excel",
+                            received_at=datetime(2026, 6, 2, 8, 30))
+    monkeypatch.setenv("INDICATORS_DB", str(path))
+    import pages.ui as ui
+    ui.store.clear()
+    yield AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    ui.store.clear()
+
+
+def test_target_detail_shows_text_figures_submissions_and_corrections_history(corrected_app):
+    at = open_page(corrected_app, "pages/target.py", _target={SON_LA: "6"})
+    text = html(at)
+    assert "Giảm tỷ lệ trẻ em dưới 5 tuổi bị suy dinh dưỡng thể cân nặng theo tuổi xuống dưới 14,8%." in text
+    assert "Chỉ tiêu 6" in text and "Sở Y tế" in text and "Mục tiêu 1" in text
+    assert "&lt; (giảm xuống dưới)" in text  # comparator in words
+    assert "16,1%" in text  # the corrected figure is the plan-level one
+    assert "Số liệu do cơ quan chủ trì (Sở Y tế) báo cáo." in text
+    assert "bao-cao-so-y-te-2026-H1-sua.xlsx" in text and "nguyen.van.a" in text
+    assert "Đã được thay thế lúc 08:30 02/06/2026" in text
+    assert "1 → 2" in text and "16,3%" in text  # the history of corrections: old 16,3% -> new 16,1%
+    (spec, cfg), = charts(at)
+    assert cfg["toImageButtonOptions"]["filename"] == "chi-tiet-chi-tieu-son-la-2026-6"
+    assert [round(v, 1) for t in spec["data"][1:] for v in t["y"]] == [16.6, 16.1, 16.0]
+    shapes = spec["layout"]["shapes"]
+    assert any(s.get("y0") == 14.8 for s in shapes)  # the target line
+
+
+def test_target_detail_of_a_compound_part_and_an_aggregated_figure(app):
+    at = open_page(app, "pages/target.py", _target={SON_LA: "13"})
+    text = html(at)
+    assert "Tổng hợp (cơ quan chủ trì chưa báo cáo)" in text and "Công an tỉnh" in text
+    at.selectbox(key=f"target_select_{SON_LA}").select("15b").run()
+    text = html(at)
+    assert "Là một phần của chỉ tiêu 15" in text
+
+
+def test_target_page_opens_the_target_named_in_the_url(app):
+    app.query_params["ma"] = "23"
+    at = open_page(app, "pages/target.py")
+    assert at.selectbox(key=f"target_select_{SON_LA}").value == "23"
+
+
+def test_reporting_page_states_and_rates(app, expected):
+    open_page(app, "pages/reporting.py")
+    reports = expected["reports"]
+    summary = reporting.summarise(reports)
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Phải nộp"] == str(summary.expected) == "7"
+    assert metrics["Đã nhận"] == str(summary.received)
+    assert metrics["Tỷ lệ đầy đủ"] == f"{summary.completeness * 100:.1f}%".replace(".", ",")
+    assert metrics["Tỷ lệ đúng hạn"] == f"{summary.timeliness * 100:.1f}%".replace(".", ",")
+    text = html(app)
+    rows = dict(re.findall(r'<tr data-agency="([^"]+)" data-state="(\w+)"', text))
+    assert rows == {r.agency: r.state for r in reports}
+    assert rows["Sở Tư pháp"] == reporting.LATE
+    assert "MINH HỌA" in text  # demo submissions are flagged
+    (spec, cfg), = charts(app)
+    assert cfg["toImageButtonOptions"]["filename"] == "tinh-hinh-bao-cao-son-la-2026"
+
+
+def test_plan_and_period_are_kept_between_pages(app):
+    app.run()
+    app.selectbox(key="plan_select").select("lang-son-2023").run()
+    app.selectbox(key="period_select_lang-son-2023").select("2023-H1").run()
+    for page in ("pages/lagging.py", "pages/departments.py", "pages/reporting.py", "pages/target.py"):
+        app.switch_page(page).run()
+        assert not app.exception
+        assert app.selectbox(key="plan_select").value == "lang-son-2023", page
+        assert app.selectbox(key="period_select_lang-son-2023").value == "2023-H1", page
+    app.switch_page("pages/catalogue.py").run()
+    assert app.selectbox(key="plan_select").value == "lang-son-2023"
+
+
+def test_removing_the_demo_data_removes_the_banner_and_refreshes_every_page(app):
+    open_page(app, "pages/overview.py")
+    assert any("DỮ LIỆU MINH HỌA" in w.value for w in app.warning)
+    import pages.ui as ui
+    ui.store().remove_demo()
+    for page in PAGES:
+        app.switch_page(page).run()
+        assert not app.exception, page
+        assert not any("DỮ LIỆU MINH HỌA" in w.value for w in app.warning), page
+    app.switch_page("pages/overview.py").run()
+    cards = dict(re.findall(r'<div class="kpi" data-status="(\w+)".*?<div class="val">(\d+)</div>', html(app)))
+    assert cards["no_data"] == "32"  # the cached figures were refreshed, not served stale

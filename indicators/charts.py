@@ -1,0 +1,262 @@
+"""Plotly figures of the dashboard (and of later exports): pure plotly, no streamlit.
+
+Every figure uses the one status palette (status.COLOR) with the text labels in its legend,
+Vietnamese number separators (layout.separators = ",.") and hover texts formatted by indicators.fmt.
+`config(filename)` gives the toolbar settings that download a figure as PNG under a Vietnamese
+file name."""
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+
+import plotly.graph_objects as go
+
+from indicators import fmt, periods, reporting, status
+
+FONT_SIZE = 15  # readable at 1280×800 and on a projector
+ROW_PX = 24  # height of one bar in the horizontal bar charts
+NEAR_ZERO = 1e-9
+LEGEND_PX = 44  # room under the x axis title for the legend
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared settings
+
+
+def file_name(*parts: str) -> str:
+    """'Tổng quan', 'son-la-2026', '2026-H1' -> 'tong-quan-son-la-2026-2026-H1' (no diacritics,
+    safe on every system; period codes keep their case)."""
+    out = []
+    for part in parts:
+        text = str(part).replace("đ", "d").replace("Đ", "D")
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+        if not re.fullmatch(r"\d{4}-H1", text):
+            text = text.lower()
+        text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
+        if text:
+            out.append(text)
+    return "-".join(out)
+
+
+def config(filename: str) -> dict:
+    """Plotly config: the toolbar (shown on hover) downloads a PNG named `filename`."""
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "filename": filename, "width": 1600, "height": 900, "scale": 1},
+    }
+
+
+def text_on(hex_color: str) -> str:
+    """Black or white text, whichever reads better on `hex_color` (WCAG relative luminance)."""
+    h = hex_color.lstrip("#")
+    rgb = [int(h[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return "#111111" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def status_name(code: str) -> str:
+    """Legend entry: symbol and text label, never colour alone."""
+    return f"{status.SYMBOL[code]} {status.LABEL[code]}"
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    return "<br>".join(textwrap.wrap(text or "", width)) or "—"
+
+
+def _layout(fig: go.Figure, *, height: int, title: str | None = None, **extra) -> go.Figure:
+    """Title at the top, legend at the bottom (both anchored to the figure, so they never overlap
+    the plot, the toolbar or each other), Vietnamese separators, projector-sized type."""
+    fig.update_layout(
+        template="plotly_white",
+        separators=",.",
+        height=height,
+        font=dict(size=FONT_SIZE, family="Noto Sans, Source Sans Pro, Arial, sans-serif", color="#1f2328"),
+        title=dict(text=title, x=0, xanchor="left", xref="container", y=1, yref="container", yanchor="top",
+                   pad=dict(t=12, l=8), font=dict(size=FONT_SIZE + 3)) if title else None,
+        margin=dict(l=10, r=30, t=76 if title else 30, b=LEGEND_PX + 60),
+        legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0,
+                    title_text="", font=dict(size=FONT_SIZE - 1), traceorder="normal"),
+        hoverlabel=dict(font_size=FONT_SIZE - 1, align="left"),
+        **extra,
+    )
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Every target against its target, direction-aware
+
+
+def distance(row) -> float | None:
+    """Signed distance of the plan-level figure from the value it is judged against, in % of that
+    value; positive = better than the target, whatever the direction ('<' targets: lower is better).
+    None for milestones and targets without a figure."""
+    t, j = row.target, row.judgement
+    value = row.figure.value
+    goal = j.target if j.target is not None else t.target
+    if t.kind == "milestone" or value is None or goal is None or row.status == status.NO_DATA:
+        return None
+    if t.comparator == "=":
+        gap = -abs(value - goal)
+    elif t.lower_is_better:
+        gap = goal - value
+    else:
+        gap = value - goal
+    if abs(goal) < NEAR_ZERO:  # a target of zero: count each unit as 100 %
+        return 100.0 * gap
+    return 100.0 * gap / abs(goal)
+
+
+def _bar_label(value: float, unit: str) -> str:
+    """Short label at the end of a bar: '16,3%', '9,3‰', '461,1' (per 100.000 without its suffix)."""
+    return fmt.with_unit(value, unit) if unit in ("%", "‰") else fmt.num(value)
+
+
+def target_positions(rows, *, title: str | None = None, clamp: float = 60.0) -> go.Figure:
+    """One horizontal bar per target: how far its figure is from its target (right = better),
+    coloured by status, one legend entry per status; targets without a number are listed apart."""
+    plotted = [(r, distance(r)) for r in rows]
+    plotted = [(r, d) for r, d in plotted if d is not None]
+    order = [r.target.code for r, _ in plotted]
+    fig = go.Figure()
+    for code in status.STATUSES:
+        mine = [(r, d) for r, d in plotted if r.status == code]
+        if not mine:
+            continue
+        xs = [max(-clamp, min(clamp, d)) for _, d in mine]
+        fig.add_trace(go.Bar(
+            orientation="h", name=status_name(code), marker_color=status.COLOR[code],
+            x=xs, y=[r.target.code for r, _ in mine],
+            text=[_bar_label(r.figure.value, r.target.unit) + (" »" if d > clamp else "") + (" «" if d < -clamp else "")
+                  for r, d in mine],
+            textposition="outside", cliponaxis=False, textfont=dict(size=FONT_SIZE - 2),
+            customdata=[[r.target.code, _wrap(r.target.text), fmt.actual(r.figure.value, r.target.unit),
+                         fmt.goal(r.target), status.LABEL[r.status], fmt.num(d, 1), r.target.lead_agency] for r, d in mine],
+            hovertemplate=("<b>Chỉ tiêu %{customdata[0]}</b> — %{customdata[4]}<br>%{customdata[1]}<br>"
+                           "Kết quả: <b>%{customdata[2]}</b> · Chỉ tiêu: %{customdata[3]}<br>"
+                           "Chênh lệch so với chỉ tiêu: %{customdata[5]}%<br>Chủ trì: %{customdata[6]}<extra></extra>"),
+        ))
+    lo = min([0.0] + [max(-clamp, d) for _, d in plotted])
+    hi = max([0.0] + [min(clamp, d) for _, d in plotted])
+    pad = max(6.0, (hi - lo) * 0.25)
+    fig.add_vline(x=0, line_width=2, line_color="#1f2328")
+    fig.add_annotation(x=0, y=1.0, yref="paper", yanchor="bottom", text="<b>Chỉ tiêu</b>", showarrow=False,
+                       font=dict(size=FONT_SIZE - 2))
+    fig.update_xaxes(title_text="Chênh lệch so với chỉ tiêu (% giá trị chỉ tiêu) — bên phải là tốt hơn",
+                     ticksuffix="%", range=[lo - pad, hi + pad], zeroline=False, title_font=dict(size=FONT_SIZE - 1))
+    fig.update_yaxes(title_text="Mã chỉ tiêu", type="category", categoryorder="array",
+                     categoryarray=list(reversed(order)), tickfont=dict(size=FONT_SIZE - 1))
+    fig.update_layout(barmode="overlay", bargap=0.25)
+    return _layout(fig, height=max(260, ROW_PX * len(order) + 150), title=title)
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts by status per group (goal groups, agencies)
+
+
+def status_bars(groups: list[tuple[str, str, dict[str, int]]], *, title: str | None = None,
+                axis_title: str = "Số chỉ tiêu", label_width: int = 34) -> go.Figure:
+    """Stacked horizontal bars: one per (label, hover title, counts by status), best status first."""
+    labels = [_wrap(label, label_width) for label, _, _ in groups]
+    fig = go.Figure()
+    for code in status.STATUSES:
+        counts = [c.get(code, 0) for _, _, c in groups]
+        if not any(counts):
+            continue
+        fig.add_trace(go.Bar(
+            orientation="h", name=status_name(code), marker_color=status.COLOR[code], y=labels, x=counts,
+            text=[str(n) if n else "" for n in counts], textposition="inside", insidetextanchor="middle", textangle=0,
+            textfont=dict(color=text_on(status.COLOR[code]), size=FONT_SIZE),
+            customdata=[[_wrap(full, 70), status.LABEL[code]] for _, full, _ in groups],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}: <b>%{x}</b> chỉ tiêu<extra></extra>",
+        ))
+    lines = max([label.count("<br>") + 1 for label in labels] or [1])
+    fig.update_layout(barmode="stack", bargap=0.3)
+    fig.update_xaxes(title_text=axis_title, dtick=1 if max([sum(c.values()) for *_, c in groups] or [0]) <= 12 else None,
+                     rangemode="tozero")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), automargin=True)
+    return _layout(fig, height=max(220, (26 + 18 * lines) * len(groups) + 150), title=title)
+
+
+# ---------------------------------------------------------------------------------------------
+# One target over its periods
+
+
+def target_history(target, points: list[tuple[str, float | None, str | None]], *,
+                   title: str | None = None) -> go.Figure:
+    """The plan-level figure of one target at each period (baseline year, H1, year), each marker
+    coloured by that period's status, with the target (and aspiration) as horizontal lines.
+    `points` are (period code, value, status or None for the baseline period)."""
+    fig = go.Figure()
+    x = [_period_axis_label(code, target) for code, _, _ in points]
+    fig.add_trace(go.Scatter(x=x, y=[v for _, v, _ in points], mode="lines", line=dict(color="#8a8f98", width=2),
+                             showlegend=False, hoverinfo="skip", connectgaps=False))
+    seen: set[str] = set()
+    for (code, value, st_code), label in zip(points, x):
+        if value is None:
+            continue
+        key = st_code or "baseline"
+        color = status.COLOR[st_code] if st_code else "#5f6368"
+        name = status_name(st_code) if st_code else "Mức cơ sở (năm trước)"
+        fig.add_trace(go.Scatter(
+            x=[label], y=[value], mode="markers+text", name=name, legendgroup=key, showlegend=key not in seen,
+            marker=dict(size=16, color=color, line=dict(color="#ffffff", width=2),
+                        symbol="circle" if st_code else "square"),
+            text=[fmt.with_unit(value, target.unit)], textposition="top center", textfont=dict(size=FONT_SIZE),
+            hovertemplate=f"{periods.label(code)}: <b>{fmt.with_unit(value, target.unit)}</b>"
+                          f"{' — ' + status.LABEL[st_code] if st_code else ''}<extra></extra>",
+        ))
+        seen.add(key)
+    goal_value = target.target if target.kind not in ("yearly_change", "direction") else None
+    if goal_value is not None:
+        fig.add_hline(y=goal_value, line_dash="dash", line_color="#1f2328", line_width=2,
+                      annotation_text=f"Chỉ tiêu {fmt.target_phrase(target.comparator, goal_value, target.unit)}",
+                      annotation_position="top right", annotation_font_size=FONT_SIZE - 1)
+    if target.aspiration is not None:
+        fig.add_hline(y=target.aspiration, line_dash="dot", line_color="#1b7a3e", line_width=2,
+                      annotation_text=f"Phấn đấu {fmt.with_unit(target.aspiration, target.unit)}",
+                      annotation_position="bottom right", annotation_font_size=FONT_SIZE - 1)
+    values = [v for _, v, _ in points if v is not None] + [v for v in (goal_value, target.aspiration) if v is not None]
+    if values:
+        lo, hi = min(values), max(values)
+        pad = max((hi - lo) * 0.25, abs(hi) * 0.05, 0.5 if target.unit != "count" else 1)
+        fig.update_yaxes(range=[lo - pad, hi + pad])
+    unit = fmt.UNIT_LABEL.get(target.unit, target.unit)
+    better = "thấp hơn là tốt hơn" if target.lower_is_better else "cao hơn là tốt hơn" if target.comparator != "=" else "càng gần chỉ tiêu càng tốt"
+    fig.update_yaxes(title_text=f"{unit} ({better})")
+    fig.update_xaxes(type="category")
+    return _layout(fig, height=380, title=title)
+
+
+def _period_axis_label(code: str, target) -> str:
+    p = periods.parse(code)
+    if p.is_interim:
+        return f"6 tháng {p.year}"
+    return f"Năm {p.year}" + (" (cơ sở)" if p.year < target.target_year else "")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports received per period
+
+
+def report_states(summaries: dict[str, "reporting.Summary"], *, title: str | None = None) -> go.Figure:
+    """Stacked bars per period: reports on time, late, missing, not yet due."""
+    labels = [f"Kỳ {periods.label(code)}" for code in summaries]
+    fig = go.Figure()
+    for state in reporting.STATES:
+        counts = [s.count(state) for s in summaries.values()]
+        if not any(counts):
+            continue
+        color = reporting.STATE_COLOR[state]
+        fig.add_trace(go.Bar(
+            orientation="h", name=f"{reporting.STATE_SYMBOL[state]} {reporting.STATE_LABEL[state]}", marker_color=color,
+            y=labels, x=counts, text=[str(n) if n else "" for n in counts], textposition="inside",
+            insidetextanchor="middle", textangle=0, textfont=dict(color=text_on(color), size=FONT_SIZE),
+            hovertemplate=f"%{{y}}<br>{reporting.STATE_LABEL[state]}: <b>%{{x}}</b> báo cáo<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", bargap=0.35)
+    fig.update_xaxes(title_text="Số báo cáo phải nộp", dtick=1, rangemode="tozero")
+    fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)), automargin=True)
+    return _layout(fig, height=70 * len(labels) + 150, title=title)

@@ -1,0 +1,53 @@
+"""Tổng quan: counts by status, the targets that need attention and who owns them, progress by
+goal group, and every target placed against its target (direction-aware)."""
+import streamlit as st
+
+from indicators import charts, fmt, periods, status
+from pages import ui
+
+slug, period = ui.header("Tổng quan")
+with ui.guard():
+    pp = ui.plan_progress(slug, period)
+plan = pp.plan
+behind = pp.behind()
+
+st.markdown(f"#### {plan.issuer} — kỳ {periods.label(period)}")
+st.markdown(f"**{len(pp.rows)} chỉ tiêu** đo lường được, trong đó **{len(behind)} chỉ tiêu cần chú ý** "
+            f"({status.LABEL[status.LAGGING]}, {status.LABEL[status.OFF_TRACK]} hoặc {status.LABEL[status.NOT_ACHIEVED]}).")
+ui.status_cards(pp.counts())
+
+left, right = st.columns([1, 1], gap="medium")
+with left:
+    st.markdown(f"**Cần chú ý ({len(behind)})** — nặng nhất trước")
+    if behind:
+        ui.html_table(["Mã", "Tình trạng", "Cơ quan chủ trì", "Kết quả / chỉ tiêu"], [
+            [f"<b>{ui.esc(r.target.code)}</b>", ui.chip(r.status), ui.esc(r.target.lead_agency),
+             f"{ui.num_html(fmt.actual(r.judgement.actual, r.target.unit))} / {ui.num_html(fmt.goal(r.target))}"]
+            for r in behind], row_attrs=[f'data-code="{ui.esc(r.target.code)}"' for r in behind], widths=[10, 29, 31, 30], code_col=0)
+        st.page_link("pages/lagging.py", label="Xem lý do từng chỉ tiêu cần chú ý", icon=":material/arrow_forward:")
+    else:
+        st.success("Không có chỉ tiêu nào chậm tiến độ, có nguy cơ không đạt hay không đạt.")
+with right:
+    groups = pp.by_group()
+    titles = {g.code: g.title for g in plan.goal_groups}
+    bars = []
+    for code, members in groups.items():
+        title = titles.get(code) or "Tất cả chỉ tiêu"
+        short = title.split(":")[0]
+        bars.append((f"{short} ({len(members)})", title,
+                     {s: sum(1 for r in members if r.status == s) for s in status.STATUSES}))
+    fig = charts.status_bars(bars, title="Tiến độ theo nhóm mục tiêu", label_width=24)
+    ui.chart(fig, charts.file_name("tổng quan", slug, period, "nhóm mục tiêu"), key="groups")
+    if titles:
+        st.caption(" · ".join(titles[c] for c in groups if c in titles))
+
+fig = charts.target_positions(pp.rows, title="Từng chỉ tiêu so với chỉ tiêu kế hoạch (bên phải là tốt hơn)")
+ui.chart(fig, charts.file_name("tổng quan", slug, period), key="positions")
+st.caption("Mỗi thanh là một chỉ tiêu: độ dài là chênh lệch giữa kết quả và chỉ tiêu, tính bằng % giá trị chỉ tiêu và "
+           "theo chiều của chỉ tiêu (chỉ tiêu \"dưới 9,4‰\" thì thấp hơn là tốt hơn). Vạch đen là mức chỉ tiêu; "
+           "nhãn ở đầu thanh là kết quả thực hiện; màu là tình trạng.")
+unplotted = [r for r in pp.rows if charts.distance(r) is None]
+if unplotted:
+    st.caption("Không có số để vẽ (chỉ tiêu mốc hoặc chưa có số liệu): " + "; ".join(
+        f"{r.target.code} — {ui.status_text(r.status)}" + (f" ({r.figure.text})" if r.figure.text else "")
+        for r in unplotted))

@@ -1,0 +1,137 @@
+"""Chi tiết chỉ tiêu: one target as written, its figures over the periods against the target line,
+each reporting agency's figure and how the plan-level figure was formed, every submission behind it
+and the history of corrections."""
+import pandas as pd
+import streamlit as st
+
+from indicators import charts, fmt, periods, status
+from pages import ui
+
+KIND = {"level": "Mức tỷ lệ / giá trị", "count": "Số lượng", "activity_count": "Số hoạt động (cộng dồn trong năm)",
+        "milestone": "Mốc hoàn thành", "yearly_change": "Mức thay đổi hằng năm", "direction": "Xu hướng so với năm trước"}
+SOURCE = {"excel": "Tệp Excel", "demo": "Dữ liệu minh họa", "cli": "Dòng lệnh", "web": "Bảng điều khiển"}
+
+slug, period = ui.header("Chi tiết chỉ tiêu")
+with ui.guard():
+    pp = ui.plan_progress(slug, period)
+rows = {r.target.code: r for r in pp.rows}
+codes = list(rows)
+kept = st.session_state.setdefault("_target", {})
+asked = st.query_params.get("ma")  # ?ma=15a opens that target (links from elsewhere)
+if asked in rows:
+    kept[slug] = asked
+    del st.query_params["ma"]
+if kept.get(slug) not in rows:
+    kept[slug] = (pp.behind() or pp.rows)[0].target.code
+code = st.selectbox("Chỉ tiêu", codes, index=codes.index(kept[slug]), key=f"target_select_{slug}",
+                    format_func=lambda c: f"{c} — {ui.status_text(rows[c].status)} — {rows[c].target.text[:110]}")
+kept[slug] = code
+row = rows[code]
+t = row.target
+
+st.markdown(f"## Chỉ tiêu {ui.esc(t.code)} &nbsp; {ui.chip(row.status)}", unsafe_allow_html=True)
+if t.parent:
+    st.markdown(f'<div class="why">Là một phần của chỉ tiêu {ui.esc(t.parent)}: “{ui.esc(t.parent_text)}”</div>',
+                unsafe_allow_html=True)
+st.markdown(f'<div class="quote">{ui.esc(t.text)}</div>', unsafe_allow_html=True)
+
+baseline = (f"{fmt.with_unit(t.baseline, t.unit)} (năm {t.baseline_year}, ghi trong kế hoạch)" if t.baseline is not None
+            else f"{fmt.actual(row.baseline.value if t.kind != 'milestone' else row.baseline.text, t.unit)} "
+                 f"(kết quả {periods.label(periods.baseline_of(pp.plan.year))})")
+group = next((g.title for g in pp.plan.goal_groups if g.code == t.group), "—")
+facts = [
+    ("Chỉ tiêu", fmt.goal(t)),
+    ("Đơn vị tính", fmt.UNIT_LABEL.get(t.unit, t.unit)),
+    ("Phép so sánh", f"{fmt.COMPARATOR_SYMBOL[t.comparator]} ({fmt.COMPARATOR_WORDS[t.comparator]})"),
+    ("Giá trị chỉ tiêu", fmt.with_unit(t.target, t.unit) + (f" trên tổng số {fmt.num(t.of)}" if t.of else "")),
+    ("Mức phấn đấu", fmt.with_unit(t.aspiration, t.unit)),
+    ("Mức cơ sở", baseline),
+    ("Năm của chỉ tiêu", str(t.target_year)),
+    ("Loại chỉ tiêu", KIND.get(t.kind, t.kind) + (f", hạn {fmt.day(t.due)}" if t.due else "")),
+    ("Nhóm mục tiêu", group),
+    ("Cơ quan chủ trì", t.lead_agency),
+    ("Cơ quan phối hợp", ", ".join(t.coordinating) or "—"),
+]
+left, right = st.columns([2, 3], gap="medium")
+with left:
+    ui.html_table(["Thông tin", "Giá trị"], [[f"<b>{ui.esc(k)}</b>", ui.esc(v)] for k, v in facts], widths=[36, 64])
+with right:
+    st.markdown(f"**Tình trạng kỳ {periods.label(period)}:** {ui.chip(row.status)}", unsafe_allow_html=True)
+    st.markdown(f"Kết quả **{ui.esc(fmt.actual(row.judgement.actual, t.unit))}** so với chỉ tiêu "
+                f"**{ui.esc(fmt.goal(t))}** · {ui.esc(ui.change_text(row))}", unsafe_allow_html=True)
+    st.info(row.judgement.explanation)
+    points = []
+    for p in pp.plan.accepted_periods():
+        r = ui.plan_progress(slug, p).rows
+        other = next((x for x in r if x.target.code == code), None)
+        value = None if other is None else other.figure.value
+        first = periods.parse(p).year < pp.plan.year
+        points.append((p, value, None if first or other is None or value is None else other.status))
+    if t.kind == "milestone":
+        answers = []
+        for p in pp.plan.accepted_periods():
+            other = next(x for x in ui.plan_progress(slug, p).rows if x.target.code == code)
+            answers.append({"Kỳ": periods.label(p).capitalize(), "Báo cáo": other.figure.text or "—",
+                            "Tình trạng": ui.status_text(other.status)})
+        ui.dataframe(pd.DataFrame(answers))
+    else:
+        fig = charts.target_history(t, points, title=f"Chỉ tiêu {t.code} qua các kỳ")
+        ui.chart(fig, charts.file_name("chi tiết chỉ tiêu", slug, t.code), key="history_chart")
+
+st.markdown(f"### Số liệu từng cơ quan báo cáo — kỳ {periods.label(period)}")
+used = {x.agency for x in row.figure.sources}
+reported = ui.reports(slug, period).get((code, period), [])
+if reported:
+    ui.dataframe(pd.DataFrame([{
+        "Cơ quan": x.agency,
+        "Vai trò": "Chủ trì" if x.agency == t.lead_agency else "Phối hợp" if x.agency in t.agencies else "Đơn vị khác",
+        "Kết quả": fmt.actual(x.text if t.kind == "milestone" else x.value, t.unit),
+        "Tử số": fmt.num(x.numerator), "Mẫu số": fmt.num(x.denominator),
+        "Dùng để tính số liệu kế hoạch": "✔ có" if x.agency in used else "không",
+    } for x in reported]))
+else:
+    st.markdown(f"Chưa cơ quan nào báo cáo chỉ tiêu này cho kỳ {periods.label(period)}.")
+method = {"lead": "Số liệu của cơ quan chủ trì", "aggregated": "Tổng hợp từ các đơn vị", "none": "Chưa có"}[row.figure.method]
+st.markdown(f"**Số liệu cấp kế hoạch:** {ui.esc(fmt.actual(row.judgement.actual, t.unit))} — {method}. "
+            f"{ui.esc(row.figure.explain(t))}", unsafe_allow_html=True)
+
+st.markdown("### Các lần nộp số liệu")
+versions = sorted(ui.history(slug, code), key=lambda v: (periods.sort_key(v["period"]), v["agency"], -v["version"]))
+
+
+def _value(v) -> str:
+    shown = fmt.actual(v["text_value"] if t.kind == "milestone" else v["value"], t.unit)
+    if v["numerator"] is not None and v["denominator"] is not None:
+        shown += f" ({fmt.num(v['numerator'])} / {fmt.num(v['denominator'])})"
+    return shown
+
+
+if not versions:
+    st.markdown("Chưa có lần nộp nào cho chỉ tiêu này.")
+else:
+    st.caption("Mỗi dòng là một phiên bản số liệu, kèm lần nộp đã đưa nó vào (ai nộp, lúc nào, tệp nào). "
+               "Kết quả (tử số / mẫu số) khi cơ quan báo cáo cả hai.")
+    ui.html_table(["Kỳ", "Cơ quan", "Phiên bản", "Kết quả", "Người nộp", "Thời điểm nhận", "Tệp, nguồn", "Hiệu lực"], [
+        [periods.label(v["period"]).capitalize(), ui.esc(v["agency"]), str(v["version"]), ui.esc(_value(v))
+         + (f'<div class="why">{ui.esc(v["note"])}</div>' if v["note"] else ""), ui.esc(v["recorded_by"]),
+         fmt.moment(v["received_at"]), ui.esc(v["file_name"] or "—") + ui.demo_tag(v["is_demo"])
+         + (f'<div class="why">{SOURCE.get(v["source"], ui.esc(v["source"]))}</div>' if v["source"] != "demo" else ""),
+         "Hiện hành" if v["superseded_at"] is None else f"Đã được thay thế lúc {fmt.moment(v['superseded_at'])}"]
+        for v in versions], widths=[14, 17, 7, 15, 9, 12, 14, 12], num_cols=(2,))
+
+    st.markdown("### Lịch sử đính chính")
+    fixes = []
+    for old in versions:
+        if old["superseded_at"] is None:
+            continue
+        new = next((v for v in versions if v["period"] == old["period"] and v["agency"] == old["agency"]
+                    and v["version"] == old["version"] + 1), None)
+        fixes.append([periods.label(old["period"]).capitalize(), ui.esc(old["agency"]),
+                      f"{old['version']} → {new['version'] if new else '?'}", ui.esc(_value(old)),
+                      ui.esc(_value(new)) if new else "—", fmt.moment(old["superseded_at"]),
+                      ui.esc(new["recorded_by"]) if new else "—", ui.esc((new or {}).get("file_name") or "—")])
+    if fixes:
+        ui.html_table(["Kỳ", "Cơ quan", "Phiên bản", "Giá trị cũ", "Giá trị mới", "Thời điểm đính chính",
+                       "Người đính chính", "Tệp"], fixes, widths=[14, 17, 8, 13, 13, 13, 10, 12])
+    else:
+        st.markdown("Chưa có lần đính chính nào: mỗi số liệu mới nộp một lần.")
