@@ -119,15 +119,54 @@ class _SheetXml:
     percent: set[str]  # cells with a percent number format
 
 
-def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, columns: set[int]) -> _SheetXml:
-    """One pass over the sheet XML for error cells, formulas and %-formatted cells in `columns`."""
+def _sheet_path(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip member holding a sheet's XML."""
     wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
     rid = next((s.get(f"{{{_NS['r']}}}id") for s in wb.iter(f"{{{_NS['m']}}}sheet") if s.get("name") == sheet_name), None)
     target = next((r.get("Target") for r in rels.iter(f"{{{_NS['rel']}}}Relationship") if r.get("Id") == rid), None)
     if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"')
+
+
+def _extent(zf: zipfile.ZipFile, sheet_name: str) -> tuple[int, int] | None:
+    """(last row, last column) of a sheet as its <dimension> gives them, read from the first
+    bytes of its XML without reading the cells. python-calamine builds a dense grid up to the last
+    used cell, so one value typed in XFD1048576 (a 10 KB file) would take all memory, and abort
+    the process, before the row and column limits below are checked on the grid."""
+    path = _sheet_path(zf, sheet_name)
+    if path is None or path not in zf.namelist():
+        return None
+    with zf.open(path) as f:
+        m = _DIMENSION.search(f.read(4096))
+    if m is None:
+        return None
+    col, row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
+    return int(row), _col_index(col.decode()) + 1
+
+
+def _too_large(parsed: ParsedReport, zf: zipfile.ZipFile, sheet_name: str, where: str, max_rows: int) -> bool:
+    extent = _extent(zf, sheet_name)
+    if extent is None:
+        return False
+    rows, columns = extent
+    if rows > max_rows:
+        parsed.problems.append(Problem(where, f"Trang tính có {fmt.num(rows)} dòng (tối đa {fmt.num(max_rows)}).",
+                                       "Xóa các dòng thừa ở cuối trang tính."))
+    if columns > MAX_COLUMNS:
+        parsed.problems.append(Problem(where, f"Trang tính có {columns} cột (tối đa {MAX_COLUMNS}).", "Xóa các cột thừa."))
+    return rows > max_rows or columns > MAX_COLUMNS
+
+
+def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, columns: set[int]) -> _SheetXml:
+    """One pass over the sheet XML for error cells, formulas and %-formatted cells in `columns`."""
+    path = _sheet_path(zf, sheet_name)
+    if path is None:
         return _SheetXml({}, set(), set())
-    path = target.lstrip("/") if target.startswith("/") else "xl/" + target
     xml = zf.read(path)  # bytes: the patterns below are checked before any regex pass runs
     percent_styles = _percent_styles(zf)
     out = _SheetXml({}, set(), set())
@@ -192,6 +231,9 @@ def _read_workbook(parsed: ParsedReport, data: bytes, name: str, store, expected
         parsed.problems.append(Problem(name, "Tệp không phải biểu mẫu báo cáo do hệ thống tạo (thiếu trang thông tin ẩn).",
                                        "Tải biểu mẫu đúng kế hoạch, cơ quan, kỳ báo cáo từ hệ thống rồi điền vào đó."))
         return
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    if _too_large(parsed, zf, META_SHEET, f"{name} (thông tin biểu mẫu)", MAX_ROWS + META_ROWS_START):
+        return
     meta = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
     info = {_text(r[0]): _text(r[1]) for r in meta[:META_ROWS_START - 1] if len(r) >= 2 and _text(r[0])}
     if info.get("loai") != MARKER:
@@ -212,6 +254,8 @@ def _read_workbook(parsed: ParsedReport, data: bytes, name: str, store, expected
     visible = [m.name for m in wb.sheets_metadata if m.visible == python_calamine.SheetVisibleEnum.Visible]
     if visible and visible[0] != sheet_name:
         parsed.warnings.append(Problem(name, f"Trang tính \"{sheet_name}\" không còn là trang đầu tiên; vẫn đọc bình thường."))
+    if _too_large(parsed, zf, sheet_name, sheet_name, MAX_ROWS):
+        return
     grid = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
     _read_rows(parsed, grid, meta, identity, targets, data, sheet_name)
 
