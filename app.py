@@ -14,8 +14,7 @@ pages = {
     ],
     "Báo cáo": [
         st.Page("pages/reporting.py", title="Tình hình báo cáo", icon=":material/event_available:", url_path="tinh-hinh-bao-cao"),
-        # SLOT for the upload page (issue 4, item 6), added by the engineer building loaders/:
-        # st.Page("pages/upload.py", title="Nộp báo cáo", icon=":material/upload_file:", url_path="nop-bao-cao"),
+        st.Page("pages/upload.py", title="Nộp báo cáo", icon=":material/upload_file:", url_path="nop-bao-cao"),
     ],
     "Danh mục": [
         st.Page("pages/catalogue.py", title="Danh mục kế hoạch", icon=":material/menu_book:", url_path="danh-muc"),

@@ -256,15 +256,30 @@ def cmd_import(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    import resource
+
     from indicators import bench
 
-    figures = bench.demo_figures(runs=args.runs)
+    figures = dict(bench.demo_figures(runs=args.runs))
+    for scale in args.scale or ["province", "national"]:
+        figures.update(bench.import_figures(scale))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
-        _print_json({"figures": figures})
+        _print_json({"figures": figures, "peak_memory_mb": peak})
         return 0
-    print(f"Đo trên dữ liệu minh họa (trung vị của {args.runs} lần, mili giây):")
-    for name, ms in figures.items():
-        print(f"  {name:45} {fmt.num(ms, 1):>10} ms")
+    print(f"Đo tốc độ (mili giây, trung vị nhiều lần; *_kb là kích thước tệp, *_ratio là tỷ lệ):")
+    for name, value in figures.items():
+        unit = "" if name.endswith(("_ratio_to_reader", "_rows")) else " KB" if name.endswith("_kb") else " ms"
+        print(f"  {name:45} {fmt.num(value, 1):>12}{unit}")
+    print(f"  {'peak_memory_mb':45} {fmt.num(peak, 1):>12} MB")
+    budgets = [("import_province_ms", 1000), ("import_national_ms", 10000)]
+    for name, limit in budgets:
+        if name in figures:
+            print(f"Ngân sách {name} ≤ {fmt.num(limit)} ms: {'đạt' if figures[name] <= limit else 'VƯỢT'}")
+    for scale in args.scale or ["province", "national"]:
+        ratio = figures.get(f"import_{scale}_ratio_to_reader")
+        if ratio is not None:
+            print(f"Ngân sách nhập / đọc ({scale}) ≤ 3: {fmt.num(ratio, 2)} — {'đạt' if ratio <= 3 else 'VƯỢT'}")
     return 0
 
 
@@ -315,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="đo tốc độ (mili giây, trung vị nhiều lần) trên một cơ sở dữ liệu tạm")
     p.add_argument("--runs", type=int, default=10, help="số lần đo mỗi phép (mặc định 10)")
+    p.add_argument("--scale", action="append", choices=["province", "national"],
+                   help="quy mô biểu tổng hợp: province (75 xã) hoặc national (3.321 xã); mặc định cả hai")
     p.add_argument("--json", action="store_true", help="in JSON")
     p.set_defaults(func=cmd_bench)
     return parser

@@ -1,0 +1,94 @@
+"""Nộp báo cáo: choose agency and period, download the template, upload the filled file, see the
+preview (new / changed / unchanged, every problem with its cell), confirm, see the result."""
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from indicators import fmt, intake, periods
+from loaders.templates import Identity, agency_targets, template_for
+from loaders.workbooks import read_report
+from pages import ui
+
+ui.style()
+st.title("Nộp báo cáo")
+slug = ui.choose_plan()
+ui.demo_banner(slug)
+store = ui.store()
+plan = ui.plan(slug)
+targets = ui.targets(slug)
+agencies = [a for a in plan.all_agencies() if agency_targets(targets, a)]
+cols = st.columns([3, 2])
+agency = cols[0].selectbox("Cơ quan báo cáo", agencies, key=f"upload_agency_{slug}")
+codes = plan.accepted_periods()
+deadline = {p.code: p.deadline for p in plan.periods}
+
+
+def period_label(code: str) -> str:
+    text = periods.label(code).capitalize()
+    return f"{text} — hạn {fmt.day(deadline[code])}" if deadline.get(code) else f"{text} (kỳ cơ sở, không có hạn)"
+
+
+kept = st.session_state.setdefault("_period", {}).get(slug)
+period = cols[1].selectbox("Kỳ báo cáo", codes, index=codes.index(kept) if kept in codes else min(1, len(codes) - 1),
+                           format_func=period_label, key=f"upload_period_{slug}")
+
+st.subheader("1. Tải biểu mẫu")
+mine = agency_targets(targets, agency)
+st.markdown(f"Biểu mẫu gồm **{len(mine)} chỉ tiêu** mà **{ui.esc(agency)}** chủ trì hoặc phối hợp, điền sẵn số đã "
+            f"báo cáo cho kỳ {periods.label(period)} (nếu có). Chỉ điền các ô màu vàng.")
+name = f"bao-cao-{slug}-{period}.xlsx"
+with ui.guard():
+    st.download_button("⬇ Tải biểu mẫu Excel", data=partial(lambda *a: template_for(*a)[1], store, slug, agency, period),
+                       file_name=name, mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       on_click="ignore", type="primary")
+
+st.subheader("2. Tải lên biểu mẫu đã điền")
+upload = st.file_uploader("Chọn tệp .xlsx đã điền", key=f"upload_file_{slug}_{agency}_{period}",
+                          help="Hệ thống kiểm tra mọi ô trước; tệp có lỗi không được ghi.")
+if upload is None:
+    st.stop()
+
+data = upload.getvalue()
+expected = Identity(slug, agency, period)
+parsed = read_report(data, upload.name, store, expected=expected)
+for w in parsed.warnings:
+    st.info(f"Lưu ý — {w}")
+if not parsed.ok:
+    st.error(f"Tệp **{ui.esc(upload.name)}** bị từ chối: {len(parsed.problems)} lỗi. Chưa ghi gì vào cơ sở dữ liệu. "
+             "Sửa các ô dưới đây rồi tải lên lại.")
+    ui.dataframe(pd.DataFrame([{"Vị trí": p.where, "Lỗi": p.message, "Cách sửa": p.hint} for p in parsed.problems]),
+                 status_columns=())
+    st.stop()
+
+st.subheader("3. Xem trước")
+by_code = {t.code: t for t in targets}
+with ui.guard():
+    preview = intake.preview(store, parsed)
+counts = preview.counts()
+st.markdown(f"**{counts['new']}** chỉ tiêu mới · **{counts['changed']}** thay đổi · **{counts['unchanged']}** "
+            f"không đổi · **{parsed.blank}** để trống (chưa báo cáo)")
+rows = []
+for c in preview.changes:
+    t = by_code[c.code]
+    rows.append({"Mã": c.code, **({"Đơn vị": c.agency} if c.agency != agency else {}), "Nội dung chỉ tiêu": t.text,
+                 "Thay đổi": intake.KIND_VI[c.kind].capitalize(), "Trước": intake.describe(c.old, t.unit),
+                 "Sau": intake.describe(c.new, t.unit)})
+ui.dataframe(pd.DataFrame(rows), status_columns=())
+
+done_key = f"_committed_{parsed.checksum}_{agency}_{period}"
+if st.session_state.get(done_key):
+    sub_id, written = st.session_state[done_key]
+    st.success(f"Đã ghi báo cáo số {sub_id}: {written['new']} mới, {written['changed']} thay đổi, "
+               f"{written['unchanged']} không đổi. Mọi trang đã cập nhật số liệu mới.")
+    st.page_link("pages/overview.py", label="Xem Tổng quan", icon=":material/dashboard:")
+    st.stop()
+if counts["new"] + counts["changed"] == 0:
+    st.info("Không có số liệu mới hay thay đổi so với số đã lưu; vẫn có thể ghi để lưu lại lần nộp này.")
+if st.button("✔ Xác nhận ghi báo cáo", type="primary"):
+    with ui.guard():
+        sub_id, written = intake.commit(store, parsed, actor="bang-dieu-khien")
+    st.session_state[done_key] = (sub_id, written)
+    if period in deadline:  # the other pages open on the period just reported
+        st.session_state.setdefault("_period", {})[slug] = period
+    st.rerun()
