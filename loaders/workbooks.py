@@ -333,6 +333,7 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identit
     if len(body) != len(expected_rows):
         parsed.problems.append(Problem(sheet, f"Bảng có {len(body)} dòng số liệu, biểu mẫu gốc có {len(expected_rows)} dòng.",
                                        "Không thêm hay xóa dòng; nếu cần báo cáo chỉ tiêu khác, tải biểu mẫu mới."))
+        expected_rows = _align(parsed, body, expected_rows, off, compilation, sheet, first)
     seen: dict[tuple[str, str], int] = {}
     known: dict[str, _Expect] = {}
     c_value, c_num, c_den, c_note = 4 + off, 5 + off, 6 + off, 7 + off
@@ -346,6 +347,8 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identit
         if exp is None and code in targets:
             exp = known[code] = _Expect(targets[code])
         original = expected_rows[i] if i < len(expected_rows) else None
+        if original is _INSERTED:
+            continue
         # Fast path: the locked cells are exactly as generated (the usual case for every row).
         if (exp is None or original is None or original[1] != code or original[2] != exp.crc
                 or r[off + 1] != exp.text or r[off + 2] != exp.unit_label or r[off + 3] != exp.goal
@@ -383,6 +386,38 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identit
         row = _read_values(parsed, r, off, exp.target, excel_row, sheet, xml, unit)
         if row is not None:
             parsed.rows.append(row)
+
+
+_INSERTED = ["", "", "", "", ""]  # marks a row of the table that the template does not have
+
+
+def _align(parsed: ParsedReport, body: list[list], expected_rows: list[list], off: int, compilation: bool,
+           sheet: str, first: int) -> list:
+    """When rows were inserted or deleted, match the table's rows to the template's by their
+    (unit, code), so that the problems name the inserted row and the place of the deleted one
+    instead of calling every row below it edited. Returns the template row of each table row
+    (_INSERTED for a row the template does not have)."""
+    from difflib import SequenceMatcher
+
+    have = [(_text(_cell(r, 0)) if compilation else "", _text(_cell(r, off))) for r in body]
+    want = [(_text(_cell(r, 0)), _text(_cell(r, 1))) for r in expected_rows]
+    out: list = [None] * len(body)
+    where = lambda i: f"{sheet}!{col_letter(off)}{first + i}"  # noqa: E731
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, have, want, autojunk=False).get_opcodes():
+        n = min(i2 - i1, j2 - j1)  # equal, or edited in place
+        out[i1:i1 + n] = expected_rows[j1:j1 + n]
+        for i in range(i1 + n, i2):
+            out[i] = _INSERTED
+            parsed.problems.append(Problem(where(i), "Dòng thêm vào: biểu mẫu gốc không có dòng này.",
+                                           "Xóa dòng này; không thêm dòng vào biểu mẫu. Chỉ tiêu do cơ quan khác "
+                                           "báo cáo thì báo cáo bằng biểu mẫu của cơ quan đó."))
+        for j in range(j1 + n, j2):
+            unit, code = want[j]
+            parsed.problems.append(Problem(where(i2), f"Thiếu dòng của chỉ tiêu \"{code}\"{' của ' + unit if unit else ''} "
+                                                      "(đã bị xóa) ở vị trí này.",
+                                           "Không xóa dòng; chỉ tiêu chưa có số liệu thì để trống. "
+                                           "Tải biểu mẫu mới rồi chép số liệu sang."))
+    return out
 
 
 class _Expect:
