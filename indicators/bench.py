@@ -99,7 +99,7 @@ def import_figures(scale: str) -> dict[str, float]:
                     t1 = time.perf_counter()
                     intake.preview(fresh, parsed)
                     t2 = time.perf_counter()
-                    _, counts = intake.commit(fresh, parsed, "bench")
+                    _, counts = intake.commit(fresh, parsed, operator="bench")
                     t3 = time.perf_counter()
                 timings["preview"].append((t2 - t1) * 1000)
                 timings["commit"].append((t3 - t2) * 1000)

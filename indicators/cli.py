@@ -83,10 +83,86 @@ def cmd_init(args) -> int:
         word = {"new": "mới nạp", "updated": "đã cập nhật", "unchanged": "không đổi"}
         for slug, what in result.items():
             print(f"  {slug}: {word[what]} ({len(store.targets(slug))} chỉ tiêu đo lường được)")
+        from indicators import accounts
+
+        password = _read_password() if args.admin_password_stdin else None
+        created, generated = accounts.ensure_admin(store, args.admin, password)
+        if created and generated:
+            print(f"Đã tạo tài khoản quản trị \"{args.admin}\" với mật khẩu: {generated}")
+            print("  Mật khẩu chỉ hiện MỘT lần này: ghi lại, đăng nhập rồi đổi mật khẩu.")
+        elif created:
+            print(f"Đã tạo tài khoản quản trị \"{args.admin}\" với mật khẩu đọc từ đầu vào chuẩn.")
         if args.demo:
             counts = demo.load_demo(store)
             print(f"Đã thêm dữ liệu minh họa (DỮ LIỆU MINH HỌA): {counts['submissions']} báo cáo, {counts['values']} giá trị."
                   if counts["submissions"] else "Dữ liệu minh họa đã có sẵn, không thêm lần nữa.")
+    return 0
+
+
+def _read_password() -> str:
+    """A password from standard input (first line), never from the command line (shell history)."""
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise UsageError("Không đọc được mật khẩu từ đầu vào chuẩn.",
+                         "Ví dụ: echo 'mật-khẩu-dài-ít-nhất-10-ký-tự' | python -m indicators users add ... --password-stdin")
+    return line
+
+
+def cmd_users(args) -> int:
+    from indicators import accounts
+    from indicators.settings import ROLE_LABEL
+
+    actor = f"máy chủ:{__import__('getpass').getuser()}"
+    with _open(args) as store:
+        if args.action == "add":
+            if args.agency and not args.plan:
+                raise UsageError("--agency cần đi cùng --plan (cơ quan thuộc kế hoạch nào).",
+                                 "Ví dụ: --plan son-la-2026 --agency \"Sở Y tế\"")
+            if args.role == "staff" and not args.agency:
+                raise UsageError("Cán bộ báo cáo cần được giao ít nhất một cơ quan.", "Thêm --plan SLUG --agency \"TÊN CƠ QUAN\".")
+            if not args.password_stdin:
+                raise UsageError("Thiếu --password-stdin: mật khẩu được đọc từ đầu vào chuẩn, không ghi trên dòng lệnh.")
+            user = accounts.create(store, args.name, args.role, _read_password(), actor=actor,
+                                   display_name=args.display_name or "",
+                                   agencies=[(args.plan, a) for a in args.agency or []])
+            print(f"Đã tạo tài khoản {user.name}: {ROLE_LABEL[user.role]}"
+                  + (f", báo cáo cho: {'; '.join(a for _, a in sorted(user.agencies))}" if user.agencies else ""))
+        elif args.action == "list":
+            users = store.users()
+            if args.json:
+                _print_json([{k: v for k, v in u.items() if k != "password_hash"} for u in users])
+                return 0
+            for u in users:
+                state = "ĐÃ KHÓA" if u["disabled"] else "hoạt động"
+                where = "; ".join(f"{a} ({p})" for p, a in u["agencies"]) or "—"
+                print(f"{u['name']:20} {ROLE_LABEL[u['role']]:16} {state:10} {where}")
+            if not users:
+                print("Chưa có tài khoản nào. Tạo bằng: python -m indicators users add TÊN --role admin --password-stdin")
+        elif args.action == "disable":
+            accounts.disable(store, args.name, actor=actor)
+            print(f"Đã khóa tài khoản {args.name}: không đăng nhập, không nộp báo cáo được nữa (lịch sử giữ nguyên).")
+        elif args.action == "enable":
+            accounts.disable(store, args.name, actor=actor, disabled=False)
+            print(f"Đã mở lại tài khoản {args.name}.")
+        elif args.action == "password":
+            accounts.set_password(store, args.name, _read_password(), actor=actor)
+            print(f"Đã đặt lại mật khẩu cho {args.name}.")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    with _open(args) as store:
+        manifest = store.backup(Path(args.dir), actor=f"máy chủ:{__import__('getpass').getuser()}")
+    total = sum(manifest["tables"].values())
+    print(f"Đã sao lưu {len(manifest['tables'])} bảng, {fmt.num(total)} dòng vào {args.dir} (Parquet + manifest.json).")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    with _open(args) as store:
+        manifest = store.restore(Path(args.dir), actor=f"máy chủ:{__import__('getpass').getuser()}")
+    total = sum(manifest["tables"].values())
+    print(f"Đã khôi phục {fmt.num(total)} dòng từ bản sao lưu lúc {manifest['created_at']} ({args.dir}).")
     return 0
 
 
@@ -228,12 +304,17 @@ def cmd_import(args) -> int:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"Không đọc được tệp {path}: {exc.strerror}.", "Kiểm tra đường dẫn tệp.") from None
-    actor = args.as_user or f"cli:{getpass.getuser()}"
+    # --as USER: the write is checked against that account (known, enabled, holding the agency);
+    # without it the operator of this machine writes, recorded as such.
+    writer = {"user": args.as_user} if args.as_user else {"operator": getpass.getuser()}
     with _open(args) as store:
+        if args.as_user:
+            from indicators import accounts
+            accounts.active(store, args.as_user)  # unknown or disabled: refused before the file is read
         parsed = read_report(data, path.name, store)
         for w in parsed.warnings:
             print(f"Lưu ý: {w}")
-        preview = intake.preview(store, parsed)  # raises InputRefused listing every problem
+        preview = intake.preview(store, parsed, **writer)  # raises InputRefused listing every problem
         ident = parsed.identity
         targets = {t.code: t for t in store.targets(ident.plan)}
         counts = preview.counts()
@@ -249,7 +330,7 @@ def cmd_import(args) -> int:
         if args.dry_run:
             print(f"Xem trước (chưa ghi gì): {summary}.")
             return 0
-        sub_id, written = intake.commit(store, parsed, actor)
+        sub_id, written = intake.commit(store, parsed, **writer)
         print(f"Đã ghi báo cáo số {sub_id}: {written['new']} mới, {written['changed']} thay đổi, "
               f"{written['unchanged']} không đổi, {parsed.blank} để trống.")
     return 0
@@ -292,6 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu và nạp danh mục 5 kế hoạch (chạy lại nhiều lần vẫn an toàn)")
     p.add_argument("--demo", action="store_true", help="thêm dữ liệu minh họa, được đánh dấu là minh họa ở mọi nơi")
+    p.add_argument("--admin", default="quantri", metavar="NAME", help="tên tài khoản quản trị đầu tiên (mặc định quantri)")
+    p.add_argument("--admin-password-stdin", action="store_true",
+                   help="đọc mật khẩu quản trị đầu tiên từ đầu vào chuẩn (không có thì tự sinh và in ra một lần)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("plans", help="liệt kê kế hoạch, kỳ báo cáo và hạn báo cáo")
@@ -327,6 +411,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="chỉ xem trước: mới / thay đổi / không đổi, không ghi")
     p.add_argument("--as", dest="as_user", metavar="USER", help="người nộp (ghi vào lịch sử)")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("users", help="tài khoản: thêm, liệt kê, khóa/mở, đặt lại mật khẩu")
+    users = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser)
+    users.required = True
+    q = users.add_parser("add", help="thêm tài khoản (mật khẩu đọc từ đầu vào chuẩn)")
+    q.add_argument("name", metavar="NAME", help="tên đăng nhập, ví dụ nguyen.van.a")
+    q.add_argument("--role", required=True, choices=["leader", "staff", "admin"],
+                   help="leader: lãnh đạo (chỉ xem); staff: cán bộ báo cáo; admin: quản trị")
+    q.add_argument("--plan", metavar="SLUG", help="kế hoạch của các cơ quan được giao")
+    q.add_argument("--agency", action="append", metavar="NAME", help="cơ quan được báo cáo (lặp lại nếu nhiều)")
+    q.add_argument("--display-name", metavar="TÊN", help="họ tên hiển thị")
+    q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ đầu vào chuẩn (bắt buộc)")
+    q = users.add_parser("list", help="liệt kê tài khoản")
+    q.add_argument("--json", action="store_true", help="in JSON (không bao giờ có mật khẩu)")
+    for action, text in (("disable", "khóa tài khoản"), ("enable", "mở lại tài khoản đã khóa")):
+        q = users.add_parser(action, help=text)
+        q.add_argument("name", metavar="NAME")
+    q = users.add_parser("password", help="đặt lại mật khẩu (đọc từ đầu vào chuẩn)")
+    q.add_argument("name", metavar="NAME")
+    p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("backup", help="sao lưu mọi bảng ra thư mục (Parquet + manifest.json)")
+    p.add_argument("dir", metavar="DIR", help="thư mục sao lưu (tạo mới nếu chưa có)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="khôi phục mọi bảng từ một bản sao lưu (thay toàn bộ dữ liệu hiện có)")
+    p.add_argument("dir", metavar="DIR", help="thư mục do lệnh backup tạo")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("bench", help="đo tốc độ (mili giây, trung vị nhiều lần) trên một cơ sở dữ liệu tạm")
     p.add_argument("--runs", type=int, default=10, help="số lần đo mỗi phép (mặc định 10)")

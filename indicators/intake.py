@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators import fmt
-from indicators.errors import InputRefused
+from indicators import accounts, fmt
+from indicators.errors import InputRefused, PermissionDenied
 from indicators.store import Change
 
 
@@ -42,15 +42,31 @@ def refuse_if_problems(parsed) -> None:
             "Sửa các ô được nêu trong tệp rồi tải lên lại.", parsed.problems)
 
 
-def preview(store, parsed) -> Preview:
+def _who(store, parsed, user: str | None, operator: str | None) -> str:
+    """The account the write is recorded under, after the core's own permission check: a signed-in
+    user must hold the agency; without a user, only the server's operator (the command line run on
+    the machine itself, recorded as such) may write."""
+    ident = parsed.identity
+    if user is not None:
+        accounts.require_report(store, user, ident.plan, ident.agency)
+        return user
+    if not operator:
+        raise PermissionDenied("Chưa đăng nhập: không được nộp báo cáo.", "Đăng nhập bằng tài khoản cán bộ báo cáo.")
+    return f"máy chủ:{operator}"
+
+
+def preview(store, parsed, user: str | None = None, operator: str | None = None) -> Preview:
     refuse_if_problems(parsed)
+    if user is not None:  # a preview writes nothing; a named user still learns at once if refused
+        _who(store, parsed, user, operator)
     ident = parsed.identity
     return Preview(store.diff(ident.plan, ident.agency, ident.period, parsed.rows))
 
 
-def commit(store, parsed, actor: str) -> tuple[int, dict[str, int]]:
+def commit(store, parsed, user: str | None = None, operator: str | None = None) -> tuple[int, dict[str, int]]:
     """Write the whole report as one submission, or nothing."""
     refuse_if_problems(parsed)
+    actor = _who(store, parsed, user, operator)
     ident = parsed.identity
     return store.record_submission(ident.plan, ident.agency, ident.period, parsed.rows, actor=actor,
                                    file_name=parsed.file_name, checksum=parsed.checksum, source="excel")

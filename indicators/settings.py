@@ -56,3 +56,14 @@ MAX_COLUMNS = 40
 # A reported value may differ from numerator / denominator × unit factor by this much beyond its
 # own rounding (half a unit of its last decimal).
 RATIO_SLACK = 1e-6
+
+# Accounts and sessions (issue 6).
+ROLES = ("leader", "staff", "admin")
+ROLE_LABEL = {"leader": "Lãnh đạo", "staff": "Cán bộ báo cáo", "admin": "Quản trị"}
+IDLE_MINUTES = int(os.environ.get("INDICATORS_IDLE_MINUTES", "30"))  # a session ends after this much idle time
+LOCK_AFTER_FAILURES = 5  # failed sign-ins in a row before the account is locked
+LOCK_MINUTES = 15
+SLOWDOWN_SECONDS = 0.4  # each failed sign-in waits this much × the failures so far (capped)
+SLOWDOWN_CAP_SECONDS = 2.0
+MIN_PASSWORD_LENGTH = 10
+BACKUP_DIR = DATA_DIR / "backups"

@@ -79,6 +79,15 @@ MIGRATIONS: list[list[str]] = [
             submission_id INTEGER, is_demo BOOLEAN NOT NULL DEFAULT FALSE)""",
         "CREATE INDEX actuals_key ON actuals (target_id, period)",
     ],
+    # 3: accounts, the agencies each account reports for, and application settings
+    [
+        """CREATE TABLE users (
+            name VARCHAR PRIMARY KEY, display_name VARCHAR, role VARCHAR NOT NULL, password_hash VARCHAR,
+            disabled BOOLEAN NOT NULL DEFAULT FALSE, failed INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMP,
+            source VARCHAR NOT NULL DEFAULT 'local', created_at TIMESTAMP NOT NULL, last_login_at TIMESTAMP)""",
+        "CREATE TABLE user_agencies (name VARCHAR NOT NULL, plan VARCHAR NOT NULL, agency VARCHAR NOT NULL)",
+        "CREATE TABLE app_settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -108,6 +117,11 @@ class Change:
     kind: str  # "new" | "changed" | "unchanged"
     old: dict | None
     new: dict
+
+
+def _sql_path(path: Path) -> str:
+    """A file path inside a SQL string literal (COPY and read_parquet take no parameters)."""
+    return str(Path(path).resolve()).replace("'", "''")
 
 
 def _same(a, b) -> bool:
@@ -555,8 +569,169 @@ class Store:
             JOIN submissions s ON s.id = x.submission_id
             WHERE t.plan = ? AND t.code = ? ORDER BY x.period, a.name, x.version DESC""", [slug, code])
 
-    def audit_trail(self, limit: int = 1000) -> list[dict]:
-        return self._rows('SELECT * FROM audit ORDER BY "at" DESC, id DESC LIMIT ?', [limit])
+    def audit_trail(self, limit: int = 1000, *, plan: str | None = None, actor: str | None = None,
+                    action: str | None = None, since: datetime | None = None, until: datetime | None = None,
+                    text: str | None = None) -> list[dict]:
+        """The audit trail, newest first, filtered (every filter optional; values only as parameters)."""
+        where, params = [], []
+        for column, value in (("plan", plan), ("actor", actor)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if action:
+            where.append("starts_with(action, ?)")
+            params.append(action)
+        if since:
+            where.append('"at" >= ?')
+            params.append(since)
+        if until:
+            where.append('"at" < ?')
+            params.append(until)
+        if text:
+            where.append("(contains(coalesce(entity_key, ''), ?) OR contains(coalesce(old_value, ''), ?)"
+                         " OR contains(coalesce(new_value, ''), ?))")
+            params += [text, text, text]
+        sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "")
+        return self._rows(sql + ' ORDER BY "at" DESC, id DESC LIMIT ?', params + [limit])
+
+    # -- accounts and settings ---------------------------------------------------------------
+
+    USER_FIELDS = ("display_name", "role", "password_hash", "disabled", "failed", "locked_until", "last_login_at")
+
+    def user(self, name: str) -> dict | None:
+        rows = self._rows("SELECT * FROM users WHERE name = ?", [name])
+        if not rows:
+            return None
+        user = rows[0]
+        user["agencies"] = [(r[0], r[1]) for r in self.con.execute(
+            "SELECT plan, agency FROM user_agencies WHERE name = ? ORDER BY plan, agency", [name]).fetchall()]
+        return user
+
+    def users(self) -> list[dict]:
+        rows = self._rows("SELECT * FROM users ORDER BY name")
+        links: dict[str, list] = {}
+        for name, plan, agency in self.con.execute("SELECT name, plan, agency FROM user_agencies ORDER BY 2, 3").fetchall():
+            links.setdefault(name, []).append((plan, agency))
+        for r in rows:
+            r["agencies"] = links.get(r["name"], [])
+        return rows
+
+    def add_user(self, name: str, role: str, password_hash: str | None, *, actor: str, display_name: str = "",
+                 source: str = "local") -> None:
+        def work(cur):
+            if cur.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchall()[0][0]:
+                raise UsageError(f"Tài khoản \"{name}\" đã có.", "Chọn tên khác, hoặc đặt lại mật khẩu cho tài khoản này.")
+            cur.execute("INSERT INTO users (name, display_name, role, password_hash, source, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        [name, display_name or name, role, password_hash, source, now_local()])
+            self._audit(cur, actor, "user.create", None, "user", name, None, json.dumps({"role": role}), None, False)
+        self._retrying(work)
+
+    def update_user(self, name: str, *, actor: str | None = None, action: str = "user.update", **fields) -> None:
+        """Change an account; `actor` given -> the change is written to the audit trail (never the hash)."""
+        unknown = set(fields) - set(self.USER_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown user fields {unknown}")
+
+        def work(cur):
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            cur.execute(f"UPDATE users SET {sets} WHERE name = ?", list(fields.values()) + [name])
+            if actor:
+                shown = {k: (str(v) if k != "password_hash" else "***") for k, v in fields.items()}
+                self._audit(cur, actor, action, None, "user", name, None, json.dumps(shown, ensure_ascii=False), None, False)
+        self._retrying(work)
+
+    def set_user_agencies(self, name: str, pairs: list[tuple[str, str]], *, actor: str) -> None:
+        def work(cur):
+            old = cur.execute("SELECT plan, agency FROM user_agencies WHERE name = ? ORDER BY 1, 2", [name]).fetchall()
+            cur.execute("DELETE FROM user_agencies WHERE name = ?", [name])
+            for plan, agency in dict.fromkeys(pairs):
+                cur.execute("INSERT INTO user_agencies VALUES (?, ?, ?)", [name, plan, agency])
+            self._audit(cur, actor, "user.agencies", None, "user", name, json.dumps(old, ensure_ascii=False),
+                        json.dumps(sorted(set(pairs)), ensure_ascii=False), None, False)
+        self._retrying(work)
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self._one("SELECT value FROM app_settings WHERE key = ?", [key])
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str, *, actor: str) -> None:
+        def work(cur):
+            old = cur.execute("SELECT value FROM app_settings WHERE key = ?", [key]).fetchall()
+            cur.execute("DELETE FROM app_settings WHERE key = ?", [key])
+            cur.execute("INSERT INTO app_settings VALUES (?, ?)", [key, value])
+            self._audit(cur, actor, "setting.change", None, "setting", key, old[0][0] if old else None, value, None, False)
+        self._retrying(work)
+
+    # -- backup and restore ------------------------------------------------------------------
+
+    def tables(self) -> list[str]:
+        return [r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+
+    def backup(self, directory: Path, *, actor: str) -> dict:
+        """Every table as Parquet (readable by any tool, whatever DuckDB version) plus a manifest."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        with self._write_lock:  # a consistent picture: no write lands halfway through
+            counts = {}
+            for table in self.tables():
+                target = directory / f"{table}.parquet"
+                self.con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_path(target)}' (FORMAT PARQUET)")
+                counts[table] = self._one(f"SELECT count(*) FROM {table}")[0]
+            manifest = {"format": "indicators-backup", "schema_version": self.schema_version(),
+                        "created_at": now_local().isoformat(), "tables": counts}
+            (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        with self.transaction() as cur:
+            self._audit(cur, actor, "backup", None, "database", str(directory), None, json.dumps(counts), None, False)
+        return manifest
+
+    def restore(self, directory: Path, *, actor: str) -> dict:
+        """Replace every table with the backup's rows, in one transaction; checks everything first."""
+        directory = Path(directory)
+        manifest_path = directory / "manifest.json"
+        if not manifest_path.exists():
+            raise UsageError(f"Thư mục {directory} không phải bản sao lưu (thiếu manifest.json).",
+                             "Chọn thư mục do lệnh `backup` tạo ra.")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            raise UsageError(f"Tệp {manifest_path} bị hỏng (không phải JSON).", "Chọn một bản sao lưu khác.") from None
+        if manifest.get("format") != "indicators-backup" or not isinstance(manifest.get("tables"), dict):
+            raise UsageError(f"Tệp {manifest_path} không phải của bản sao lưu hệ thống.", "Chọn thư mục do lệnh `backup` tạo ra.")
+        if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
+            raise UsageError(f"Bản sao lưu có lược đồ phiên bản {manifest['schema_version']}, mới hơn phần mềm ({SCHEMA_VERSION}).",
+                             "Cập nhật phần mềm trước khi khôi phục.")
+        tables = set(self.tables())
+        for table, count in manifest["tables"].items():
+            path = directory / f"{table}.parquet"
+            if table not in tables or table == "schema_version":
+                continue
+            if not path.exists():
+                raise UsageError(f"Bản sao lưu thiếu tệp {path.name}.", "Bản sao lưu không đầy đủ; chọn bản khác.")
+            try:
+                got = self._one(f"SELECT count(*) FROM read_parquet('{_sql_path(path)}')")[0]
+            except duckdb.Error:
+                raise UsageError(f"Tệp {path.name} trong bản sao lưu bị hỏng.", "Chọn một bản sao lưu khác.") from None
+            if got != count:
+                raise UsageError(f"Tệp {path.name} có {got} dòng, manifest ghi {count}.", "Bản sao lưu bị sửa hoặc hỏng.")
+
+        def work(cur):
+            for table, count in manifest["tables"].items():
+                if table not in tables or table == "schema_version":
+                    continue
+                cur.execute(f"DELETE FROM {table}")
+                cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet('{_sql_path(directory / (table + '.parquet'))}')")
+            for seq, table in (("agency_ids", "agencies"), ("target_ids", "targets"), ("submission_ids", "submissions"),
+                               ("actual_ids", "actuals"), ("audit_ids", "audit")):
+                start = cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchall()[0][0]
+                cur.execute(f"DROP SEQUENCE {seq}")
+                cur.execute(f"CREATE SEQUENCE {seq} START {int(start)}")
+            self._audit(cur, actor, "restore", None, "database", str(directory), None,
+                        json.dumps(manifest["tables"]), None, False)
+        self._retrying(work)
+        self._plan_cache.clear()
+        self._targets_cache.clear()
+        return manifest
 
     def data_version(self) -> tuple:
         """Changes whenever a submission or a catalogue load lands: the key page caches hang on."""

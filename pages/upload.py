@@ -8,16 +8,21 @@ import streamlit as st
 from indicators import fmt, intake, periods
 from loaders.templates import Identity, agency_targets, template_for
 from loaders.workbooks import read_report
-from pages import ui
+from pages import auth, ui
 
 ui.style()
 st.title("Nộp báo cáo")
+user = auth.require_user()
 slug = ui.choose_plan()
 ui.demo_banner(slug)
 store = ui.store()
 plan = ui.plan(slug)
 targets = ui.targets(slug)
-agencies = [a for a in plan.all_agencies() if agency_targets(targets, a)]
+agencies = user.reportable(slug, [a for a in plan.all_agencies() if agency_targets(targets, a)])
+if not agencies:
+    st.warning(f"Tài khoản **{ui.esc(user.name)}** không được giao báo cáo cho cơ quan nào của kế hoạch này. "
+               "Chọn kế hoạch khác, hoặc nhờ quản trị giao cơ quan.")
+    st.stop()
 cols = st.columns([3, 2])
 agency = cols[0].selectbox("Cơ quan báo cáo", agencies, key=f"upload_agency_{slug}")
 codes = plan.accepted_periods()
@@ -64,7 +69,7 @@ if not parsed.ok:
 st.subheader("3. Xem trước")
 by_code = {t.code: t for t in targets}
 with ui.guard():
-    preview = intake.preview(store, parsed)
+    preview = intake.preview(store, parsed, user=user.name)
 counts = preview.counts()
 st.markdown(f"**{counts['new']}** chỉ tiêu mới · **{counts['changed']}** thay đổi · **{counts['unchanged']}** "
             f"không đổi · **{parsed.blank}** để trống (chưa báo cáo)")
@@ -87,7 +92,7 @@ if counts["new"] + counts["changed"] == 0:
     st.info("Không có số liệu mới hay thay đổi so với số đã lưu; vẫn có thể ghi để lưu lại lần nộp này.")
 if st.button("✔ Xác nhận ghi báo cáo", type="primary"):
     with ui.guard():
-        sub_id, written = intake.commit(store, parsed, actor="bang-dieu-khien")
+        sub_id, written = intake.commit(store, parsed, user=user.name)
     st.session_state[done_key] = (sub_id, written)
     if period in deadline:  # the other pages open on the period just reported
         st.session_state.setdefault("_period", {})[slug] = period

@@ -15,6 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "seeds"  # copies of shared/seeds: the source documents of the catalogue
 
 
+# Accounts in the demo database of the tests (one per role).
+PASSWORD = "mat-khau-kiem-thu-2026"
+ADMIN, LEADER, STAFF = "quantri", "lanh.dao", "can.bo.tu.phap"
+USERS = [(ADMIN, "admin", []), (LEADER, "leader", []), (STAFF, "staff", [("son-la-2026", "Sở Tư pháp")])]
+
+
 @pytest.fixture(scope="session")
 def catalogue():
     return {p.slug: p for p in load_catalogue()}
@@ -34,11 +40,15 @@ def demo_db(tmp_path_factory, catalogue) -> Path:
     """A database file with the five plans and the demo data (built once; copy before writing)."""
     from indicators import demo
 
+    from indicators import accounts
+
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     with Store(path) as s:
         s.migrate()
         s.load_catalogue(list(catalogue.values()))
         demo.load_demo(s)
+        for name, role, agencies in USERS:
+            accounts.create(s, name, role, PASSWORD, actor="kiem-thu", agencies=agencies)
     return path
 
 

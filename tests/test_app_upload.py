@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from indicators import progress
 from indicators.store import Store
 from loaders.templates import template_for
-from tests.conftest import ROOT
+from tests.conftest import ROOT, STAFF
 from tests.test_import import fill
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,6 +26,7 @@ def page(demo_db, tmp_path, monkeypatch):
     import pages.ui as ui
     ui.store.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["_user"] = STAFF  # reports for Sở Tư pháp only
     at.run()
     at.switch_page("pages/upload.py")
     at.run()
@@ -34,6 +35,7 @@ def page(demo_db, tmp_path, monkeypatch):
 
 
 def choose(at, agency: str, period: str):
+    assert at.selectbox(key="upload_agency_son-la-2026").options == ["Sở Tư pháp"]  # only the agency the account holds
     at.selectbox(key="upload_agency_son-la-2026").set_value(agency)
     at.selectbox(key="upload_period_son-la-2026").set_value(period)
     return at.run()

@@ -55,7 +55,7 @@ def achieving(t) -> float | str:
 def import_bytes(store, data: bytes, name: str = "bao-cao.xlsx", actor: str = "can-bo"):
     parsed = read_report(data, name, store)
     assert parsed.ok, [str(p) for p in parsed.problems]
-    return intake.commit(store, parsed, actor)
+    return intake.commit(store, parsed, operator=actor)
 
 
 @pytest.mark.parametrize("slug", ["son-la-2026", "lang-son-2023", "chau-son-2026", "lang-son-skhcn-2026", "lang-son-snv-2024"])

@@ -1,0 +1,40 @@
+"""Sao lưu (administrators): back up every table to Parquet, list backups, restore one."""
+import json
+from pathlib import Path
+
+import streamlit as st
+
+from indicators import accounts, fmt
+from indicators.settings import BACKUP_DIR, now_local
+from pages import auth, ui
+
+ui.style()
+st.title("Sao lưu và khôi phục")
+store = ui.store()
+admin = auth.require_user()
+with ui.guard():
+    accounts.require_admin(store, admin.name)
+
+st.markdown(f"Bản sao lưu gồm mọi bảng dưới dạng Parquet (đọc được bằng mọi công cụ, không phụ thuộc phiên bản "
+            f"DuckDB) và tệp manifest.json, lưu trong `{ui.esc(BACKUP_DIR)}`. Nên chép thư mục này sang máy khác.")
+if st.button("Sao lưu ngay", type="primary"):
+    target = BACKUP_DIR / now_local().strftime("%Y%m%d-%H%M%S")
+    with ui.guard():
+        manifest = store.backup(target, actor=admin.name)
+    st.success(f"Đã sao lưu {fmt.num(sum(manifest['tables'].values()))} dòng vào {target}.")
+
+backups = sorted((p for p in BACKUP_DIR.glob("*/manifest.json")), reverse=True) if BACKUP_DIR.exists() else []
+if not backups:
+    st.info("Chưa có bản sao lưu nào.")
+    st.stop()
+info = {p.parent.name: json.loads(p.read_text(encoding="utf-8")) for p in backups}
+choice = st.selectbox("Bản sao lưu", list(info), format_func=lambda n: f"{n} — {fmt.num(sum(info[n]['tables'].values()))} dòng")
+st.json(info[choice]["tables"], expanded=False)
+sure = st.checkbox("Tôi hiểu: khôi phục thay TOÀN BỘ dữ liệu hiện có bằng dữ liệu của bản sao lưu này "
+                   "(hệ thống tự sao lưu dữ liệu hiện tại trước khi khôi phục).")
+if st.button("Khôi phục", disabled=not sure):
+    safety = BACKUP_DIR / (now_local().strftime("%Y%m%d-%H%M%S") + "-truoc-khi-khoi-phuc")
+    with ui.guard():
+        store.backup(safety, actor=admin.name)
+        store.restore(Path(BACKUP_DIR / choice), actor=admin.name)
+    st.success(f"Đã khôi phục từ {choice}. Dữ liệu trước đó được lưu ở {safety.name}.")

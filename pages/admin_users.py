@@ -1,0 +1,89 @@
+"""Tài khoản (administrators): create accounts, disable, reset passwords, assign agencies, and
+whether reading is open without signing in."""
+import pandas as pd
+import streamlit as st
+
+from indicators import accounts, fmt
+from indicators.settings import MIN_PASSWORD_LENGTH, ROLE_LABEL, ROLES
+from pages import auth, ui
+
+ui.style()
+st.title("Tài khoản")
+store = ui.store()
+admin = auth.require_user()
+with ui.guard():
+    accounts.require_admin(store, admin.name)
+
+users = store.users()
+ui.dataframe(pd.DataFrame([{
+    "Tên đăng nhập": u["name"], "Họ tên": u["display_name"], "Vai trò": ROLE_LABEL[u["role"]],
+    "Trạng thái": "Đã khóa" if u["disabled"] else ("Tạm khóa (sai mật khẩu)" if u["locked_until"] else "Hoạt động"),
+    "Cơ quan được báo cáo": "; ".join(f"{a} ({p})" for p, a in u["agencies"]) or "—",
+    "Đăng nhập gần nhất": fmt.moment(u["last_login_at"]), "Nguồn": "Tổ chức (OIDC)" if u["source"] == "oidc" else "Nội bộ",
+} for u in users]), status_columns=())
+
+plans = {p.slug: p for p in store.plans()}
+
+
+def agency_picker(prefix: str, default_plan: str | None = None, default: list[str] = ()) -> tuple[str, list[str]]:
+    slugs = list(plans)
+    slug = st.selectbox("Kế hoạch", slugs, index=slugs.index(default_plan) if default_plan in slugs else 0,
+                        format_func=lambda s: f"{plans[s].issuer} — {plans[s].title} ({plans[s].year})", key=f"{prefix}_plan")
+    options = plans[slug].all_agencies()
+    picked = st.multiselect("Cơ quan được báo cáo", options, default=[a for a in default if a in options], key=f"{prefix}_agencies")
+    return slug, picked
+
+
+tab_new, tab_edit, tab_settings = st.tabs(["Thêm tài khoản", "Sửa tài khoản", "Cài đặt truy cập"])
+with tab_new:
+    with st.form("new_user", clear_on_submit=True):
+        name = st.text_input("Tên đăng nhập", help="Không dấu cách, ví dụ nguyen.van.a")
+        display = st.text_input("Họ tên")
+        role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABEL.get)
+        password = st.text_input(f"Mật khẩu (ít nhất {MIN_PASSWORD_LENGTH} ký tự)", type="password")
+        slug, picked = agency_picker("new")
+        if st.form_submit_button("Tạo tài khoản", type="primary"):
+            with ui.guard():
+                if role == "staff" and not picked:
+                    st.error("Cán bộ báo cáo cần được giao ít nhất một cơ quan.")
+                    st.stop()
+                user = accounts.create(store, name, role, password, actor=admin.name, display_name=display,
+                                       agencies=[(slug, a) for a in picked] if role == "staff" else [])
+            st.success(f"Đã tạo tài khoản {user.name} ({ROLE_LABEL[user.role]}).")
+with tab_edit:
+    names = [u["name"] for u in users]
+    if names:
+        who = st.selectbox("Tài khoản", names, key="edit_user")
+        row = store.user(who)
+        st.markdown(f"**{ui.esc(row['display_name'])}** — {ROLE_LABEL[row['role']]}, "
+                    f"{'đã khóa' if row['disabled'] else 'đang hoạt động'}")
+        cols = st.columns(2)
+        if row["disabled"]:
+            if cols[0].button("Mở lại tài khoản", key="enable"):
+                accounts.disable(store, who, actor=admin.name, disabled=False)
+                st.rerun()
+        elif who != admin.name and cols[0].button("Khóa tài khoản", key="disable"):
+            accounts.disable(store, who, actor=admin.name)
+            st.rerun()
+        with st.form("reset_password", clear_on_submit=True):
+            new_password = st.text_input("Mật khẩu mới", type="password")
+            if st.form_submit_button("Đặt lại mật khẩu"):
+                with ui.guard():
+                    accounts.set_password(store, who, new_password, actor=admin.name)
+                st.success(f"Đã đặt lại mật khẩu cho {who}; tài khoản được mở nếu đang tạm khóa.")
+        if row["role"] == "staff":
+            current = row["agencies"]
+            default_plan = current[0][0] if current else None
+            slug, picked = agency_picker("edit", default_plan, [a for p, a in current if p == default_plan])
+            if st.button("Lưu cơ quan được giao", key="save_agencies"):
+                others = [(p, a) for p, a in current if p != slug]
+                store.set_user_agencies(who, others + [(slug, a) for a in picked], actor=admin.name)
+                st.success("Đã lưu.")
+                st.rerun()
+with tab_settings:
+    current = auth.open_reading()
+    choice = st.toggle("Cho phép xem bảng điều khiển không cần đăng nhập", value=current,
+                       help="Nộp báo cáo và quản trị luôn cần đăng nhập.")
+    if choice != current:
+        store.set_setting(accounts.OPEN_READING, "1" if choice else "0", actor=admin.name)
+        st.rerun()

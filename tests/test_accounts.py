@@ -1,0 +1,330 @@
+"""Accounts and roles: each role sees and can do exactly its part; writes are checked in the core;
+passwords, lock-out and idle expiry; hostile text stays text; backup and restore lose nothing."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import accounts, intake
+from indicators.errors import PermissionDenied, UsageError
+from indicators.settings import IDLE_MINUTES, LOCK_AFTER_FAILURES, now_local
+from indicators.store import Row, Store
+from loaders.templates import template_for
+from loaders.workbooks import read_report
+from tests.conftest import ADMIN, LEADER, PASSWORD, ROOT, STAFF, cli_json, run_cli
+from tests.test_import import fill
+
+HOSTILE = ["'; DROP TABLE actuals; --", "<script>alert('x')</script>", "Robert'); DELETE FROM users;--", "=1+1"]
+
+
+def no_sleep(_seconds):
+    return None
+
+
+# --- the core ------------------------------------------------------------------------------------
+
+def test_passwords_are_hashed_never_stored_in_clear(demo_store):
+    row = demo_store.user(STAFF)
+    assert row["password_hash"].startswith("$argon2id$") and PASSWORD not in row["password_hash"]
+    dump = repr(demo_store.snapshot())
+    assert PASSWORD not in dump
+
+
+def test_sign_in_right_and_wrong(demo_store):
+    assert accounts.authenticate(demo_store, STAFF, PASSWORD, sleep=no_sleep).name == STAFF
+    with pytest.raises(PermissionDenied, match="Sai tên đăng nhập hoặc mật khẩu"):
+        accounts.authenticate(demo_store, STAFF, "sai-mat-khau-roi", sleep=no_sleep)
+    with pytest.raises(PermissionDenied, match="Sai tên đăng nhập hoặc mật khẩu"):
+        accounts.authenticate(demo_store, "khong.co.ai", PASSWORD, sleep=no_sleep)
+
+
+def test_failed_sign_ins_slow_down_then_lock_for_a_while(demo_store):
+    waits = []
+    now = now_local()
+    for i in range(LOCK_AFTER_FAILURES - 1):
+        with pytest.raises(PermissionDenied, match="Sai"):
+            accounts.authenticate(demo_store, STAFF, "sai", now=now, sleep=waits.append)
+    assert waits == sorted(waits) and waits[-1] > waits[0] > 0  # each failure waits longer
+    with pytest.raises(PermissionDenied, match="tạm khóa"):
+        accounts.authenticate(demo_store, STAFF, "sai", now=now, sleep=waits.append)
+    with pytest.raises(PermissionDenied, match="tạm khóa"):  # even the right password, while locked
+        accounts.authenticate(demo_store, STAFF, PASSWORD, now=now + timedelta(minutes=1), sleep=no_sleep)
+    later = now + timedelta(minutes=60)
+    assert accounts.authenticate(demo_store, STAFF, PASSWORD, now=later, sleep=no_sleep).name == STAFF
+    assert any(a["action"] == "user.locked" for a in demo_store.audit_trail())
+
+
+def test_disabled_account_cannot_sign_in_or_write(demo_store):
+    accounts.disable(demo_store, STAFF, actor=ADMIN)
+    with pytest.raises(PermissionDenied, match="đã bị khóa"):
+        accounts.authenticate(demo_store, STAFF, PASSWORD, sleep=no_sleep)
+    with pytest.raises(PermissionDenied):
+        accounts.require_report(demo_store, STAFF, "son-la-2026", "Sở Tư pháp")
+
+
+def _parsed(store, agency="Sở Y tế", period="2026-H1", values=None):
+    _, data = template_for(store, "son-la-2026", agency, period)
+    parsed = read_report(fill(data, values or {"1": 63.0}), "f.xlsx", store)
+    assert parsed.ok
+    return parsed
+
+
+@pytest.mark.parametrize("user, agency", [(STAFF, "Sở Y tế"), (LEADER, "Sở Tư pháp"), ("khong.co.ai", "Sở Tư pháp")])
+def test_writes_are_refused_in_the_core_and_nothing_changes(demo_store, user, agency):
+    parsed = _parsed(demo_store, agency, values={"1": 63.0} if agency == "Sở Y tế" else {"18": 97.0})
+    before = demo_store.snapshot()
+    with pytest.raises(PermissionDenied):
+        intake.commit(demo_store, parsed, user=user)
+    with pytest.raises(PermissionDenied):
+        intake.commit(demo_store, parsed)  # nobody signed in
+    assert demo_store.snapshot() == before
+
+
+def test_staff_writes_for_their_own_agency_and_admin_for_any(demo_store):
+    _, counts = intake.commit(demo_store, _parsed(demo_store, "Sở Tư pháp", values={"18": 97.0}), user=STAFF)
+    assert counts["changed"] == 1
+    _, counts = intake.commit(demo_store, _parsed(demo_store), user=ADMIN)
+    assert counts["changed"] == 1
+    actors = {h["recorded_by"] for h in demo_store.history("son-la-2026", "18")} | {
+        h["recorded_by"] for h in demo_store.history("son-la-2026", "1")}
+    assert {STAFF, ADMIN} <= actors
+
+
+def test_hostile_text_is_stored_and_returned_verbatim(demo_store):
+    for i, text in enumerate(HOSTILE):
+        accounts.create(demo_store, f"u{i}", "leader", PASSWORD, actor=ADMIN, display_name=text)
+        demo_store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 60.0 + i, note=text)], actor=ADMIN,
+                                     file_name=text)
+    assert [demo_store.user(f"u{i}")["display_name"] for i in range(len(HOSTILE))] == HOSTILE
+    notes = [h["note"] for h in demo_store.history("son-la-2026", "1") if h["note"]]
+    assert set(HOSTILE) <= set(notes)
+    assert demo_store.counts()["actuals"] > 200  # the tables are all still there
+    found = demo_store.audit_trail(text="DROP TABLE")
+    assert found and all("DROP TABLE" in (a["new_value"] or "") + (a["old_value"] or "") for a in found)
+
+
+def test_organisation_claims_map_to_roles():
+    mapping = {"claim": "groups", "admin": ["cntt"], "staff": ["bao-cao"], "leader": ["lanh-dao"]}
+    assert accounts.role_from_claims({"groups": ["lanh-dao", "bao-cao"]}, mapping) == "staff"
+    assert accounts.role_from_claims({"groups": "cntt"}, mapping) == "admin"
+    assert accounts.role_from_claims({"groups": ["khach"]}, mapping) is None
+    assert accounts.role_from_claims({}, mapping) is None
+
+
+def test_weak_password_and_bad_names_are_refused(store):
+    with pytest.raises(UsageError, match="quá ngắn"):
+        accounts.create(store, "a.b", "leader", "ngan", actor="t")
+    with pytest.raises(UsageError, match="không hợp lệ"):
+        accounts.create(store, "có dấu cách", "leader", PASSWORD, actor="t")
+    with pytest.raises(UsageError, match="không có cơ quan"):
+        accounts.create(store, "a.b", "staff", PASSWORD, actor="t", agencies=[("son-la-2026", "Sở Không Có")])
+    assert store.users() == []
+
+
+# --- backup and restore -----------------------------------------------------------------------------
+
+def test_backup_restore_round_trip_loses_nothing(demo_store, tmp_path):
+    before = demo_store.snapshot()
+    demo_store.backup(tmp_path / "bk", actor=ADMIN)
+    demo_store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 70.0)], actor=ADMIN)
+    accounts.create(demo_store, "moi", "leader", PASSWORD, actor=ADMIN)
+    demo_store.restore(tmp_path / "bk", actor=ADMIN)
+    after = demo_store.snapshot()
+    for table, rows in before.items():
+        if table != "audit":
+            assert after[table] == rows, table
+    assert set(before["audit"]) <= set(after["audit"])  # plus the backup and restore records
+    # the sequences continue after the restored ids: a new write gets a fresh id
+    demo_store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 71.0)], actor=ADMIN)
+    ids = [r[0] for r in demo_store.con.execute("SELECT id FROM actuals").fetchall()]
+    assert len(ids) == len(set(ids))
+    assert (tmp_path / "bk" / "actuals.parquet").exists() and (tmp_path / "bk" / "manifest.json").exists()
+
+
+def test_restore_refuses_a_broken_backup_and_changes_nothing(demo_store, tmp_path):
+    demo_store.backup(tmp_path / "bk", actor=ADMIN)
+    (tmp_path / "bk" / "actuals.parquet").write_bytes(b"not parquet")
+    before = demo_store.snapshot()
+    with pytest.raises(UsageError, match="bị hỏng"):
+        demo_store.restore(tmp_path / "bk", actor=ADMIN)
+    with pytest.raises(UsageError, match="manifest.json"):
+        demo_store.restore(tmp_path, actor=ADMIN)
+    assert demo_store.snapshot() == before
+
+
+# --- the command line -------------------------------------------------------------------------------
+
+def test_cli_users_and_import_as(demo_db, tmp_path):
+    import shutil
+    db = tmp_path / "u.duckdb"
+    shutil.copy(demo_db, db)
+    out = run_cli("users", "add", "tran.thi.b", "--role", "staff", "--plan", "son-la-2026", "--agency", "Sở Nội vụ",
+                  "--password-stdin", db=db, stdin=PASSWORD + "\n")
+    assert out.returncode == 0, out.stderr
+    users = {u["name"]: u for u in cli_json("users", "list", db=db)}
+    assert users["tran.thi.b"]["agencies"] == [["son-la-2026", "Sở Nội vụ"]] and "password_hash" not in users["tran.thi.b"]
+    with Store(db) as s:
+        _, data = template_for(s, "son-la-2026", "Sở Y tế", "2026-H1")
+    path = tmp_path / "y-te.xlsx"
+    path.write_bytes(fill(data, {"1": 64.0}))
+    with Store(db) as s:
+        before = s.snapshot()
+    for who, words in [("tran.thi.b", "không được giao báo cáo"), ("ai.vay", "Không có tài khoản"), (LEADER, "chỉ được xem")]:
+        out = run_cli("import", str(path), "--as", who, db=db)
+        assert out.returncode == 1 and words in out.stderr and "Traceback" not in out.stderr
+    assert run_cli("users", "disable", "tran.thi.b", db=db).returncode == 0
+    out = run_cli("import", str(path), "--as", "tran.thi.b", db=db)
+    assert out.returncode == 1 and "đã bị khóa" in out.stderr
+    with Store(db) as s:
+        after = s.snapshot()
+    assert {k: v for k, v in after.items() if k not in ("audit", "users")} == {
+        k: v for k, v in before.items() if k not in ("audit", "users")}
+    assert run_cli("import", str(path), "--as", ADMIN, db=db).returncode == 0
+
+
+def test_init_creates_the_first_admin_once(tmp_path):
+    db = tmp_path / "i.duckdb"
+    out = run_cli("init", db=db)
+    assert out.returncode == 0 and "mật khẩu:" in out.stdout and "MỘT lần" in out.stdout
+    password = out.stdout.split("mật khẩu: ")[1].split()[0]
+    with Store(db) as s:
+        assert accounts.authenticate(s, "quantri", password, sleep=no_sleep).is_admin
+    again = run_cli("init", db=db)
+    assert again.returncode == 0 and "mật khẩu" not in again.stdout
+    db2 = tmp_path / "j.duckdb"
+    out = run_cli("init", "--admin", "admin.tinh", "--admin-password-stdin", db=db2, stdin=PASSWORD + "\n")
+    assert out.returncode == 0 and PASSWORD not in out.stdout
+    with Store(db2) as s:
+        assert accounts.authenticate(s, "admin.tinh", PASSWORD, sleep=no_sleep).is_admin
+
+
+def test_cli_backup_and_restore(demo_db, tmp_path):
+    import shutil
+    db = tmp_path / "b.duckdb"
+    shutil.copy(demo_db, db)
+    assert run_cli("backup", str(tmp_path / "bk"), db=db).returncode == 0
+    out = run_cli("restore", str(tmp_path / "bk"), db=db)
+    assert out.returncode == 0 and "Đã khôi phục" in out.stdout
+    out = run_cli("restore", str(tmp_path / "khong-co"), db=db)
+    assert out.returncode == 2 and "manifest.json" in out.stderr
+
+
+# --- the pages --------------------------------------------------------------------------------------
+
+@pytest.fixture
+def app(demo_store, monkeypatch):
+    monkeypatch.setenv("INDICATORS_DB", str(demo_store.path))
+    demo_store.close()
+    import pages.ui as ui
+    ui.store.clear()
+    yield AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    ui.store.clear()
+
+
+@pytest.mark.parametrize("user, can_upload, can_admin", [(LEADER, False, False), (STAFF, True, False), (ADMIN, True, True)])
+def test_each_role_sees_exactly_its_pages(app, user, can_upload, can_admin):
+    app.session_state["_user"] = user
+    app.run()
+    assert not app.exception
+    for page, allowed in (("pages/upload.py", can_upload), ("pages/admin_users.py", can_admin),
+                          ("pages/admin_audit.py", can_admin), ("pages/admin_backup.py", can_admin),
+                          ("pages/overview.py", True)):
+        if allowed:
+            app.switch_page(page)
+            app.run()
+            assert not app.exception, (user, page)
+        else:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                app.switch_page(page)
+
+
+def test_anonymous_sees_only_sign_in_unless_reading_is_open(app, demo_db):
+    app.run()
+    assert not app.exception and [t.value for t in app.title] == ["Đăng nhập"]
+    with pytest.raises(ValueError):
+        app.switch_page("pages/overview.py")
+
+
+def test_sign_in_form_then_sign_out(app):
+    app.run()
+    app.text_input[0].input(STAFF)
+    app.text_input[1].input("sai-mat-khau")
+    app.button[0].click()
+    app.run()
+    assert any("Sai tên đăng nhập" in e.value for e in app.error)
+    app.text_input[0].input(STAFF)
+    app.text_input[1].input(PASSWORD)
+    app.button[0].click()
+    app.run()
+    assert app.session_state["_user"] == STAFF
+    app.switch_page("pages/upload.py")
+    app.run()
+    assert not app.exception and [t.value for t in app.title] == ["Nộp báo cáo"]
+    next(b for b in app.sidebar.button if b.label == "Đăng xuất").click()
+    app.run()
+    assert "_user" not in app.session_state
+
+
+def test_idle_session_expires(app):
+    app.session_state["_user"] = LEADER
+    app.session_state["_seen"] = now_local() - timedelta(minutes=IDLE_MINUTES + 1)
+    app.run()
+    assert "_user" not in app.session_state
+    assert any("không thao tác" in i.value for i in app.info)
+
+
+def test_admin_opens_reading_for_everyone(app):
+    app.session_state["_user"] = ADMIN
+    app.run()
+    app.switch_page("pages/admin_users.py")
+    app.run()
+    assert not app.exception
+    app.toggle[0].set_value(True)
+    app.run()
+    from pages import ui
+    assert ui.store().setting(accounts.OPEN_READING) == "1"
+    reader = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    reader.run()
+    reader.switch_page("pages/overview.py")
+    reader.run()
+    assert not reader.exception and [t.value for t in reader.title] == ["Tổng quan"]
+    try:  # uploading is never open: the page is not in the reader's navigation
+        reader.switch_page("pages/upload.py")
+    except ValueError:
+        return
+    reader.run()  # AppTest may still run a page the navigation does not offer: the page itself refuses
+    assert any("Cần đăng nhập" in e.value for e in reader.error) and not reader.file_uploader
+
+
+def test_admin_creates_an_account_from_the_page(app):
+    app.session_state["_user"] = ADMIN
+    app.run()
+    app.switch_page("pages/admin_users.py")
+    app.run()
+    form = app.text_input
+    form[0].input("pham.van.c")
+    form[1].input(HOSTILE[1])
+    form[2].input(PASSWORD)
+    app.selectbox[0].set_value("leader")
+    next(b for b in app.button if b.label == "Tạo tài khoản").click()
+    app.run()
+    assert not app.exception
+    from pages import ui
+    assert ui.store().user("pham.van.c")["display_name"] == HOSTILE[1]
+
+
+def test_audit_page_filters_and_shows_hostile_text_verbatim(app, demo_db):
+    with Store(os.environ["INDICATORS_DB"]) as s:
+        s.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 66.0, note=HOSTILE[0])], actor=ADMIN,
+                            file_name="sua.xlsx")
+    app.session_state["_user"] = ADMIN
+    app.run()
+    app.switch_page("pages/admin_audit.py")
+    app.run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert any(HOSTILE[0] in str(v) for v in table["Thành"])
+    assert "sua.xlsx" in set(table["Tệp"])
