@@ -226,7 +226,8 @@ class AgencySummary:
 
 def agencies(rows: list, reports: list[ExpectedReport]) -> list[AgencySummary]:
     """One summary per agency named on a target, ranked: largest share of led targets behind
-    first, then most targets behind, then most reports missing or late, then name (Vietnamese order).
+    first, then most targets behind, then most reports missing or late, then name (Vietnamese order);
+    agencies that lead no target (coordinating only) come after every agency that leads one.
     `rows` are the TargetProgress rows of one plan and period."""
     targets = [r.target for r in rows]
     names = list(expected_agencies(targets))
@@ -240,5 +241,5 @@ def agencies(rows: list, reports: list[ExpectedReport]) -> list[AgencySummary]:
     for x in reports:
         rep.setdefault(x.agency, []).append(x)
     out = [AgencySummary(n, lead[n], coord[n], summarise(rep.get(n, [])), rep.get(n, [])) for n in names]
-    return sorted(out, key=lambda a: (-(a.behind_share or 0.0), -a.behind,
+    return sorted(out, key=lambda a: (-(a.behind_share if a.behind_share is not None else -1.0), -a.behind,
                                       -(a.reports.missing + a.reports.late), vi_key(a.agency)))

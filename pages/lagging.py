@@ -45,7 +45,7 @@ for r in shown:
     attrs.append(f'data-code="{ui.esc(t.code)}" data-agency="{ui.esc(t.lead_agency)}" data-status="{r.status}"')
 ui.html_table(["Mã", "Tình trạng", "Nội dung chỉ tiêu và lý do", "Cơ quan chủ trì", "Kết quả", "Chỉ tiêu",
                "Thay đổi so với kỳ trước"], rows, row_attrs=attrs, num_cols=(4,),
-              widths=[6, 14, 34, 14, 9, 10, 13], code_col=0)
+              widths=[5, 17, 33, 13, 9, 10, 13], code_col=0)
 ui.legend()
 
 st.divider()

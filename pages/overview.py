@@ -23,7 +23,7 @@ with left:
         ui.html_table(["Mã", "Tình trạng", "Cơ quan chủ trì", "Kết quả / chỉ tiêu"], [
             [f"<b>{ui.esc(r.target.code)}</b>", ui.chip(r.status), ui.esc(r.target.lead_agency),
              f"{ui.num_html(fmt.actual(r.judgement.actual, r.target.unit))} / {ui.num_html(fmt.goal(r.target))}"]
-            for r in behind], row_attrs=[f'data-code="{ui.esc(r.target.code)}"' for r in behind], widths=[10, 29, 31, 30], code_col=0)
+            for r in behind], row_attrs=[f'data-code="{ui.esc(r.target.code)}"' for r in behind], widths=[10, 36, 27, 27], code_col=0)
         st.page_link("pages/lagging.py", label="Xem lý do từng chỉ tiêu cần chú ý", icon=":material/arrow_forward:")
     else:
         st.success("Không có chỉ tiêu nào chậm tiến độ, có nguy cơ không đạt hay không đạt.")
@@ -36,7 +36,7 @@ with right:
         short = title.split(":")[0]
         bars.append((f"{short} ({len(members)})", title,
                      {s: sum(1 for r in members if r.status == s) for s in status.STATUSES}))
-    fig = charts.status_bars(bars, title="Tiến độ theo nhóm mục tiêu", label_width=24)
+    fig = charts.status_bars(bars, title="Tiến độ theo nhóm mục tiêu", label_width=24, width_px=400)
     ui.chart(fig, charts.file_name("tổng quan", slug, period, "nhóm mục tiêu"), key="groups")
     if titles:
         st.caption(" · ".join(titles[c] for c in groups if c in titles))

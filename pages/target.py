@@ -82,13 +82,13 @@ st.markdown(f"### Số liệu từng cơ quan báo cáo — kỳ {periods.label(
 used = {x.agency for x in row.figure.sources}
 reported = ui.reports(slug, period).get((code, period), [])
 if reported:
-    ui.dataframe(pd.DataFrame([{
-        "Cơ quan": x.agency,
-        "Vai trò": "Chủ trì" if x.agency == t.lead_agency else "Phối hợp" if x.agency in t.agencies else "Đơn vị khác",
-        "Kết quả": fmt.actual(x.text if t.kind == "milestone" else x.value, t.unit),
-        "Tử số": fmt.num(x.numerator), "Mẫu số": fmt.num(x.denominator),
-        "Dùng để tính số liệu kế hoạch": "✔ có" if x.agency in used else "không",
-    } for x in reported]))
+    ui.html_table(["Cơ quan", "Vai trò", "Kết quả", "Tử số", "Mẫu số", "Dùng để tính số liệu kế hoạch"], [
+        [f"<b>{ui.esc(x.agency)}</b>",
+         "Chủ trì" if x.agency == t.lead_agency else "Phối hợp" if x.agency in t.agencies else "Đơn vị khác",
+         ui.num_html(fmt.actual(x.text if t.kind == "milestone" else x.value, t.unit)), fmt.num(x.numerator),
+         fmt.num(x.denominator), "✔ có" if x.agency in used else "không"] for x in reported],
+        row_attrs=[f'data-agency="{ui.esc(x.agency)}"' for x in reported], widths=[28, 12, 14, 12, 12, 22],
+        num_cols=(2, 3, 4))
 else:
     st.markdown(f"Chưa cơ quan nào báo cáo chỉ tiêu này cho kỳ {periods.label(period)}.")
 method = {"lead": "Số liệu của cơ quan chủ trì", "aggregated": "Tổng hợp từ các đơn vị", "none": "Chưa có"}[row.figure.method]

@@ -137,6 +137,7 @@ def style() -> None:
     table.ind .why {color: #4a5058; font-size: 0.9rem; margin-top: 3px}
     .chip {display: inline-block; padding: 2px 9px; border-radius: 11px; font-weight: 600; white-space: nowrap;
            font-size: 0.92rem}
+    table.ind .chip {font-size: 0.84rem; padding: 2px 7px}
     .kpis {display: grid; grid-template-columns: repeat(6, minmax(0, 1fr)); gap: 10px; margin: 4px 0 10px}
     .kpi {border: 1px solid #d5d9de; border-top: 8px solid; border-radius: 8px; padding: 8px 10px; background: #fff}
     .kpi .lbl {font-size: 0.98rem; font-weight: 600; line-height: 1.2; min-height: 2.4em}

@@ -260,3 +260,41 @@ def test_removing_the_demo_data_removes_the_banner_and_refreshes_every_page(app)
     app.switch_page("pages/overview.py").run()
     cards = dict(re.findall(r'<div class="kpi" data-status="(\w+)".*?<div class="val">(\d+)</div>', html(app)))
     assert cards["no_data"] == "32"  # the cached figures were refreshed, not served stale
+
+
+def test_every_page_does_its_server_work_within_200_ms(app):
+    """Issue 4 speed budget on the demo data: the page script (queries, computation, figures,
+    elements), timed inside Streamlit, median of 5 runs with the caches emptied before each."""
+    import statistics
+    import time
+
+    import streamlit as st
+    from streamlit.navigation import page as page_module
+
+    times: list[float] = []
+    run = page_module.StreamlitPage.run
+
+    def timed(self):
+        start = time.perf_counter()
+        try:
+            return run(self)
+        finally:
+            times.append((time.perf_counter() - start) * 1000)
+
+    page_module.StreamlitPage.run = timed
+    try:
+        open_page(app, "pages/overview.py")
+        slow = {}
+        for page in PAGES:
+            app.switch_page(page).run()
+            cold = []
+            for _ in range(5):
+                st.cache_data.clear()
+                times.clear()
+                app.run()
+                cold.append(times[-1])
+            assert not app.exception, page
+            slow[page] = statistics.median(cold)
+    finally:
+        page_module.StreamlitPage.run = run
+    assert all(ms < 200 for ms in slow.values()), {p: round(ms) for p, ms in slow.items()}

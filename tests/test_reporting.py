@@ -104,8 +104,9 @@ def test_agencies_ranked_by_share_behind_then_name(demo_store):
     reports = reporting.expected_reports(pp.plan, [r.target for r in pp.rows],
                                          demo_store.submissions("son-la-2026"), date(2026, 12, 31))
     ranked = reporting.agencies(pp.rows, reports)
-    shares = [a.behind_share or 0.0 for a in ranked]
+    shares = [a.behind_share if a.behind_share is not None else -1.0 for a in ranked]
     assert shares == sorted(shares, reverse=True)
+    assert [a.agency for a in ranked][-2:] == ["Ban Công tác Đoàn và Thanh thiếu nhi", "Công an tỉnh"]
     edu = next(a for a in ranked if a.agency == "Sở Giáo dục và Đào tạo")
     assert edu.behind == sum(1 for r in pp.behind() if r.target.lead_agency == "Sở Giáo dục và Đào tạo")
     assert sum(a.behind for a in ranked) == len(pp.behind())

@@ -1,0 +1,254 @@
+"""The dashboard in a real browser: `streamlit run app.py` on localhost, driven by Playwright with
+Debian's Chromium (/usr/bin/chromium; `make test` installs it; never `playwright install`).
+
+Opens every page through the sidebar as a person would, waits for its key text, checks that no
+Streamlit exception is shown, that the chosen period survives moving between pages, that a chart's
+PNG download carries its Vietnamese file name, and saves a screenshot of each page at 1280×800 to
+tests/artifacts/screenshots/ (git-ignored): <page>.png (the first screen) and <page>-full.png."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from indicators import progress
+from indicators.store import Store
+from loaders.templates import template_for
+from tests.conftest import ROOT
+from tests.test_import import fill
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+VIEWPORT = {"width": 1280, "height": 800}
+WAIT_MS = 20_000
+
+# sidebar link -> (screenshot name, key text the page must show)
+PAGES = [
+    ("Tổng quan", "tong-quan", "chỉ tiêu cần chú ý"),
+    ("Chỉ tiêu cần chú ý", "chi-tieu-can-chu-y", "Nội dung chỉ tiêu và lý do"),
+    ("Theo cơ quan", "theo-co-quan", "Chỉ tiêu chủ trì theo tình trạng"),
+    ("Chi tiết chỉ tiêu", "chi-tiet-chi-tieu", "Các lần nộp số liệu"),
+    ("Tình hình báo cáo", "tinh-hinh-bao-cao", "Tỷ lệ đúng hạn"),
+    ("Nộp báo cáo", "nop-bao-cao", "Tải biểu mẫu"),
+    ("Danh mục kế hoạch", "danh-muc", "chỉ tiêu đo lường được"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Không tìm thấy Chromium ở {CHROMIUM}: kiểm thử trình duyệt cần Chromium của Debian. "
+                    "Chạy `make test` (tự cài `chromium` bằng apt-get khi có quyền root) hoặc "
+                    "`apt-get install chromium fonts-noto-core`. Không dùng `playwright install`.", pytrace=False)
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="module")
+def served(demo_db, tmp_path_factory):
+    """A copy of the demo database served by `streamlit run`; yields (url, expected figures)."""
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    with Store(db) as s:  # what the core says, and a filled report to upload, before the server takes the file
+        pp = progress.plan_progress(s, "son-la-2026", "2026-H1")
+        expected = {"behind": [(r.target.code, r.target.lead_agency) for r in pp.behind()], "counts": pp.counts(),
+                    "status_18": next(r.status for r in pp.rows if r.target.code == "18")}
+        _, template = template_for(s, "son-la-2026", "Sở Tư pháp", "2026-H1")
+    filled = folder / "bao-cao-so-tu-phap-2026-H1.xlsx"
+    filled.write_bytes(fill(template, {"18": "98,7"}))  # 93,9% (on track) -> 98,7% >= 98,6%: achieved
+    expected["upload"] = filled
+    port = _free_port()
+    log = open(folder / "streamlit.log", "w")
+    env = {**os.environ, "INDICATORS_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+         "--server.fileWatcherType", "none", "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit run đã dừng (mã {proc.returncode}):\n{(folder / 'streamlit.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit run không trả lời /_stcore/health sau 60 giây:\n{(folder / 'streamlit.log').read_text()}")
+            time.sleep(0.2)
+        yield url, expected
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(chromium_path, served):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", accept_downloads=True)
+        pg = context.new_page()
+        pg.set_default_timeout(WAIT_MS)
+        yield pg
+        context.close()
+        browser.close()
+
+
+def _settled(pg) -> None:
+    """Wait until Streamlit has finished the script run (no stale elements, no spinner)."""
+    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')"
+                         " && !document.querySelector('[data-testid=\"stSpinner\"]')")
+    pg.wait_for_timeout(400)
+
+
+def _no_exception(pg, where: str) -> None:
+    errors = pg.locator('[data-testid="stException"]')
+    assert errors.count() == 0, f"{where}: {errors.first.inner_text()}"
+    assert pg.get_by_text("Page not found").count() == 0, where
+
+
+def _screenshot(pg, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"))
+    height = pg.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') || document.body).scrollHeight")
+    pg.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], min(int(height), 6000))})
+    pg.wait_for_timeout(500)
+    pg.screenshot(path=str(SHOTS / f"{name}-full.png"))
+    pg.set_viewport_size(VIEWPORT)
+
+
+def _start(pg, url: str) -> None:
+    """Open the dashboard; when it asks for a sign-in first (accounts, issue 6), sign in with the
+    test suite's reporting-staff account (tests/conftest.py), which may read every page and upload."""
+    import tests.conftest as conftest
+
+    pg.goto(url + "/")
+    pg.locator("h1").first.wait_for()
+    if pg.locator("h1").first.inner_text().strip() == "Đăng nhập":
+        name, password = getattr(conftest, "STAFF", None), getattr(conftest, "PASSWORD", None)
+        assert name and password, "Trang yêu cầu đăng nhập nhưng tests/conftest.py không có tài khoản kiểm thử."
+        pg.get_by_label("Tên đăng nhập").fill(name)
+        pg.get_by_label("Mật khẩu").fill(password)
+        pg.get_by_role("button", name="Đăng nhập").click()
+    pg.locator("h1").filter(has_text="Tổng quan").wait_for()
+
+
+def _open_from_sidebar(pg, title: str) -> None:
+    pg.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+    pg.locator("h1").filter(has_text=title).first.wait_for()
+    _settled(pg)
+
+
+def test_every_page_in_a_real_browser(page, served):
+    url, expected = served
+    pg = page
+    behind = expected["behind"]
+    _start(pg, url)
+    pg.locator("div.kpi").first.wait_for()
+    _settled(pg)
+    _no_exception(pg, "Tổng quan")
+    assert pg.get_by_text("DỮ LIỆU MINH HỌA").first.is_visible()
+
+    # choose 6 tháng đầu năm 2026, as a person would
+    assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "Năm 2026"  # latest period with data
+    pg.get_by_role("combobox", name="Kỳ báo cáo").click()
+    pg.get_by_role("option", name="6 tháng đầu năm 2026").click()
+    pg.get_by_text(f"{len(behind)} chỉ tiêu cần chú ý").first.wait_for()
+    _settled(pg)
+    for code, n in expected["counts"].items():
+        assert pg.locator(f'div.kpi[data-status="{code}"] .val').inner_text() == str(n)
+    assert pg.locator(".js-plotly-plot").count() == 2
+    _screenshot(pg, "tong-quan")
+
+    for title, name, key_text in PAGES[1:]:
+        _open_from_sidebar(pg, title)
+        pg.get_by_text(key_text).first.wait_for()
+        _settled(pg)
+        _no_exception(pg, title)
+        assert pg.get_by_text("DỮ LIỆU MINH HỌA").first.is_visible(), title
+        if name not in ("danh-muc", "nop-bao-cao"):  # the period chosen on the overview is kept
+            assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "6 tháng đầu năm 2026", title
+        if name == "chi-tieu-can-chu-y":
+            rows = pg.locator("tr[data-code]")
+            assert rows.count() == len(behind)
+            got = [(rows.nth(i).get_attribute("data-code"), rows.nth(i).get_attribute("data-agency"))
+                   for i in range(rows.count())]
+            assert got == behind
+        _screenshot(pg, name)
+
+    # the overview again: still 6 tháng đầu năm 2026; its chart's toolbar downloads a PNG with the
+    # Vietnamese file name
+    _open_from_sidebar(pg, "Tổng quan")
+    pg.get_by_text(f"{len(behind)} chỉ tiêu cần chú ý").first.wait_for()
+    _no_exception(pg, "Tổng quan (lần hai)")
+    chart = pg.locator('[data-testid="stPlotlyChart"]').last
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    with pg.expect_download() as download:
+        chart.locator('.modebar-btn[data-title*="png" i]').first.click()
+    assert download.value.suggested_filename == "tong-quan-son-la-2026-2026-H1.png"
+    assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_upload_a_filled_template_then_the_overview_shows_the_new_status(page, served):
+    """Nộp báo cáo in the browser: choose agency and period, upload the filled workbook, see the
+    preview, confirm; the overview then counts target 18 as achieved (caches refreshed at once)."""
+    url, expected = served
+    pg = page
+    assert expected["status_18"] == "on_track"
+    _start(pg, url)
+    pg.locator("div.kpi").first.wait_for()
+    _settled(pg)
+    pg.get_by_role("combobox", name="Kỳ báo cáo").click()
+    pg.get_by_role("option", name="6 tháng đầu năm 2026").click()
+    pg.get_by_text(f"{len(expected['behind'])} chỉ tiêu cần chú ý").first.wait_for()
+    _settled(pg)
+    before = {c: int(pg.locator(f'div.kpi[data-status="{c}"] .val').inner_text()) for c in expected["counts"]}
+    assert before == expected["counts"]
+
+    _open_from_sidebar(pg, "Nộp báo cáo")
+    pg.get_by_role("combobox", name="Cơ quan báo cáo").click()
+    pg.get_by_role("option", name="Sở Tư pháp").click()
+    _settled(pg)
+    assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value().startswith("6 tháng đầu năm 2026")
+    pg.locator('input[type="file"]').set_input_files(str(expected["upload"]))
+    pg.get_by_text("3. Xem trước").wait_for()
+    _settled(pg)
+    _no_exception(pg, "Nộp báo cáo (xem trước)")
+    pg.get_by_role("button", name="Xác nhận ghi báo cáo").click()
+    pg.get_by_text("Đã ghi báo cáo").first.wait_for()
+    _settled(pg)
+    _screenshot(pg, "nop-bao-cao-da-ghi")
+
+    _open_from_sidebar(pg, "Tổng quan")
+    pg.locator("div.kpi").first.wait_for()
+    _settled(pg)
+    assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "6 tháng đầu năm 2026"
+    after = {c: int(pg.locator(f'div.kpi[data-status="{c}"] .val').inner_text()) for c in expected["counts"]}
+    assert after["achieved"] == before["achieved"] + 1 and after["on_track"] == before["on_track"] - 1
+    _no_exception(pg, "Tổng quan sau khi nộp")
