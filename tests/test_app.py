@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from indicators import progress, reporting, status
 from indicators.settings import now_local
 from indicators.store import Row
-from tests.conftest import ROOT
+from tests.conftest import LEADER, ROOT
 
 PAGES = {  # page file -> its title (st.title) as the navigation shows it
     "pages/overview.py": "Tổng quan",
@@ -47,6 +47,7 @@ def app(demo_store, expected, monkeypatch):
     import pages.ui as ui
     ui.store.clear()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["_user"] = LEADER  # a leader reads every page
     yield at
     ui.store.clear()
 
@@ -180,7 +181,9 @@ def corrected_app(demo_db, tmp_path, monkeypatch):
     monkeypatch.setenv("INDICATORS_DB", str(path))
     import pages.ui as ui
     ui.store.clear()
-    yield AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["_user"] = LEADER
+    yield at
     ui.store.clear()
 
 
