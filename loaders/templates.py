@@ -21,6 +21,7 @@ from indicators import fmt, periods
 from indicators.models import RATE_UNITS, Plan, Target
 from indicators.settings import TEMPLATE_VERSION, now_local
 from indicators.status import MILESTONE_ANSWERS
+from loaders.cells import put as _put  # text stays text, never a formula (shared with exports)
 
 REPORT_SHEET = "Báo cáo"
 COMPILATION_SHEET = "Biểu tổng hợp"
@@ -192,15 +193,6 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
     _meta(meta, identity, len(lines), meta_rows)
     meta.sheet_state = "veryHidden"
     return wb
-
-
-def _put(ws, row: int, col: int, value):
-    """Write a value; text is always text: "= 0" or a note starting with =, +, - or @ must never
-    become a formula (openpyxl turns any string starting with "=" into one)."""
-    c = ws.cell(row, col, value)
-    if isinstance(value, str) and c.data_type == "f":
-        c.data_type = "s"
-    return c
 
 
 def _style_arrays(ws) -> dict:
