@@ -41,12 +41,15 @@ with right:
     if titles:
         st.caption(" · ".join(titles[c] for c in groups if c in titles))
 
-fig = charts.target_positions(pp.rows, title="Từng chỉ tiêu so với chỉ tiêu kế hoạch (bên phải là tốt hơn)")
-ui.chart(fig, charts.file_name("tổng quan", slug, period), key="positions")
-st.caption("Mỗi thanh là một chỉ tiêu: độ dài là chênh lệch giữa kết quả và chỉ tiêu, tính bằng % giá trị chỉ tiêu và "
-           "theo chiều của chỉ tiêu (chỉ tiêu \"dưới 9,4‰\" thì thấp hơn là tốt hơn). Vạch đen là mức chỉ tiêu; "
-           "nhãn ở đầu thanh là kết quả thực hiện; màu là tình trạng.")
 unplotted = [r for r in pp.rows if charts.distance(r) is None]
+if len(unplotted) < len(pp.rows):
+    fig = charts.target_positions(pp.rows, title="Từng chỉ tiêu so với chỉ tiêu kế hoạch (bên phải là tốt hơn)")
+    ui.chart(fig, charts.file_name("tổng quan", slug, period), key="positions")
+    st.caption("Mỗi thanh là một chỉ tiêu: độ dài là chênh lệch giữa kết quả và chỉ tiêu, tính bằng % giá trị chỉ tiêu "
+               "và theo chiều của chỉ tiêu (chỉ tiêu \"dưới 9,4‰\" thì thấp hơn là tốt hơn). Vạch đen là mức chỉ tiêu; "
+               "nhãn ở đầu thanh là kết quả thực hiện; màu là tình trạng.")
+else:
+    st.info("Chưa có chỉ tiêu nào có số để vẽ biểu đồ so với chỉ tiêu (chỉ tiêu mốc hoặc chưa có số liệu).")
 if unplotted:
     st.caption("Không có số để vẽ (chỉ tiêu mốc hoặc chưa có số liệu): " + "; ".join(
         f"{r.target.code} — {ui.status_text(r.status)}" + (f" ({r.figure.text})" if r.figure.text else "")

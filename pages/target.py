@@ -35,9 +35,12 @@ if t.parent:
                 unsafe_allow_html=True)
 st.markdown(f'<div class="quote">{ui.esc(t.text)}</div>', unsafe_allow_html=True)
 
-baseline = (f"{fmt.with_unit(t.baseline, t.unit)} (năm {t.baseline_year}, ghi trong kế hoạch)" if t.baseline is not None
-            else f"{fmt.actual(row.baseline.value if t.kind != 'milestone' else row.baseline.text, t.unit)} "
-                 f"(kết quả {periods.label(periods.baseline_of(pp.plan.year))})")
+if t.kind == "milestone":
+    baseline = "Không áp dụng (chỉ tiêu mốc)"
+elif t.baseline is not None:
+    baseline = f"{fmt.with_unit(t.baseline, t.unit)} (năm {t.baseline_year}, ghi trong kế hoạch)"
+else:
+    baseline = f"{fmt.actual(row.baseline.value, t.unit)} (kết quả {periods.label(periods.baseline_of(pp.plan.year))})"
 group = next((g.title for g in pp.plan.goal_groups if g.code == t.group), "—")
 facts = [
     ("Chỉ tiêu", fmt.goal(t)),
@@ -60,21 +63,20 @@ with right:
     st.markdown(f"Kết quả **{ui.esc(fmt.actual(row.judgement.actual, t.unit))}** so với chỉ tiêu "
                 f"**{ui.esc(fmt.goal(t))}** · {ui.esc(ui.change_text(row))}", unsafe_allow_html=True)
     st.info(row.judgement.explanation)
-    points = []
-    for p in pp.plan.accepted_periods():
-        r = ui.plan_progress(slug, p).rows
-        other = next((x for x in r if x.target.code == code), None)
-        value = None if other is None else other.figure.value
-        first = periods.parse(p).year < pp.plan.year
-        points.append((p, value, None if first or other is None or value is None else other.status))
     if t.kind == "milestone":
         answers = []
-        for p in pp.plan.accepted_periods():
+        for p in [x.code for x in pp.plan.periods]:  # a milestone has no baseline period
             other = next(x for x in ui.plan_progress(slug, p).rows if x.target.code == code)
             answers.append({"Kỳ": periods.label(p).capitalize(), "Báo cáo": other.figure.text or "—",
                             "Tình trạng": ui.status_text(other.status)})
         ui.dataframe(pd.DataFrame(answers))
     else:
+        points = []  # (period, plan-level figure, status; none for the baseline year)
+        for p in pp.plan.accepted_periods():
+            other = next((x for x in ui.plan_progress(slug, p).rows if x.target.code == code), None)
+            value = None if other is None else other.figure.value
+            first = periods.parse(p).year < pp.plan.year
+            points.append((p, value, None if first or other is None or value is None else other.status))
         fig = charts.target_history(t, points, title=f"Chỉ tiêu {t.code} qua các kỳ")
         ui.chart(fig, charts.file_name("chi tiết chỉ tiêu", slug, t.code), key="history_chart")
 

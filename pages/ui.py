@@ -321,9 +321,9 @@ def state_text(state: str) -> str:
 def change_text(row) -> str:
     """Change of the plan-level figure since the previous period, in words, direction-aware."""
     t = row.target
+    if t.kind == "milestone":
+        return f"{periods.label(row.previous_period).capitalize()}: {row.previous.text}" if row.previous.text else "—"
     if row.change is None:
-        if t.kind == "milestone" and row.previous.text:
-            return f"{periods.label(row.previous_period).capitalize()}: {row.previous.text}"
         return f"— (chưa có số liệu {periods.label(row.previous_period)})" if row.previous.missing else "—"
     delta = row.change
     unit = {"%": " điểm %", "‰": "‰", "per_100k": "/100.000"}.get(t.unit, "")

@@ -301,3 +301,25 @@ def test_every_page_does_its_server_work_within_200_ms(app):
     finally:
         page_module.StreamlitPage.run = run
     assert all(ms < 200 for ms in slow.values()), {p: round(ms) for p, ms in slow.items()}
+
+
+def test_lagging_page_opens_the_detail_of_a_chosen_target(app, expected):
+    open_page(app, "pages/lagging.py")
+    code = expected["behind"][2][0]
+    app.selectbox(key="lagging_detail").select(code).run()
+    next(b for b in app.button if b.label == "Mở trang chi tiết").click().run()
+    assert not app.exception
+    assert [t.value for t in app.title] == ["Chi tiết chỉ tiêu"]
+    assert app.selectbox(key=f"target_select_{SON_LA}").value == code
+
+
+def test_a_plan_of_milestones_only(app):
+    """Sở Nội vụ Lạng Sơn 2024: five milestones, nothing to place on the distance chart."""
+    at = open_page(app, "pages/overview.py", plan="lang-son-snv-2024", period="2024")
+    assert [c["toImageButtonOptions"]["filename"] for _, c in charts(at)] == [
+        "tong-quan-lang-son-snv-2024-2024-nhom-muc-tieu"]
+    assert any("Chưa có chỉ tiêu nào có số để vẽ" in i.value for i in at.info)
+    at.switch_page("pages/target.py").run()
+    assert not at.exception
+    text = html(at)
+    assert "Không áp dụng (chỉ tiêu mốc)" in text and "Đang thực hiện" in text
