@@ -149,6 +149,9 @@ class Plan(_Model):
     source_file: str = ""
     goal_groups: list[GoalGroup] = []
     agencies: list[str] = []
+    # Units that report on every target besides the agencies named per target: the communes of a
+    # compilation ("UBND các xã, phường … báo cáo"); their figures aggregate by §4.
+    reporting_units: list[str] = []
     periods: list[ReportingPeriod] = Field(min_length=1)
     targets: list[TargetEntry] = Field(min_length=1)
 
@@ -223,7 +226,7 @@ class Plan(_Model):
         return {t.code: [p.code for p in t.parts] for t in self.targets if t.parts}
 
     def all_agencies(self) -> list[str]:
-        names = [self.standing_agency] + list(self.agencies)
+        names = [self.standing_agency] + list(self.agencies) + list(self.reporting_units)
         for t in self.measurable_targets():
             names += t.agencies
         return list(dict.fromkeys(names))

@@ -29,8 +29,8 @@ STATE_SYMBOL = {ON_TIME: "✔", LATE: "⏱", MISSING: "✖", NOT_DUE: "…"}
 STATE_COLOR = {ON_TIME: status.COLOR[status.ACHIEVED], LATE: status.COLOR[status.LAGGING],
                MISSING: status.COLOR[status.NOT_ACHIEVED], NOT_DUE: status.COLOR[status.NO_DATA]}
 
-LEAD, COORDINATING = "lead", "coordinating"
-ROLE_LABEL = {LEAD: "Chủ trì", COORDINATING: "Phối hợp"}
+LEAD, COORDINATING, UNIT = "lead", "coordinating", "unit"
+ROLE_LABEL = {LEAD: "Chủ trì", COORDINATING: "Phối hợp", UNIT: "Đơn vị báo cáo"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,14 +94,17 @@ class ExpectedReport:
         return self.state in (ON_TIME, LATE)
 
 
-def expected_agencies(targets: list[Target]) -> dict[str, tuple[str, ...]]:
+def expected_agencies(targets: list[Target], units: list[str] = ()) -> dict[str, tuple[str, ...]]:
     """Agency -> its roles (lead and/or coordinating), for every agency named on a target,
-    in order of first appearance in the plan."""
+    in order of first appearance in the plan; then the plan's reporting units (communes of a
+    compilation), which report on every target."""
     roles: dict[str, set[str]] = {}
     for t in targets:
         for i, name in enumerate(t.agencies):
             roles.setdefault(name, set()).add(LEAD if i == 0 else COORDINATING)
-    return {name: tuple(r for r in (LEAD, COORDINATING) if r in rs) for name, rs in roles.items()}
+    for name in units:
+        roles.setdefault(name, set()).add(UNIT)
+    return {name: tuple(r for r in (LEAD, COORDINATING, UNIT) if r in rs) for name, rs in roles.items()}
 
 
 def _as_datetime(value) -> datetime:
@@ -127,7 +130,7 @@ def judge_report(deadline: date | None, received: list[datetime], today: date) -
 def expected_reports(plan: Plan, targets: list[Target], submissions: list[dict], today: date,
                      period: str | None = None) -> list[ExpectedReport]:
     """Every expected report of the plan (or of one period), in period then plan order."""
-    agencies = expected_agencies(targets)
+    agencies = expected_agencies(targets, plan.reporting_units)
     by_key: dict[tuple[str, str], list[dict]] = {}
     for s in submissions:
         if s.get("plan", plan.slug) != plan.slug:
@@ -152,7 +155,7 @@ def expected_reports(plan: Plan, targets: list[Target], submissions: list[dict],
 def unexpected_submissions(plan: Plan, targets: list[Target], submissions: list[dict]) -> list[dict]:
     """Submissions from agencies that hold no target of the plan (e.g. the standing agency
     handing in a compilation): shown, but outside the completeness and timeliness rates."""
-    agencies = expected_agencies(targets)
+    agencies = expected_agencies(targets, plan.reporting_units)
     declared = {p.code for p in plan.periods}
     return [s for s in submissions if s["agency"] not in agencies and s["period"] in declared]
 

@@ -260,14 +260,6 @@ class Store:
             self._targets_cache.clear()
         return result
 
-    def _agency_id(self, cur, scope: str, name: str, province: str) -> int:
-        row = cur.execute("SELECT id FROM agencies WHERE scope = ? AND name = ?", [scope, name]).fetchall()
-        if row:
-            return row[0][0]
-        new_id = cur.execute("SELECT nextval('agency_ids')").fetchall()[0][0]
-        cur.execute("INSERT INTO agencies VALUES (?, ?, ?, ?)", [new_id, scope, name, province])
-        return new_id
-
     def _ensure_agencies(self, cur, plan: Plan, names: list[str]) -> dict[str, int]:
         """name -> id for every agency of the plan's scope, creating the missing ones in one go
         (a compilation may name thousands of communes)."""
@@ -302,8 +294,7 @@ class Store:
         for p in plan.periods:
             cur.execute("INSERT INTO reporting_periods VALUES (?, ?, ?, ?, ?)",
                         [plan.slug, p.code, p.deadline, p.recipient, p.compile_deadline])
-        for name in plan.all_agencies():
-            self._agency_id(cur, plan.scope, name, plan.province)
+        agency_ids = self._ensure_agencies(cur, plan, plan.all_agencies())
         existing = {r[1]: r[0] for r in cur.execute("SELECT id, code FROM targets WHERE plan = ?", [plan.slug]).fetchall()}
         seen = set()
         for t in plan.measurable_targets():
@@ -321,9 +312,8 @@ class Store:
             seen.add(t.code)
             cur.execute("DELETE FROM responsibilities WHERE target_id = ?", [tid])
             for i, name in enumerate(t.agencies):
-                aid = self._agency_id(cur, plan.scope, name, plan.province)
                 cur.execute("INSERT INTO responsibilities VALUES (?, ?, ?, ?)",
-                            [tid, aid, "lead" if i == 0 else "coordinating", i])
+                            [tid, agency_ids[name], "lead" if i == 0 else "coordinating", i])
         for code, tid in existing.items():
             if code not in seen:  # dropped from the catalogue: kept (its actuals stay), hidden
                 cur.execute("UPDATE targets SET active = FALSE WHERE id = ?", [tid])
