@@ -42,6 +42,17 @@ def empty_store(empty_db, tmp_path):
         yield s
 
 
+@pytest.fixture(scope="module")
+def shared_store(demo_db, tmp_path_factory):
+    """The demo database, shared by the tests of refused files: each of them proves that it wrote
+    nothing (snapshot before and after), so they need no copy of their own. Tests that write use
+    `demo_store` or `empty_store`."""
+    path = tmp_path_factory.mktemp("refused") / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    with Store(path) as s:
+        yield s
+
+
 @pytest.fixture
 def cli_db(demo_db, tmp_path):
     path = tmp_path / "cli.duckdb"
@@ -96,95 +107,95 @@ def ids(builders):
 
 
 @pytest.mark.parametrize("builder", bad.IDENTITY, ids=ids(bad.IDENTITY))
-def test_template_for_another_plan_agency_period_or_version_is_refused(demo_store, builder):
-    case = builder(demo_store)
-    assert_refused(demo_store, case)
+def test_template_for_another_plan_agency_period_or_version_is_refused(shared_store, builder):
+    case = builder(shared_store)
+    assert_refused(shared_store, case)
 
 
-def test_template_for_another_plan_names_each_difference(demo_store):
+def test_template_for_another_plan_names_each_difference(shared_store):
     """Not re-routed: every field that differs is named, with what was chosen."""
-    case = bad.other_plan(demo_store)
-    problems = assert_refused(demo_store, case)
+    case = bad.other_plan(shared_store)
+    problems = assert_refused(shared_store, case)
     text = "\n".join(map(str, problems))
     for label, got, want in [("kế hoạch", "lang-son-2023", "son-la-2026"), ("cơ quan", bad.LANG_SON[1], "Sở Y tế"),
                              ("kỳ báo cáo", "2023-H1", "2026-H1")]:
         assert f'{label} "{got}", không phải "{want}"' in text
 
 
-def test_same_template_is_accepted_when_the_choice_matches(demo_store):
-    name, data = bad.template(demo_store, bad.SON_LA)
-    assert read_report(data, name, demo_store, expected=Identity(*bad.SON_LA)).ok
+def test_same_template_is_accepted_when_the_choice_matches(shared_store):
+    name, data = bad.template(shared_store, bad.SON_LA)
+    assert read_report(data, name, shared_store, expected=Identity(*bad.SON_LA)).ok
 
 
 # -- refused: codes, locked cells, rows -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("builder", bad.LOCKED, ids=ids(bad.LOCKED))
-def test_unknown_duplicated_or_edited_codes_and_locked_cells_are_refused(demo_store, builder):
-    assert_refused(demo_store, builder(demo_store))
+def test_unknown_duplicated_or_edited_codes_and_locked_cells_are_refused(shared_store, builder):
+    assert_refused(shared_store, builder(shared_store))
 
 
 @pytest.mark.parametrize("builder", bad.ROWS, ids=ids(bad.ROWS))
-def test_inserted_or_deleted_rows_are_refused(demo_store, builder):
-    assert_refused(demo_store, builder(demo_store))
+def test_inserted_or_deleted_rows_are_refused(shared_store, builder):
+    assert_refused(shared_store, builder(shared_store))
 
 
 # -- refused: values ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("builder", bad.NOT_A_NUMBER, ids=ids(bad.NOT_A_NUMBER))
-def test_text_date_or_boolean_where_a_number_belongs_is_refused(demo_store, builder):
-    assert_refused(demo_store, builder(demo_store))
+def test_text_date_or_boolean_where_a_number_belongs_is_refused(shared_store, builder):
+    assert_refused(shared_store, builder(shared_store))
 
 
 @pytest.mark.parametrize("builder", bad.OUT_OF_RANGE, ids=ids(bad.OUT_OF_RANGE))
-def test_values_out_of_range_for_the_unit_are_refused(demo_store, builder):
-    assert_refused(demo_store, builder(demo_store))
+def test_values_out_of_range_for_the_unit_are_refused(shared_store, builder):
+    assert_refused(shared_store, builder(shared_store))
 
 
 @pytest.mark.parametrize("builder", bad.RATIOS, ids=ids(bad.RATIOS))
-def test_inconsistent_numerator_and_denominator_are_refused(demo_store, builder):
-    assert_refused(demo_store, builder(demo_store))
+def test_inconsistent_numerator_and_denominator_are_refused(shared_store, builder):
+    assert_refused(shared_store, builder(shared_store))
 
 
 @pytest.mark.parametrize("builder", bad.FORMULAS, ids=ids(bad.FORMULAS))
-def test_formula_errors_and_uncalculated_formulas_are_refused(demo_store, builder):
-    assert_refused(demo_store, builder(demo_store))
+def test_formula_errors_and_uncalculated_formulas_are_refused(shared_store, builder):
+    assert_refused(shared_store, builder(shared_store))
 
 
-def test_formula_error_cells_really_hold_error_values(demo_store):
+def test_formula_error_cells_really_hold_error_values(shared_store):
     """The corpus is what it claims: openpyxl wrote an error cell (t="e") and a formula without
     a cached value."""
     import io
     import zipfile
 
     for builder, marker in [(bad.formula_error_div0, 't="e"'), (bad.formula_not_calculated, "<f>1/0</f>")]:
-        case = builder(demo_store)
+        case = builder(shared_store)
         xml = zipfile.ZipFile(io.BytesIO(case.data)).read("xl/worksheets/sheet1.xml").decode()
         assert marker in xml
 
 
 @pytest.mark.parametrize("builder", bad.MILESTONES, ids=ids(bad.MILESTONES))
-def test_milestone_answers_outside_the_three_are_refused(demo_store, builder):
-    assert_refused(demo_store, builder(demo_store))
+def test_milestone_answers_outside_the_three_are_refused(shared_store, builder):
+    assert_refused(shared_store, builder(shared_store))
 
 
 # -- refused: files that are not real xlsx, macros ------------------------------------------------
 
 
 @pytest.mark.parametrize("builder", bad.NOT_XLSX, ids=ids(bad.NOT_XLSX))
-def test_files_that_are_not_real_xlsx_are_refused(demo_store, builder):
-    assert_refused(demo_store, builder(demo_store))
+def test_files_that_are_not_real_xlsx_are_refused(shared_store, builder):
+    assert_refused(shared_store, builder(shared_store))
 
 
-def test_the_old_xls_is_an_ole_compound_file(demo_store):
-    data = bad.old_xls(demo_store).data
+def test_the_old_xls_is_an_ole_compound_file(shared_store):
+    data = bad.old_xls(shared_store).data
     assert data.startswith(bad.OLE_SIGNATURE) and len(data) % 512 == 0
 
 
 @pytest.mark.parametrize("builder", bad.MACROS, ids=ids(bad.MACROS))
-def test_macro_workbooks_are_refused(demo_store, builder):
-    assert_refused(demo_store, builder(demo_store))
+def test_macro_workbooks_are_refused(shared_store, builder):
+    assert_refused(shared_store, builder(shared_store))
 
 
 # -- refused: size, sheet and row limits ----------------------------------------------------------
@@ -198,33 +209,33 @@ def _limit(monkeypatch, name: str, value: int) -> None:
     monkeypatch.setattr(workbooks, name, value, raising=False)
 
 
-def test_file_over_the_upload_size_limit_is_refused(demo_store, monkeypatch):
+def test_file_over_the_upload_size_limit_is_refused(shared_store, monkeypatch):
     _limit(monkeypatch, "MAX_UPLOAD_BYTES", 4096)
-    name, data = bad.template(demo_store, bad.SON_LA)
-    problems = assert_refused(demo_store, bad.Case(name, data, (name,), ("quá lớn", "tối đa")))
+    name, data = bad.template(shared_store, bad.SON_LA)
+    problems = assert_refused(shared_store, bad.Case(name, data, (name,), ("quá lớn", "tối đa")))
     assert len(problems) == 1
 
 
-def test_workbook_over_the_sheet_limit_is_refused(demo_store, monkeypatch):
-    assert_refused(demo_store, bad.too_many_sheets(demo_store))  # 12 sheets, default limit 10
+def test_workbook_over_the_sheet_limit_is_refused(shared_store, monkeypatch):
+    assert_refused(shared_store, bad.too_many_sheets(shared_store))  # 12 sheets, default limit 10
     _limit(monkeypatch, "MAX_SHEETS", 2)
-    name, data = bad.template(demo_store, bad.SON_LA)  # the template itself has 3
-    assert_refused(demo_store, bad.Case(name, data, (name,), ("3 trang tính", "tối đa 2")))
+    name, data = bad.template(shared_store, bad.SON_LA)  # the template itself has 3
+    assert_refused(shared_store, bad.Case(name, data, (name,), ("3 trang tính", "tối đa 2")))
 
 
-def test_sheet_over_the_row_limit_is_refused(demo_store, monkeypatch):
+def test_sheet_over_the_row_limit_is_refused(shared_store, monkeypatch):
     _limit(monkeypatch, "MAX_ROWS", 1000)
-    assert_refused(demo_store, bad.far_cell(demo_store, 1001))  # a stray value under the table
+    assert_refused(shared_store, bad.far_cell(shared_store, 1001))  # a stray value under the table
     _limit(monkeypatch, "MAX_ROWS", 20)  # (the hidden sheet, 38 rows, is allowed 20 more: 40)
-    name, data = bad.template(demo_store, bad.SON_LA)  # 27 rows
-    assert_refused(demo_store, bad.Case(name, data, (bad.REPORT_SHEET,), ("27 dòng", "tối đa 20")))
+    name, data = bad.template(shared_store, bad.SON_LA)  # 27 rows
+    assert_refused(shared_store, bad.Case(name, data, (bad.REPORT_SHEET,), ("27 dòng", "tối đa 20")))
 
 
-def test_sheet_over_the_column_limit_is_refused(demo_store, monkeypatch):
-    assert_refused(demo_store, bad.far_right_cell(demo_store, 41))  # default limit 40 columns
+def test_sheet_over_the_column_limit_is_refused(shared_store, monkeypatch):
+    assert_refused(shared_store, bad.far_right_cell(shared_store, 41))  # default limit 40 columns
     _limit(monkeypatch, "MAX_COLUMNS", 6)
-    name, data = bad.template(demo_store, bad.SON_LA)  # 8 columns
-    assert_refused(demo_store, bad.Case(name, data, (bad.REPORT_SHEET,), ("8 cột", "tối đa 6")))
+    name, data = bad.template(shared_store, bad.SON_LA)  # 8 columns
+    assert_refused(shared_store, bad.Case(name, data, (bad.REPORT_SHEET,), ("8 cột", "tối đa 6")))
 
 
 def test_a_stray_cell_at_the_end_of_the_sheet_is_refused_without_exhausting_memory(demo_db, tmp_path):
@@ -260,9 +271,9 @@ def three_bad_cells(store) -> bad.Case:
     return bad.Case(name, data, places, ("không phải là số", "âm", "đã bị sửa"))
 
 
-def test_every_problem_in_a_file_is_reported(demo_store):
-    case = three_bad_cells(demo_store)
-    problems = assert_refused(demo_store, case)
+def test_every_problem_in_a_file_is_reported(shared_store):
+    case = three_bad_cells(shared_store)
+    problems = assert_refused(shared_store, case)
     assert len(problems) == 3
     assert [p.where for p in problems] == ["Báo cáo!E9", "Báo cáo!E11", "Báo cáo!D15"]
 
