@@ -119,13 +119,14 @@ def plan_progress(store, slug: str, period: str) -> PlanProgress:
     targets = store.targets(slug)
     base_code = periods.baseline_of(plan.year)
     prev_code = previous_period(plan, period)
-    reports = store.reports(slug, sorted({period, base_code, prev_code}))
+    inputs = store.figure_inputs(slug, sorted({period, base_code, prev_code}))
+    nothing = status.Inputs()
     p = periods.parse(period)
     rows = []
     for t in targets:
-        fig = status.plan_figure(t, reports.get((t.code, period), []))
-        base = status.plan_figure(t, reports.get((t.code, base_code), []))
-        prev = status.plan_figure(t, reports.get((t.code, prev_code), []))
+        fig = status.plan_figure(t, inputs.get((t.code, period), nothing))
+        base = status.plan_figure(t, inputs.get((t.code, base_code), nothing))
+        prev = status.plan_figure(t, inputs.get((t.code, prev_code), nothing))
         actual = fig.text if t.kind == "milestone" else fig.value
         if period == base_code:  # the baseline period itself has no earlier baseline to judge from
             judgement = status.judge(t, p, actual, None)

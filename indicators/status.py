@@ -69,50 +69,76 @@ class Report:
 
 
 @dataclass(frozen=True)
+class Inputs:
+    """What the plan-level figure of one target and period is formed from (§4): the lead agency's
+    report, and totals over every reporting agency — built here from a list of reports, or by the
+    store in SQL when thousands of communes report (the agencies are then listed only when few)."""
+
+    lead: Report | None = None
+    ratio_count: int = 0  # reports with a numerator and a denominator > 0
+    numerator_sum: float = 0.0
+    denominator_sum: float = 0.0
+    value_count: int = 0  # reports with a value (counts add up)
+    value_sum: float = 0.0
+    ratio_sources: tuple[Report, ...] = ()
+    value_sources: tuple[Report, ...] = ()
+
+    @classmethod
+    def from_reports(cls, target: Target, reports: list[Report]) -> "Inputs":
+        lead = next((r for r in reports if r.agency == target.lead_agency and (r.value is not None or r.text)), None)
+        ratio = tuple(r for r in reports if r.numerator is not None and r.denominator)
+        valued = tuple(r for r in reports if r.value is not None)
+        return cls(lead, len(ratio), sum(r.numerator for r in ratio), sum(r.denominator for r in ratio),
+                   len(valued), sum(r.value for r in valued), ratio, valued)
+
+
+@dataclass(frozen=True)
 class Figure:
     value: float | None
     text: str | None
     method: str  # "lead" | "aggregated" | "none"
-    sources: tuple[Report, ...] = ()
+    sources: tuple[Report, ...] = ()  # the reports behind it (for an aggregate, listed when few)
     numerator: float | None = None
     denominator: float | None = None
+    source_count: int = 0
 
     @property
     def missing(self) -> bool:
         return self.value is None and self.text is None
 
+    def _who(self) -> str:
+        n = self.source_count or len(self.sources)
+        names = ", ".join(s.agency for s in self.sources)
+        return f"{fmt.num(n)} đơn vị ({names})" if self.sources and len(self.sources) == n else f"{fmt.num(n)} đơn vị"
+
     def explain(self, target: Target) -> str:
         if self.method == "lead":
             return f"Số liệu do cơ quan chủ trì ({target.lead_agency}) báo cáo."
         if self.method == "aggregated" and target.unit == "count":
-            names = ", ".join(s.agency for s in self.sources)
-            return f"Tổng hợp (cơ quan chủ trì chưa báo cáo): tổng số lượng {fmt.num(self.value)} từ {len(self.sources)} đơn vị ({names})."
+            return f"Tổng hợp (cơ quan chủ trì chưa báo cáo): tổng số lượng {fmt.num(self.value)} từ {self._who()}."
         if self.method == "aggregated":
-            names = ", ".join(s.agency for s in self.sources)
             return (f"Tổng hợp (cơ quan chủ trì chưa báo cáo): Σ tử số / Σ mẫu số × {fmt.num(UNIT_FACTOR[target.unit])}"
-                    f" = {fmt.num(self.numerator)} / {fmt.num(self.denominator)} từ {len(self.sources)} đơn vị ({names}).")
+                    f" = {fmt.num(self.numerator)} / {fmt.num(self.denominator)} từ {self._who()}.")
         return "Chưa có số liệu của cơ quan chủ trì, cũng chưa đủ tử số và mẫu số từ các đơn vị khác để tổng hợp."
 
 
-def plan_figure(target: Target, reports: list[Report]) -> Figure:
+def plan_figure(target: Target, reports: "list[Report] | Inputs") -> Figure:
     """DESIGN.md §4: the lead agency's value; else Σnumerator/Σdenominator × unit factor over the
-    other agencies that reported both; never an unweighted mean of rates."""
-    lead = next((r for r in reports if r.agency == target.lead_agency and (r.value is not None or r.text)), None)
-    if lead is not None:
-        return Figure(lead.value, lead.text, "lead", (lead,), lead.numerator, lead.denominator)
+    agencies that reported both (counts: their sum); never an unweighted mean of rates."""
+    x = reports if isinstance(reports, Inputs) else Inputs.from_reports(target, reports)
+    if x.lead is not None:
+        lead = x.lead
+        return Figure(lead.value, lead.text, "lead", (lead,), lead.numerator, lead.denominator, 1)
+    if target.kind == "milestone":
+        return Figure(None, None, "none")
     if target.unit == "count":
         # counts (communes reaching a standard, activities held) add up across reporting units
-        counted = [r for r in reports if r.value is not None]
-        if counted:
-            return Figure(sum(r.value for r in counted), None, "aggregated", tuple(counted))
+        if x.value_count:
+            return Figure(x.value_sum, None, "aggregated", x.value_sources, source_count=x.value_count)
         return Figure(None, None, "none")
-    if target.unit in UNIT_FACTOR and target.kind != "milestone":
-        counted = [r for r in reports if r.numerator is not None and r.denominator]
-        if counted:
-            num_sum = sum(r.numerator for r in counted)
-            den_sum = sum(r.denominator for r in counted)
-            value = num_sum / den_sum * UNIT_FACTOR[target.unit]
-            return Figure(value, None, "aggregated", tuple(counted), num_sum, den_sum)
+    if target.unit in UNIT_FACTOR and x.ratio_count and x.denominator_sum:
+        value = x.numerator_sum / x.denominator_sum * UNIT_FACTOR[target.unit]
+        return Figure(value, None, "aggregated", x.ratio_sources, x.numerator_sum, x.denominator_sum, x.ratio_count)
     return Figure(None, None, "none")
 
 

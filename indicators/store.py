@@ -24,7 +24,7 @@ from indicators import periods
 from indicators.errors import DatabaseBusy, NotFound, UsageError
 from indicators.models import GoalGroup, Plan, ReportingPeriod, Target
 from indicators.settings import WRITE_RETRIES, now_local
-from indicators.status import Report
+from indicators.status import Inputs, Report
 
 # Each migration takes the schema from version i to i + 1. Never edit a released one: add a new one.
 MIGRATIONS: list[list[str]] = [
@@ -534,6 +534,44 @@ class Store:
             out.setdefault((code, period), []).append(Report(agency, value, text, num, den, sub))
         return out
 
+    def figure_inputs(self, slug: str, period_codes: list[str], list_up_to: int = 200) -> dict[tuple[str, str], Inputs]:
+        """(target code, period) -> what its plan-level figure is formed from (§4), aggregated here
+        so that thousands of reporting communes cost one grouped query; the reports themselves come
+        along only for groups of at most `list_up_to` agencies."""
+        if not period_codes:
+            return {}
+        marks = ",".join("?" * len(period_codes))
+        rows = self.con.execute(f"""
+            WITH cur AS (
+                SELECT t.code, x.period, a.name AS agency, x.value, x.text_value, x.numerator, x.denominator,
+                       x.submission_id, a.id = r.agency_id AS is_lead,
+                       count(*) OVER (PARTITION BY t.code, x.period) AS n
+                FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+                JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead'
+                WHERE t.plan = ? AND x.period IN ({marks}) AND x.superseded_at IS NULL)
+            SELECT code, period,
+                   any_value(agency) FILTER (WHERE is_lead), any_value(value) FILTER (WHERE is_lead),
+                   any_value(text_value) FILTER (WHERE is_lead), any_value(numerator) FILTER (WHERE is_lead),
+                   any_value(denominator) FILTER (WHERE is_lead), any_value(submission_id) FILTER (WHERE is_lead),
+                   count(*) FILTER (WHERE numerator IS NOT NULL AND denominator > 0),
+                   coalesce(sum(numerator) FILTER (WHERE numerator IS NOT NULL AND denominator > 0), 0),
+                   coalesce(sum(denominator) FILTER (WHERE numerator IS NOT NULL AND denominator > 0), 0),
+                   count(value), coalesce(sum(value), 0),
+                   CASE WHEN max(n) <= ? THEN list((agency, value, text_value, numerator, denominator, submission_id)
+                        ORDER BY agency) END
+            FROM cur GROUP BY code, period""", [slug] + list(period_codes) + [list_up_to]).fetchall()
+        out = {}
+        for (code, period, l_agency, l_value, l_text, l_num, l_den, l_sub, n_ratio, s_num, s_den,
+             n_value, s_value, listed) in rows:
+            lead = (Report(l_agency, l_value, l_text, l_num, l_den, l_sub)
+                    if l_agency is not None and (l_value is not None or l_text) else None)
+            reports = [Report(*(r.values() if isinstance(r, dict) else r)) for r in listed] if listed else []
+            out[(code, period)] = Inputs(
+                lead, n_ratio, s_num, s_den, n_value, s_value,
+                tuple(r for r in reports if r.numerator is not None and r.denominator),
+                tuple(r for r in reports if r.value is not None))
+        return out
+
     def periods_with_data(self, slug: str) -> list[str]:
         rows = self.con.execute("""SELECT DISTINCT x.period FROM actuals x JOIN targets t ON t.id = x.target_id
                                    WHERE t.plan = ? AND x.superseded_at IS NULL""", [slug]).fetchall()
@@ -722,6 +760,34 @@ class Store:
         self._plan_cache.clear()
         self._targets_cache.clear()
         return manifest
+
+    # -- bulk loading (synthetic datasets for benchmarks) -------------------------------------
+
+    def ids(self, slug: str) -> tuple[dict[str, int], dict[str, int]]:
+        """(target code -> id, agency name -> id) of a plan."""
+        plan = self.plan(slug)
+        targets = dict(self.con.execute("SELECT code, id FROM targets WHERE plan = ?", [slug]).fetchall())
+        agencies = dict(self.con.execute("SELECT name, id FROM agencies WHERE scope = ?", [plan.scope]).fetchall())
+        return targets, agencies
+
+    def next_ids(self) -> dict[str, int]:
+        return {t: self._one(f"SELECT coalesce(max(id), 0) + 1 FROM {t}")[0] for t in ("submissions", "actuals")}
+
+    def bulk_load(self, frames: dict[str, pd.DataFrame]) -> None:
+        """Append whole tables' worth of rows (columns by name) in one transaction, then move the
+        id sequences past them. For generated datasets; real reports go through record_submission."""
+        def work(cur):
+            for table, frame in frames.items():
+                cur.register("bulk_frame", frame)
+                try:
+                    cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM bulk_frame")
+                finally:
+                    cur.unregister("bulk_frame")
+            for seq, table in (("submission_ids", "submissions"), ("actual_ids", "actuals")):
+                start = cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchall()[0][0]
+                cur.execute(f"DROP SEQUENCE {seq}")
+                cur.execute(f"CREATE SEQUENCE {seq} START {int(start)}")
+        self._retrying(work)
 
     def data_version(self) -> tuple:
         """Changes whenever a submission or a catalogue load lands: the key page caches hang on."""

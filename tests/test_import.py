@@ -103,7 +103,7 @@ def test_son_la_h1_statuses_move_with_uploads_and_corrections(store):
     assert rows["1"].status == OFF_TRACK  # R = (59-58)/7/0,5 = 0,29
     history = [h for h in store.history(slug, "1") if h["period"] == "2026-H1"]
     assert [(h["value"], h["recorded_by"], h["file_name"]) for h in history] == [
-        (59.0, "binh", "6-thang-sua.xlsx"), (61.5, "an", "6-thang.xlsx")]
+        (59.0, "máy chủ:binh", "6-thang-sua.xlsx"), (61.5, "máy chủ:an", "6-thang.xlsx")]
     assert all(len(h["checksum"]) == 64 and h["received_at"] for h in history)
     assert len([h for h in store.history(slug, "3") if h["period"] == "2026-H1"]) == 1
 
@@ -147,7 +147,7 @@ def test_cli_template_then_import_moves_the_status(tmp_path):
     path.write_bytes(fill(path.read_bytes(), {"18": "98,6%"}))
     dry = run_cli("import", str(path), "--dry-run", db=db)
     assert dry.returncode == 0 and "18" in dry.stdout and "mới" in dry.stdout and "chưa ghi" in dry.stdout
-    out = run_cli("import", str(path), "--as", "nguyen-van-a", db=db)
+    out = run_cli("import", str(path), db=db)  # the operator of the machine, recorded as such
     assert out.returncode == 0 and "1 mới" in out.stdout
     status = run_cli("status", "son-la-2026", "--period", "2026", "--json", db=db)
     import json
