@@ -49,7 +49,8 @@ WRITE_RETRIES = 20
 
 # Excel report templates (DESIGN.md §6).
 TEMPLATE_VERSION = "2026.1"
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a national compilation (3.321 xã × 30 chỉ tiêu) is about 4 MB
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a national compilation (3.321 xã × 30 chỉ tiêu) is about 6 MB
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # the same file unpacks to about 80 MB of XML
 MAX_ROWS = 150_000  # rows on the report sheet
 MAX_SHEETS = 10
 MAX_COLUMNS = 40

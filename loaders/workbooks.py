@@ -17,6 +17,7 @@ from xml.etree import ElementTree
 import python_calamine
 
 from indicators import fmt, periods
+from indicators import settings
 from indicators.errors import Problem
 from indicators.models import Target
 from indicators.settings import MAX_COLUMNS, MAX_ROWS, MAX_SHEETS, MAX_UPLOAD_BYTES, TEMPLATE_VERSION
@@ -101,6 +102,11 @@ def _file_problems(data: bytes, file_name: str) -> list[Problem]:
         return [Problem(name, "Tệp .xlsx bị hỏng (dữ liệu nén không đọc được).", "Lưu lại tệp bằng Excel rồi tải lên lần nữa.")]
     if bad is not None:
         return [Problem(name, f"Tệp .xlsx bị hỏng (phần \"{bad}\" sai mã kiểm tra).", "Lưu lại tệp bằng Excel rồi tải lên lần nữa.")]
+    unpacked = sum(i.file_size for i in zf.infolist())
+    if unpacked > settings.MAX_UNPACKED_BYTES:  # a small file that expands enormously (zip bomb)
+        return [Problem(name, f"Nội dung tệp khi giải nén quá lớn ({fmt.num(unpacked / 1048576, 0)} MB, tối đa "
+                              f"{fmt.num(settings.MAX_UNPACKED_BYTES / 1048576)} MB).",
+                        "Chỉ tải lên biểu mẫu do hệ thống tạo, không chèn ảnh hay dữ liệu khác.")]
     names = set(zf.namelist())
     content_types = zf.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names else ""
     if lower.endswith(".xlsm") or "xl/vbaProject.bin" in names or "macroEnabled" in content_types:
@@ -265,11 +271,26 @@ def _identity_ok(parsed: ParsedReport, identity: Identity, expected: Identity | 
 
     where = f"{name} (thông tin biểu mẫu)"
     if identity.version != TEMPLATE_VERSION:
-        parsed.problems.append(Problem(where, f"Biểu mẫu phiên bản \"{identity.version}\" đã cũ (hiện dùng {TEMPLATE_VERSION}).",
+        age = "đã cũ" if identity.version < TEMPLATE_VERSION else "không dùng được"
+        parsed.problems.append(Problem(where, f"Biểu mẫu phiên bản \"{identity.version}\" {age} (hệ thống dùng phiên bản {TEMPLATE_VERSION}).",
                                        "Tải biểu mẫu mới từ hệ thống; số đã báo cáo được điền sẵn, chỉ cần chép phần thay đổi."))
     if expected is not None:
-        what = [("kế hoạch", identity.plan, expected.plan), ("cơ quan", identity.agency, expected.agency),
-                ("kỳ báo cáo", identity.period, expected.period)]
+        def plan_name(slug: str) -> str:
+            try:
+                p = store.plan(slug)
+                return f"{p.title} — {p.issuer} ({slug})"
+            except NotFound:
+                return slug
+
+        def period_name(code: str) -> str:
+            try:
+                return f"{periods.label(code)} ({code})"
+            except ValueError:
+                return code
+
+        what = [("kế hoạch", plan_name(identity.plan), plan_name(expected.plan)),
+                ("cơ quan", identity.agency, expected.agency),
+                ("kỳ báo cáo", period_name(identity.period), period_name(expected.period))]
         for label, got, want in what:
             if got != want:
                 parsed.problems.append(Problem(where, f"Biểu mẫu này dành cho {label} \"{got}\", không phải \"{want}\" đang chọn.",
@@ -498,9 +519,10 @@ def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_
     def number(k: str) -> tuple[float | None, int | None]:
         v = raw[k]
         if isinstance(v, bool):
-            raise ValueProblem(f"\"{v}\" là giá trị đúng/sai, không phải số.")
+            raise ValueProblem(f"Ô chứa giá trị đúng/sai ({'ĐÚNG' if v else 'SAI'}), không phải số. Nhập con số.")
         if isinstance(v, (datetime, date, time)):
-            raise ValueProblem(f"ô chứa ngày tháng ({v}), không phải số. Định dạng lại ô thành Số rồi nhập lại.")
+            shown = v.strftime("%d/%m/%Y") if hasattr(v, "strftime") and not isinstance(v, time) else str(v)
+            raise ValueProblem(f"Ô chứa ngày tháng ({shown}), không phải số. Định dạng lại ô thành Số rồi nhập lại.")
         if isinstance(v, (int, float)):
             value = float(v)
             if refs[k] in xml.percent:
@@ -533,7 +555,7 @@ def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_
             if k == "value":
                 decimals = d
                 if values[k] is not None and refs[k] in xml.percent and target.unit != "%":
-                    raise ValueProblem(f"ô định dạng phần trăm nhưng chỉ tiêu tính theo {fmt.UNIT_LABEL[target.unit]}. "
+                    raise ValueProblem(f"Ô định dạng phần trăm nhưng chỉ tiêu tính theo {fmt.UNIT_LABEL[target.unit]}. "
                                        "Định dạng lại ô thành Số rồi nhập lại.")
         except ValueProblem as exc:
             parsed.problems.append(Problem(where[k], f"{exc} ({label})"))

@@ -117,9 +117,12 @@ def test_template_for_another_plan_names_each_difference(shared_store):
     case = bad.other_plan(shared_store)
     problems = assert_refused(shared_store, case)
     text = "\n".join(map(str, problems))
-    for label, got, want in [("kế hoạch", "lang-son-2023", "son-la-2026"), ("cơ quan", bad.LANG_SON[1], "Sở Y tế"),
-                             ("kỳ báo cáo", "2023-H1", "2026-H1")]:
-        assert f'{label} "{got}", không phải "{want}"' in text
+    for label, got, want in [("kế hoạch", "lang-son-2023)", "son-la-2026)"), ("cơ quan", bad.LANG_SON[1] + '"', 'Sở Y tế"'),
+                             ("kỳ báo cáo", "6 tháng đầu năm 2023 (2023-H1)", "6 tháng đầu năm 2026 (2026-H1)")]:
+        line = next(p for p in text.splitlines() if f"dành cho {label} " in p)
+        file_side, chosen_side = line.split("dành cho ", 1)[1].split(", không phải ", 1)
+        assert got in file_side and want in chosen_side.split(" đang chọn")[0], line
+    assert "Kế hoạch triển khai thực hiện công tác trẻ em năm 2023 trên địa bàn tỉnh Lạng Sơn" in text  # the title, not only the code
 
 
 def test_same_template_is_accepted_when_the_choice_matches(shared_store):
