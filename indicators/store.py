@@ -595,7 +595,7 @@ class Store:
                    s.id AS submission_id, s.file_name, s.checksum, s.received_at, s.source
             FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
             JOIN submissions s ON s.id = x.submission_id
-            WHERE t.plan = ? AND t.code = ? ORDER BY x.period, a.name, x.version DESC""", [slug, code])
+            WHERE t.plan = ? AND t.code = ? ORDER BY left(x.period, 4), length(x.period) DESC, a.name, x.version DESC""", [slug, code])
 
     def audit_trail(self, limit: int = 1000, *, plan: str | None = None, actor: str | None = None,
                     action: str | None = None, since: datetime | None = None, until: datetime | None = None,
