@@ -285,3 +285,61 @@ def report_states(summaries: dict[str, "reporting.Summary"], *, title: str | Non
                      yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels))))
     return go.Figure(data=traces, layout=layout)
 
+
+# ---------------------------------------------------------------------------------------------
+# Briefing exports (issue 5): the same figures, laid out for files, slides and projectors
+
+
+EXPORT_PX = 1600  # width of an exported image, in pixels
+EXPORT_SCALE = 1.6  # laid out 1000 px wide, rendered 1,6×: type is 1,6× the dashboard's (24 px)
+WATERMARK = "DỮ LIỆU MINH HỌA"
+_DEMO_RED = "#b3261e"
+
+
+def group_counts(pp) -> list[tuple[str, str, dict[str, int]]]:
+    """(short label with the number of targets, full title, counts by status) per goal group of a
+    PlanProgress, in plan order; a plan without goal groups has one bar, "Tất cả chỉ tiêu"."""
+    titles = {g.code: g.title for g in pp.plan.goal_groups}
+    out = []
+    for code, members in pp.by_group().items():
+        title = titles.get(code) or "Tất cả chỉ tiêu"
+        out.append((f"{title.split(':')[0]} ({len(members)})", title,
+                    {s: sum(1 for r in members if r.status == s) for s in status.STATUSES}))
+    return out
+
+
+def agency_counts(pp) -> list[tuple[str, str, dict[str, int]]]:
+    """(agency, agency, counts by status of the targets it leads), the largest share behind first,
+    then most targets behind, then name in Vietnamese order."""
+    rows = []
+    for agency, members in pp.by_agency().items():
+        behind = sum(1 for r in members if r.status in status.BEHIND)
+        counts = {s: sum(1 for r in members if r.status == s) for s in status.STATUSES}
+        rows.append(((-behind / len(members), -behind, reporting.vi_key(agency)), (agency, agency, counts)))
+    return [item for _, item in sorted(rows, key=lambda x: x[0])]
+
+
+def briefing(fig: go.Figure, *, caption: str, demo: bool) -> go.Figure:
+    """A copy of a dashboard figure laid out for an exported image: 1000 layout px wide (rendered at
+    EXPORT_SCALE, so 1600 px), the caption (plan, period, data date) under the title, and, when the
+    figure shows demo data, the words DỮ LIỆU MINH HỌA across the plot and at the head of the caption."""
+    out = go.Figure(fig)
+    lines = textwrap.wrap(caption, 118) or [""]
+    sub = "<br>".join(lines)
+    if demo:
+        sub = f'<b><span style="color:{_DEMO_RED}">{WATERMARK}</span></b> — {sub}'
+    grow = 22 * len(lines) + 8
+    title = out.layout.title.text or ""
+    out.update_layout(
+        width=EXPORT_PX / EXPORT_SCALE,
+        height=(out.layout.height or 450) + grow,
+        title=dict(text=f"<b>{title}</b>" if title else "", x=0, xanchor="left", xref="container", y=1,
+                   yref="container", yanchor="top", pad=dict(t=12, l=8), font=dict(size=FONT_SIZE + 3),
+                   subtitle=dict(text=sub, font=dict(size=FONT_SIZE - 2, color="#4a5058"))),
+        margin=dict(t=(out.layout.margin.t or 30) + grow),
+        hovermode=False,
+    )
+    if demo:
+        out.add_annotation(text=WATERMARK, name="watermark", xref="paper", yref="paper", x=0.5, y=0.5,
+                           showarrow=False, textangle=-18, font=dict(size=64, color="rgba(179, 38, 30, 0.16)"))
+    return out
