@@ -110,3 +110,42 @@ def import_figures(scale: str) -> dict[str, float]:
             figures[f"import_{scale}_rows"] = float(counts["new"])
             figures[f"import_{scale}_ratio_to_reader"] = figures[f"import_{scale}_ms"] / figures[f"reader_alone_{scale}_ms"]
     return figures
+
+
+def export_figures(runs: int = 3) -> dict[str, float]:
+    """Briefing exports of Sơn La 2026-H1 on the demo data (issue 5): the Excel file; the first
+    chart image (Chromium starting); each image after the first (median and slowest over every
+    chart × PNG, SVG, PDF); the whole Word and PowerPoint files with their charts, Chromium warm.
+    Without Chromium only the Excel figure (and the files without images) are measured."""
+    from loaders import exports, images
+    from loaders.catalogue import load_catalogue
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "bench.duckdb") as store:
+            store.migrate()
+            store.load_catalogue(load_catalogue())
+            demo.load_demo(store)
+            start = time.perf_counter()
+            b = exports.gather(store, "son-la-2026", "2026-H1")
+            figures["export_gather_son_la_ms"] = (time.perf_counter() - start) * 1000
+    figures["export_xlsx_son_la_ms"] = median_ms(lambda: exports.excel(b), runs)
+    if not images.available():
+        figures["export_docx_no_images_son_la_ms"] = median_ms(lambda: exports.word(b), runs)
+        figures["export_pptx_no_images_son_la_ms"] = median_ms(lambda: exports.powerpoint(b), runs)
+        return figures
+    images.stop()  # measure a cold start
+    start = time.perf_counter()
+    exports.chart_image(b, exports.OVERVIEW_CHART, "png")
+    figures["export_first_image_ms"] = (time.perf_counter() - start) * 1000
+    times = []
+    for c in exports.chart_list(b):
+        for fmt_ in images.FORMATS:
+            start = time.perf_counter()
+            exports.chart_image(b, c.key, fmt_, c=c)
+            times.append((time.perf_counter() - start) * 1000)
+    figures["export_image_after_first_ms"] = statistics.median(times)
+    figures["export_image_after_first_max_ms"] = max(times)
+    figures["export_docx_son_la_ms"] = median_ms(lambda: exports.word(b), runs)
+    figures["export_pptx_son_la_ms"] = median_ms(lambda: exports.powerpoint(b), runs)
+    return figures

@@ -336,6 +336,34 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from loaders import exports, images
+
+    out = Path(args.output)
+    fmt_ = exports.check_format(args.format or out.suffix)
+    if out.suffix.lower() != f".{fmt_}":
+        raise UsageError(f"Tên tệp ra \"{out}\" phải có đuôi .{fmt_} cho định dạng {fmt_}.",
+                         f"Ví dụ: -o {exports.file_name(fmt_, args.plan, args.period)}")
+    if fmt_ in exports.IMAGE_FORMATS and not images.available():
+        raise images.NoBrowser(images.no_browser_message(), images.NO_BROWSER_HINT)
+    with _open(args) as store:
+        briefing = exports.gather(store, args.plan, args.period)
+    # the database is closed before the (slower) rendering: the dashboard may open it meanwhile
+    data = exports.export(briefing, fmt_, args.chart)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(data)
+    except OSError as exc:
+        raise UsageError(f"Không ghi được tệp {out}: {exc.strerror}.", "Kiểm tra thư mục và quyền ghi.") from None
+    print(f"{exports.FORMAT_LABEL[fmt_]} đã lưu: {out} ({fmt.num(len(data) / 1024, 1)} KB) — "
+          f"{briefing.plan.slug}, kỳ {briefing.period_label}, {briefing.data_date_text()}.")
+    if briefing.demo:
+        print(f"Lưu ý: tệp có {exports.WATERMARK} (kế hoạch này đang có dữ liệu minh họa).")
+    if fmt_ in ("docx", "pptx") and not images.available():
+        print(f"Lưu ý: {images.no_browser_message()}")
+    return 0
+
+
 def cmd_bench(args) -> int:
     import resource
 
@@ -344,16 +372,21 @@ def cmd_bench(args) -> int:
     figures = dict(bench.demo_figures(runs=args.runs))
     for scale in args.scale or ["province", "national"]:
         figures.update(bench.import_figures(scale))
+    figures.update(bench.export_figures())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
         _print_json({"figures": figures, "peak_memory_mb": peak})
         return 0
+    if "export_image_after_first_ms" not in figures:
+        from loaders import images
+        print(f"Lưu ý: {images.no_browser_message()} Chưa đo được thời gian xuất hình.")
     print(f"Đo tốc độ (mili giây, trung vị nhiều lần; *_kb là kích thước tệp, *_ratio là tỷ lệ):")
     for name, value in figures.items():
         unit = "" if name.endswith(("_ratio_to_reader", "_rows")) else " KB" if name.endswith("_kb") else " ms"
         print(f"  {name:45} {fmt.num(value, 1):>12}{unit}")
     print(f"  {'peak_memory_mb':45} {fmt.num(peak, 1):>12} MB")
-    budgets = [("import_province_ms", 1000), ("import_national_ms", 10000)]
+    budgets = [("import_province_ms", 1000), ("import_national_ms", 10000), ("export_image_after_first_ms", 500),
+               ("export_docx_son_la_ms", 10000), ("export_pptx_son_la_ms", 10000)]
     for name, limit in budgets:
         if name in figures:
             print(f"Ngân sách {name} ≤ {fmt.num(limit)} ms: {'đạt' if figures[name] <= limit else 'VƯỢT'}")
@@ -446,6 +479,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="quy mô biểu tổng hợp: province (75 xã) hoặc national (3.321 xã); mặc định cả hai")
     p.add_argument("--json", action="store_true", help="in JSON")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("export", help="xuất báo cáo của một kỳ: hình biểu đồ (png, svg, pdf), bảng Excel, báo cáo Word, trình chiếu PowerPoint")
+    p.add_argument("plan", metavar="PLAN", help="mã kế hoạch, ví dụ son-la-2026")
+    p.add_argument("--period", required=True, metavar="P", help="kỳ báo cáo: YYYY-H1 (6 tháng) hoặc YYYY (năm)")
+    p.add_argument("--format", choices=["png", "svg", "pdf", "xlsx", "docx", "pptx"],
+                   help="định dạng (mặc định theo đuôi tệp ra): png/svg/pdf là hình biểu đồ, xlsx bảng tổng hợp, "
+                        "docx báo cáo tóm tắt, pptx trình chiếu")
+    p.add_argument("--chart", default="tong-quan", metavar="TÊN",
+                   help="biểu đồ cần xuất hình (png, svg, pdf): tong-quan (mặc định: từng chỉ tiêu so với chỉ tiêu kế hoạch), "
+                        "nhom-muc-tieu, co-quan, muc-tieu-1, muc-tieu-2…")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="tệp sẽ tạo, ví dụ bao-cao.docx")
+    p.set_defaults(func=cmd_export)
     return parser
 
 
