@@ -18,6 +18,7 @@ if reading:
     ]
     pages["Báo cáo"] = [
         st.Page("pages/reporting.py", title="Tình hình báo cáo", icon=":material/event_available:", url_path="tinh-hinh-bao-cao"),
+        st.Page("pages/export.py", title="Xuất báo cáo", icon=":material/download:", url_path="xuat-bao-cao"),
     ]
     if role in ("staff", "admin"):
         pages["Báo cáo"].append(
