@@ -1,0 +1,444 @@
+"""Read a plan document (.docx or UTF-8 .txt) and propose a plan for an administrator to review.
+
+Public API (pure functions; the command line and an administration page share it):
+
+- `read_plan(path)` / `read_plan_bytes(data, file_name)` -> `Proposal`: title, issuer, year, the
+  document it implements, goal groups, agencies, reporting periods and every proposed target with
+  the line it came from and, where the reader was not sure, `needs_review` and Vietnamese reasons.
+- `Proposal.rows()` -> one editable dict per measurable target (compound parts flattened), each
+  with its `source` sentence and `line`: what a review page shows side by side and lets one edit.
+- `Proposal.meta()` -> the plan-level fields (editable too).
+- `plan_from_rows(meta, rows)` -> a validated `indicators.models.Plan` (PlanDocError lists every
+  problem); `proposal_to_plan(proposal)` does it for an unedited proposal.
+- `plan_to_toml(plan)` -> the catalogue text (data/plans/SLUG.toml), which
+  `loaders.catalogue.load_plan_file` reads back to the same Plan; `write_plan(plan, directory)`.
+
+Errors are `PlanDocError` (an `InputRefused`): Vietnamese message, where (line), and a hint."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from indicators.errors import Problem
+from indicators.models import Plan
+from loaders.plan_doc_structure import (
+    LEVEL_VI, Item, PeriodDraft, Skipped, find_section, read_header, read_items, read_periods,
+    read_responsibilities, sections, standing_from_recipient, target_region,
+)
+from loaders.plan_doc_text import Line, PlanDocError, clean, read_bytes, read_path
+from loaders.plan_doc_values import PartDraft, milestone
+
+__all__ = ["Proposal", "PlanDocError", "read_plan", "read_plan_bytes", "propose", "plan_from_rows",
+           "proposal_to_plan", "plan_to_toml", "write_plan"]
+
+
+@dataclass
+class ProposedTarget:
+    code: str
+    text: str  # the sentence as written (without "Chỉ tiêu N:")
+    line: int
+    group: str | None
+    parts: list[PartDraft]  # one for a simple target; codes 15a, 15b … for a compound one
+    lead: str | None = None  # None: the plan's standing agency
+    coordinating: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def part_codes(self) -> list[str]:
+        if len(self.parts) == 1:
+            return [self.code]
+        return [f"{self.code}{chr(ord('a') + i)}" for i in range(len(self.parts))]
+
+
+@dataclass
+class Proposal:
+    source_file: str
+    slug: str
+    title: str
+    issuer: str
+    level: str
+    province: str
+    scope: str
+    year: int
+    doc_number: str
+    doc_date: str
+    implements: str
+    standing_agency: str
+    goal_groups: list[tuple[str, str]]
+    agencies: list[str]
+    periods: list[PeriodDraft]
+    targets: list[ProposedTarget]
+    skipped: list[Skipped] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # about the plan as a whole
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.reasons) or any(r["needs_review"] for r in self.rows())
+
+    def meta(self) -> dict:
+        return {
+            "slug": self.slug, "title": self.title, "issuer": self.issuer, "level": self.level,
+            "province": self.province, "scope": self.scope, "year": self.year, "doc_number": self.doc_number,
+            "doc_date": self.doc_date, "implements": self.implements, "standing_agency": self.standing_agency,
+            "source_file": self.source_file,
+            "goal_groups": [{"code": c, "title": t} for c, t in self.goal_groups],
+            "agencies": list(self.agencies),
+            "periods": [{"code": p.code, "deadline": p.deadline, "recipient": p.recipient,
+                         "compile_deadline": p.compile_deadline, "line": p.line.number if p.line else None}
+                        for p in self.periods],
+        }
+
+    def rows(self) -> list[dict]:
+        """One dict per measurable target, in plan order; compound parts flattened (15a, 15b)."""
+        out = []
+        for t in self.targets:
+            compound = len(t.parts) > 1
+            for code, p in zip(t.part_codes(), t.parts):
+                lead = t.lead
+                reasons = t.reasons + p.reasons
+                out.append({
+                    "code": code, "parent": t.code if compound else None, "parent_text": t.text if compound else None,
+                    "group": t.group, "text": p.text, "source": t.text, "line": t.line,
+                    "unit": p.unit, "comparator": p.comparator, "target": p.target,
+                    "target_year": p.target_year or self.year,
+                    "values": [{"year": v.year, "comparator": v.comparator, "target": v.target} for v in p.values],
+                    "aspiration": p.aspiration, "baseline": p.baseline, "baseline_year": p.baseline_year,
+                    "of": p.of, "kind": p.kind, "due": p.due,
+                    "lead": lead, "coordinating": list(t.coordinating),
+                    "lead_agency": lead or self.standing_agency,
+                    "agencies": [lead or self.standing_agency] + [a for a in t.coordinating if a != (lead or self.standing_agency)],
+                    "needs_review": bool(reasons), "review_reasons": reasons,
+                })
+        return out
+
+    def as_json(self) -> dict:
+        """What `python -m indicators parse-plan FILE --json` prints."""
+        meta = self.meta()
+        for p in meta["periods"]:
+            p["deadline"] = p["deadline"].isoformat() if p["deadline"] else None
+            p["compile_deadline"] = p["compile_deadline"].isoformat() if p["compile_deadline"] else None
+        rows = self.rows()
+        for r in rows:
+            r["due"] = r["due"].isoformat() if r["due"] else None
+        return {**meta, "targets": rows,
+                "skipped": [{"line": s.line.number, "text": s.text, "reason": s.reason} for s in self.skipped],
+                "needs_review": self.needs_review, "review_reasons": list(self.reasons)}
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def read_plan(path: str | Path) -> Proposal:
+    lines, name = read_path(path)
+    return propose(lines, name)
+
+
+def read_plan_bytes(data: bytes, file_name: str) -> Proposal:
+    return propose(read_bytes(data, file_name), Path(file_name).name)
+
+
+def propose(lines: list[Line], source_file: str) -> Proposal:
+    secs = sections(lines)
+    head = read_header(lines, secs[0].start if secs else 0)
+    reasons = list(head.reasons)
+    year = head.year
+    if year is None:
+        year = date.today().year
+        reasons.append(f"không tìm thấy năm của kế hoạch (\"năm 20xx\" trong tên kế hoạch); tạm lấy năm {year}")
+    if not head.title:
+        reasons.append("không tìm thấy dòng “KẾ HOẠCH” và tên kế hoạch ngay sau nó")
+    region = target_region(lines, secs)
+    campaign = False
+    if region is None:
+        region = _campaign_region(lines, secs)
+        campaign = region is not None
+    if region is None:
+        raise PlanDocError(
+            f"Không tìm thấy chỉ tiêu nào trong tệp {source_file}: không có mục “Mục tiêu cụ thể”, “Chỉ tiêu cụ thể”, "
+            "mục “MỤC TIÊU” hay dòng “Chỉ tiêu 1: …”.",
+            "Văn bản cần một mục liệt kê các chỉ tiêu (\"2. Mục tiêu cụ thể\" hoặc \"II. CHỈ TIÊU\"), mỗi chỉ tiêu một "
+            "dòng: \"Chỉ tiêu 1: …\", \"1. …\" hoặc gạch đầu dòng \"- …\".")
+    first, end, heading = region
+    if campaign:
+        items, groups, skipped = _campaign_items(lines, secs, head.title, lines[first:end], year), [], []
+        reasons.append("kế hoạch không có mục chỉ tiêu: đề xuất các hoạt động của mục “Nội dung” làm chỉ tiêu mốc; "
+                       "hãy chọn lại cho đúng")
+    else:
+        items, groups, skipped = read_items(lines[first:end], year)
+    if not items:
+        raise PlanDocError(
+            f"Tệp {source_file}: mục “{clean(heading.text)}” ở {heading.where} không có chỉ tiêu nào đọc được.",
+            "Mỗi chỉ tiêu cần nằm trên một dòng riêng: \"Chỉ tiêu 1: …\", \"1. …\" hoặc gạch đầu dòng \"- …\".",
+            [Problem(heading.where, "mục chỉ tiêu trống hoặc chỉ có đoạn văn dẫn")])
+    resp = read_responsibilities(lines, find_section(secs, "TỔ CHỨC THỰC HIỆN", "TRÁCH NHIỆM", "PHÂN CÔNG"))
+    heading_names = [h for h, _ in resp.headings]
+    periods = read_periods(lines, secs, (first, end), year, heading_names, head.province, head.issuer)
+    standing = resp.standing
+    if not standing and periods:
+        standing = standing_from_recipient(periods[0].recipient, heading_names, head.province) or ""
+    if not standing:
+        standing = re.sub(rf"\s+{re.escape(head.province)}$", "", head.issuer) if head.issuer_kind == "Sở" else head.issuer
+        reasons.append(f"không thấy cơ quan thường trực (\"Là cơ quan thường trực\", \"… theo dõi, đôn đốc\"); tạm lấy "
+                       f"{standing or 'cơ quan ban hành'}")
+    if not periods:
+        reasons.append("không tìm thấy hạn báo cáo (\"báo cáo 6 tháng … trước ngày …\", \"báo cáo năm … trước ngày …\")")
+    targets = [_target(it) for it in items]
+    _assign(targets, resp, items)
+    agencies = _agencies(standing, resp, targets)
+    proposal = Proposal(
+        source_file=source_file, slug=_slug(head, year), title=head.title, issuer=head.issuer,
+        level=head.level or "province", province=head.province, scope=head.scope or head.issuer, year=year,
+        doc_number=head.doc_number, doc_date=head.doc_date, implements=head.implements, standing_agency=standing,
+        goal_groups=_unique_groups(groups), agencies=agencies, periods=periods, targets=targets, skipped=skipped,
+        reasons=reasons)
+    if campaign:
+        for t in proposal.targets:
+            t.reasons.append("hoạt động lấy từ mục “Nội dung”, không phải từ danh sách chỉ tiêu")
+    return proposal
+
+
+def _target(it: Item) -> ProposedTarget:
+    return ProposedTarget(it.code, it.text, it.line.number, it.group, it.parts, reasons=list(it.reasons))
+
+
+def _unique_groups(groups: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    seen, out = set(), []
+    for code, title in groups:
+        if code not in seen:
+            seen.add(code)
+            out.append((code, title))
+    return out
+
+
+def _assign(targets: list[ProposedTarget], resp, items: list[Item]) -> None:
+    """Lead = first agency named to lead ("Chủ trì"; a bare assignment counts as leading), in document
+    order; the others coordinate. No one named to lead: the standing agency leads (DESIGN §2)."""
+    by_code = {t.code: t for t in targets}
+    named: dict[str, list[tuple[str, bool]]] = {t.code: [] for t in targets}
+    for t, it in zip(targets, items):
+        lead = True
+        for a in it.leads:
+            if a is None:
+                lead = False
+            else:
+                named[t.code].append((a, lead))
+    for a in resp.assignments:
+        base = re.sub(r"[a-z]$", "", a.code)
+        if a.code in named:
+            named[a.code].append((a.agency, a.lead))
+        elif base in named:
+            named[base].append((a.agency, a.lead))
+    for code, names in named.items():
+        t = by_code[code]
+        leads = [n for n, lead in names if lead]
+        t.lead = leads[0] if leads else None
+        rest = [n for n, _ in names if n != t.lead]
+        t.coordinating = list(dict.fromkeys(rest))
+
+
+def _agencies(standing: str, resp, targets: list[ProposedTarget]) -> list[str]:
+    names = [standing] if standing else []
+    for h, _ in resp.headings:
+        if not re.match(r"^(?:Đề nghị|Các\s|Ủy ban nhân dân các|UBND các|Trưởng)", h):
+            names.append(h)
+    for t in targets:
+        names += ([t.lead] if t.lead else []) + t.coordinating
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _slug(head, year: int) -> str:
+    if head.level == "commune":
+        base = head.scope.split(" ", 1)[-1] if head.scope else head.place
+    elif head.level == "department":
+        suffix = re.search(r"/KH-([^\s/]+)", head.doc_number)
+        base = f"{head.province} {suffix.group(1)}" if suffix else head.issuer
+    else:
+        base = head.province or head.place
+    return f"{slugify(base)}-{year}" if base else f"ke-hoach-{year}"
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+# A campaign plan (Tháng hành động …) has no list of targets: its activities become milestones.
+_ACTIVITY = re.compile(r"^(?:Tổ chức|Triển khai|Đăng tải|Treo|Vận động|Phát động|Thăm|Tặng|Trao)\b")
+
+
+def _campaign_region(lines: list[Line], secs) -> tuple[int, int, Line] | None:
+    sec = find_section(secs, "NỘI DUNG", "HOẠT ĐỘNG")
+    if sec is None:
+        return None
+    for i in range(sec.start + 1, sec.end):
+        if re.search(r"hoạt động cụ thể|tổ chức các hoạt động", clean(lines[i].text), re.IGNORECASE) and len(lines[i].text) < 90:
+            return i + 1, sec.end, lines[i]
+    return sec.start + 1, sec.end, lines[sec.start]
+
+
+def _campaign_items(all_lines: list[Line], secs, title: str, lines: list[Line], year: int) -> list[Item]:
+    """1: the campaign itself (the first sentence "Tổ chức …" naming it, due when the campaign ends);
+    then each sentence that starts with an activity verb; the sentences after it in the same
+    paragraph ("Dự kiến tổ chức vào ngày 01/6/2024.") belong to it."""
+    items: list[Item] = []
+    whole = _campaign_itself(all_lines, secs, title, year)
+    if whole:
+        items.append(whole)
+    for ln in lines:
+        c = clean(ln.text)
+        if re.match(r"^\d+(?:\.\d+)*\.?\s", c) and len(c) < 90:
+            continue  # a sub-heading
+        for sentence in re.split(r"(?<=\.)\s+(?=[A-ZĐ])", ln.text):
+            if _ACTIVITY.match(clean(sentence)):
+                items.append(Item(str(len(items) + 1), sentence.strip(), ln))
+            elif items and items[-1].line is ln:
+                items[-1].text += " " + sentence.strip()
+    for it in items:
+        if not it.parts:
+            it.parts = [milestone(it.text, year)]
+    return items
+
+
+def _campaign_itself(lines: list[Line], secs, title: str, year: int) -> Item | None:
+    name = re.search(r"(Tháng hành động[^,;]*?|Tết Trung thu[^,;]*?|Diễn đàn trẻ em[^,;]*?)\s+năm\s+\d{4}", title)
+    if not name:
+        return None
+    first_section = secs[0] if secs else None
+    scope = lines[first_section.start:first_section.end] if first_section else lines
+    for ln in scope:
+        for sentence in re.split(r"(?<=\.)\s+(?=[A-ZĐ])", ln.text):
+            if clean(sentence).startswith("Tổ chức") and name.group(1) in sentence:
+                part = milestone(sentence.strip(), year)
+                span = next((re.search(r"từ ngày\s+\d{1,2}/\d{1,2}/\d{4}\s+đến ngày\s+(\d{1,2})/(\d{1,2})/(\d{4})", clean(x.text))
+                             for x in lines if re.search(r"từ ngày\s+\S+\s+đến ngày", clean(x.text))), None)
+                if span and part.due is None:
+                    part.due = date(int(span.group(3)), int(span.group(2)), int(span.group(1)))
+                return Item("1", sentence.strip(), ln, parts=[part])
+    return None
+
+
+# -- to a catalogue plan ------------------------------------------------------------------------
+
+
+_PART_FIELDS = ("unit", "comparator", "target", "aspiration", "baseline", "baseline_year", "of", "kind", "due")
+
+
+def plan_from_rows(meta: dict, rows: list[dict]) -> Plan:
+    """A catalogue Plan from (possibly edited) plan fields and target rows; every problem is listed."""
+    year = meta["year"]
+    entries: dict[str, dict] = {}
+    for r in rows:
+        fields = {k: r.get(k) for k in _PART_FIELDS}
+        if r.get("target_year") and r["target_year"] != year:
+            fields["target_year"] = r["target_year"]
+        who = {"lead": r.get("lead"), "coordinating": list(r.get("coordinating") or [])}
+        if r.get("parent"):
+            e = entries.setdefault(r["parent"], {"code": r["parent"], "text": r.get("parent_text") or r["text"],
+                                                 "group": r.get("group"), "parts": [], **who})
+            e["parts"].append({"code": r["code"], "text": r["text"], **fields})
+        else:
+            entries[r["code"]] = {"code": r["code"], "text": r["text"], "group": r.get("group"), **fields, **who}
+    targets = [{k: v for k, v in e.items() if v not in (None, [])} for e in entries.values()]
+    for t in targets:
+        t["parts"] = [{k: v for k, v in p.items() if v is not None} for p in t.get("parts", [])]
+        if not t["parts"]:
+            del t["parts"]
+    data = {k: v for k, v in meta.items() if k not in ("periods", "goal_groups")}
+    data["goal_groups"] = [dict(g) for g in meta.get("goal_groups", [])]
+    data["periods"] = [{k: v for k, v in p.items() if k != "line" and v not in (None, "")} for p in meta.get("periods", [])]
+    data["targets"] = targets
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        from loaders.catalogue import _message, _where
+
+        problems = [Problem(_where(data, tuple(e["loc"])), _message(e)) for e in exc.errors()]
+        raise PlanDocError(f"Kế hoạch đề xuất chưa hợp lệ: {len(problems)} lỗi.",
+                           "Sửa các trường được nêu (trên trang xem lại hoặc trong tệp TOML) rồi lưu lại.", problems) from None
+
+
+def proposal_to_plan(proposal: Proposal) -> Plan:
+    return plan_from_rows(proposal.meta(), proposal.rows())
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string is a JSON string
+
+
+_PLAN_KEYS = ("slug", "title", "issuer", "level", "province", "scope", "year", "doc_number", "doc_date", "implements",
+              "standing_agency", "source_file", "agencies")
+_TARGET_KEYS = ("code", "group", "text", "unit", "comparator", "target", "aspiration", "baseline", "baseline_year",
+                "target_year", "of", "kind", "due", "lead", "coordinating")
+
+
+def plan_to_toml(plan: Plan, comments: dict[str, list[str]] | None = None, header: str = "") -> str:
+    """The catalogue text of `plan` (same layout as data/plans/*.toml). `comments` maps a target code
+    to lines written as TOML comments above it (source line, review reasons)."""
+    comments = comments or {}
+    out = [f"# {line}" for line in header.splitlines()] if header else []
+    for key in _PLAN_KEYS:
+        value = getattr(plan, key)
+        if value not in ("", [], None):
+            out.append(f"{key} = {_toml_value(value)}")
+    for g in plan.goal_groups:
+        out += ["", "[[goal_groups]]", f"code = {_toml_value(g.code)}", f"title = {_toml_value(g.title)}"]
+    for p in plan.periods:
+        out += ["", "[[periods]]"] + [f"{k} = {_toml_value(v)}" for k, v in p.model_dump().items() if v not in (None, "")]
+    for t in plan.targets:
+        out += [""] + [f"# {c}" for c in comments.get(t.code, [])] + ["[[targets]]"] + _fields(t)
+        for part in t.parts:
+            out += [""] + [f"# {c}" for c in comments.get(part.code, [])] + ["[[targets.parts]]"] + _fields(part)
+    return "\n".join(out) + "\n"
+
+
+def _fields(item) -> list[str]:
+    data = item.model_dump()
+    lines = []
+    for key in _TARGET_KEYS:
+        value = data.get(key)
+        if value is None or value == [] or (key == "kind" and value == "level"):
+            continue  # absent or the default
+        lines.append(f"{key} = {_toml_value(value)}")
+    return lines
+
+
+def proposal_comments(proposal: Proposal) -> dict[str, list[str]]:
+    """Per code: where the target came from, other years' values and why it needs review."""
+    out: dict[str, list[str]] = {}
+    for r in proposal.rows():
+        notes = [f"{proposal.source_file}, dòng {r['line']}"]
+        later = [v for v in r["values"] if v["year"] != r["target_year"]]
+        if later:
+            notes.append("giá trị các năm khác: " + "; ".join(f"năm {v['year']}: {v['comparator']} {v['target']:g}" for v in later))
+        notes += [f"CẦN XEM LẠI: {x}" for x in r["review_reasons"]]
+        out[r["code"]] = notes
+    return out
+
+
+def write_plan(plan: Plan, directory: Path, *, overwrite: bool = False, comments: dict[str, list[str]] | None = None) -> Path:
+    """Write data/plans/SLUG.toml; refuses to replace an existing plan unless `overwrite`."""
+    path = Path(directory) / f"{plan.slug}.toml"
+    if path.exists() and not overwrite:
+        raise PlanDocError(f"Đã có kế hoạch mã \"{plan.slug}\" ({path.name}); không ghi đè.",
+                           "Đổi mã kế hoạch (slug) hoặc xác nhận thay thế kế hoạch cũ.")
+    text = plan_to_toml(plan, comments, header=f"{plan.title} — {plan.issuer}.\nĐọc từ {plan.source_file} và đã được xem lại.")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def level_label(level: str) -> str:
+    return LEVEL_VI.get(level, level)
