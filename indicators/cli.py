@@ -364,6 +364,64 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_parse_plan(args) -> int:
+    from loaders.plan_doc import read_plan
+
+    proposal = read_plan(args.file)  # PlanDocError (exit 1) says what is wrong, where, and how to fix it
+    if args.json:
+        _print_json(proposal.as_json())
+        return 0
+    _print_proposal(proposal)
+    return 0
+
+
+def _print_proposal(proposal) -> None:
+    from types import SimpleNamespace
+
+    from loaders.plan_doc import level_label
+
+    rows = proposal.rows()
+    print(f"{proposal.title or '(chưa rõ tên kế hoạch)'}")
+    print(f"  Tệp {proposal.source_file} — mã đề xuất: {proposal.slug}")
+    print(f"  Cơ quan ban hành: {proposal.issuer or '—'} ({level_label(proposal.level)}), năm {proposal.year}")
+    if proposal.implements:
+        print(f"  Thực hiện: {_cut(proposal.implements, _width() - 14)}")
+    print(f"  Cơ quan thường trực: {proposal.standing_agency or '—'}")
+    for i, per in enumerate(proposal.periods):
+        where = f" (dòng {per.line.number})" if per.line else ""
+        extra = f"; tổng hợp trước {fmt.day(per.compile_deadline)}" if per.compile_deadline else ""
+        print(f"  {'Kỳ báo cáo:' if i == 0 else '':12}{periods.label(per.code)} — hạn {fmt.day(per.deadline)}"
+              f"{', gửi ' + per.recipient if per.recipient else ''}{extra}{where}")
+    for code, title in proposal.goal_groups:
+        print(f"  Nhóm mục tiêu {code}: {title}")
+    flagged = [r for r in rows if r["needs_review"]]
+    print(f"\n{len(rows)} chỉ tiêu đề xuất, {len(flagged)} cần xem lại:")
+    text_w = max(30, _width() - 76)
+    print(f"{'Mã':6} {'Chỉ tiêu':28} {'Loại':14} {'Cơ quan chủ trì':22} {'Dòng':>5}  Nội dung")
+    for r in rows:
+        goal = fmt.goal(SimpleNamespace(**r))
+        later = [v for v in r["values"] if v["year"] != r["target_year"]]
+        if later:
+            goal += "; " + "; ".join(f"{v['year']}: {fmt.target_phrase(v['comparator'], v['target'], r['unit'])}" for v in later)
+        mark = "?" if r["needs_review"] else " "
+        print(f"{r['code']:5}{mark} {_cut(goal, 28):28} {KIND_VI[r['kind']]:14} {_cut(r['lead_agency'], 22):22} "
+              f"{r['line']:>5}  {_cut(r['text'], text_w)}")
+    if flagged:
+        print("\nCần xem lại (đánh dấu ? ở trên):")
+        for r in flagged:
+            for line in textwrap.wrap(f"{r['code']} (dòng {r['line']}): " + "; ".join(r["review_reasons"]), _width() - 4):
+                print(f"  {line}")
+    if proposal.skipped:
+        print("\nKhông lấy làm chỉ tiêu:")
+        for s in proposal.skipped:
+            print(f"  dòng {s.line.number}: {_cut(s.text, 60)} — {s.reason}")
+    if proposal.reasons:
+        print("\nCần xem lại ở cấp kế hoạch:")
+        for reason in proposal.reasons:
+            print(f"  - {reason}")
+    print("\nĐây là bản đề xuất, chưa ghi gì vào danh mục. Dùng --json để lấy toàn bộ trường.")
+
+
 def cmd_bench(args) -> int:
     import resource
 
@@ -491,6 +549,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "nhom-muc-tieu, co-quan, muc-tieu-1, muc-tieu-2…")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="tệp sẽ tạo, ví dụ bao-cao.docx")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("parse-plan", help="đọc văn bản kế hoạch (.docx hoặc .txt UTF-8) và đề xuất chỉ tiêu, cơ quan, hạn báo cáo "
+                                          "(chỉ xem, không ghi gì)")
+    p.add_argument("file", metavar="FILE", help="văn bản kế hoạch: .docx hoặc .txt (UTF-8)")
+    p.add_argument("--json", action="store_true", help="in JSON: mỗi chỉ tiêu kèm giá trị từng năm, cơ quan và needs_review")
+    p.set_defaults(func=cmd_parse_plan)
     return parser
 
 

@@ -425,7 +425,9 @@ def proposal_comments(proposal: Proposal) -> dict[str, list[str]]:
         if later:
             notes.append("giá trị các năm khác: " + "; ".join(f"năm {v['year']}: {v['comparator']} {v['target']:g}" for v in later))
         notes += [f"CẦN XEM LẠI: {x}" for x in r["review_reasons"]]
-        out[r["code"]] = notes
+        out[r["code"]] = notes[1:] if r["parent"] else notes
+        if r["parent"]:
+            out.setdefault(r["parent"], notes[:1])
     return out
 
 

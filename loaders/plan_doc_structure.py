@@ -28,7 +28,7 @@ KNOWN_AGENCIES = [
     "Sở Tài chính", "Sở Văn hóa, Thể thao và Du lịch", "Sở Khoa học và Công nghệ", "Sở Dân tộc và Tôn giáo",
     "Sở Thông tin và Truyền thông", "Sở Kế hoạch và Đầu tư", "Công an tỉnh", "Công an xã", "Tỉnh đoàn",
     "Văn phòng Sở", "Văn phòng UBND tỉnh", "UBND tỉnh", "Ủy ban nhân dân tỉnh", "UBND xã", "Ủy ban nhân dân xã",
-    "UBND huyện", "Bộ Y tế", "Bộ Lao động - Thương binh và Xã hội", "Bộ Giáo dục và Đào tạo",
+    "UBND huyện", "UBND phường", "Ủy ban nhân dân phường", "Bộ Y tế", "Bộ Lao động - Thương binh và Xã hội", "Bộ Giáo dục và Đào tạo",
 ]
 LEVEL_VI = {"province": "cấp tỉnh", "commune": "cấp xã", "department": "cấp sở"}
 
@@ -162,8 +162,7 @@ def _title(h: Header, head: list[Line]) -> None:
 
 
 def _preamble(head: list[Line], h: Header) -> str:
-    start = head.index(h.title_line) + 1 if h.title_line in head else 0
-    for ln in head[start:]:
+    for ln in head[h.title_end:]:
         c = clean(ln.text)
         if re.match(r"^(?:Căn cứ|Thực hiện|Theo|Xét)\b", c) and len(c) > 60:
             return c
@@ -224,7 +223,7 @@ def _implements(h: Header, preamble: str) -> None:
         c = re.sub(r"^(?:Căn cứ|Thực hiện)\s+", "", c)
         if k and not re.match(r"^(?:Công văn|Quyết định|Kế hoạch|Nghị quyết|Chỉ thị|Thông tư|Nghị định|Hướng dẫn|Thông báo|Chương trình|Luật)", c):
             break
-        c = re.split(r",\s*(?:Ủy ban nhân dân|UBND|Sở)\s[^,]*?(?:ban hành|xây dựng)\s", c)[0]
+        c = re.split(r",\s*(?:Ủy ban nhân dân|UBND|Sở)\s[^;]{0,80}?\s(?:ban hành|xây dựng)\s", c)[0]
         out.append(c.strip().rstrip("."))
     h.implements = "; ".join(out)
 
@@ -623,7 +622,7 @@ def read_periods(lines: list[Line], secs: list[Section], skip: tuple[int, int] |
         text = clean(ln.text)
         if "báo cáo" not in text.lower() or not _DEADLINE.search(text):
             continue
-        recipient = _recipient(text, agencies, province) or ""
+        recipient = _recipient(text, agencies, province, issuer) or ""
         prev_end = 0
         for m in _DEADLINE.finditer(text):
             d = _date(m.group(3) or m.group(5) or year, m.group(2) or m.group(4), m.group(1))
@@ -668,23 +667,25 @@ def squash_name(name: str) -> str:
     return re.sub(r"\s*[-–]\s*", "-", re.sub(r"\s+", " ", name)).lower().strip()
 
 
-def _recipient(text: str, agencies: list[str], province: str) -> str | None:
+def _recipient(text: str, agencies: list[str], province: str, issuer: str = "") -> str | None:
+    """The agency reports go to: "về Sở Y tế tổng hợp", "gửi Sở …", "báo cáo UBND tỉnh"; a bare
+    "về Sở" / "về Ủy ban nhân dân xã" in the issuer's own plan is the issuer."""
     names = sorted(set(agencies) | set(KNOWN_AGENCIES), key=len, reverse=True)
-    best = None
     for m in re.finditer(r"\b(?:về|gửi|báo cáo|cho)\s+", text):
-        tail = squash_name(text[m.end():])
+        rest = text[m.end():]
+        if re.match(r"^Sở\b(?!\s+[A-ZĐ])", rest) and issuer.startswith("Sở"):
+            return issuer
+        tail = squash_name(rest)
         for name in names:
             if tail.startswith(squash_name(name)):
-                rest = text[m.end():]
-                full = name
-                if re.match(r"^(?:UBND|Ủy ban nhân dân) tỉnh$", name) and province:
-                    full = f"UBND tỉnh {province}"
-                elif province and squash_name(rest).startswith(squash_name(f"{name} {province}")):
-                    full = f"{name} {province}"
-                best = full
-                break
-        if best:
-            return best
+                kind = re.match(r"^(?:UBND|Ủy ban nhân dân) (tỉnh|xã|phường)$", name)
+                if kind and kind.group(1) == "tỉnh" and province:
+                    return f"UBND tỉnh {province}"
+                if kind and issuer.startswith(f"UBND {kind.group(1)}"):
+                    return issuer
+                if province and squash_name(rest).startswith(squash_name(f"{name} {province}")):
+                    return f"{name} {province}"
+                return name
     return None
 
 
