@@ -278,9 +278,8 @@ def excel(b: Briefing) -> bytes:
         ws["A1"].font = Font(bold=True, size=14, color="1F4E79")
         info = [("Kế hoạch:", f"{b.plan.title} — {b.plan.issuer}"), ("Kỳ báo cáo:", f"{b.period_label} ({b.period})"),
                 ("Số liệu:", b.data_date_text().capitalize() + f"; xuất ngày {fmt.day(b.made_at)}")]
-        for i, (label, value) in enumerate(info, start=2):
-            ws.cell(i, 1, label).font = Font(bold=True)
-            put(ws, i, 2, value)
+        for i, (label, value) in enumerate(info, start=2):  # one cell each: the text runs on over the empty cells
+            put(ws, i, 1, f"{label} {value}")
         row = 2 + len(info)
         if b.demo:
             c = put(ws, row, 1, DEMO_NOTE)
@@ -291,6 +290,7 @@ def excel(b: Briefing) -> bytes:
         return row + 1
 
     def header(ws, row: int, names: list[str]) -> None:
+        ws.row_dimensions[row].height = 32  # two lines of header text
         for col, name in enumerate(names, start=1):
             c = ws.cell(row, col, name)
             c.font = Font(bold=True, color="FFFFFF")
@@ -332,6 +332,10 @@ def excel(b: Briefing) -> bytes:
                 cell.border = border
                 if col != 7:
                     cell.alignment = wrap
+            # wrapped rows get their height here: neither Excel nor LibreOffice fits them on opening
+            lines = max(-(-len(str(ws.cell(row, col).value or "")) // int(_XLSX_WIDTHS[col - 1] * 1.15))
+                        for col in range(1, len(XLSX_HEADERS) + 1))
+            ws.row_dimensions[row].height = 15 * max(1, lines) + 2
         ws.freeze_panes = ws.cell(first + 1, 3)
         ws.auto_filter.ref = f"A{first}:{get_column_letter(len(XLSX_HEADERS))}{max(row, first + 1)}"
         return row
@@ -349,17 +353,17 @@ def excel(b: Briefing) -> bytes:
     total = len(pp.rows)
     ws.cell(row, 1, "Số chỉ tiêu theo tình trạng").font = Font(bold=True, size=12)
     row += 1
-    header(ws, row, ["Tình trạng", "Số chỉ tiêu", "Tỷ lệ"])
-    ws.cell(row, 1).value = "Tình trạng"
+    header(ws, row, ["", "Tình trạng", "Số chỉ tiêu", "Tỷ lệ"])
     for code in status.STATUSES:
         row += 1
-        status_cell(ws, row, 1, code)
-        ws.cell(row, 2, counts[code]).number_format = "#,##0"
-        ws.cell(row, 3, counts[code] / total if total else None).number_format = "0.0%"
+        ws.cell(row, 1, status.SYMBOL[code]).alignment = Alignment(horizontal="center")
+        status_cell(ws, row, 2, code)
+        ws.cell(row, 3, counts[code]).number_format = "#,##0"
+        ws.cell(row, 4, counts[code] / total if total else None).number_format = "0.0%"
     row += 1
-    ws.cell(row, 1, "Tổng số").font = Font(bold=True)
-    ws.cell(row, 2, total).number_format = "#,##0"
-    ws.cell(row, 2).font = Font(bold=True)
+    ws.cell(row, 2, "Tổng số").font = Font(bold=True)
+    ws.cell(row, 3, total).number_format = "#,##0"
+    ws.cell(row, 3).font = Font(bold=True)
     row += 2
 
     groups = pp.by_group()
@@ -833,7 +837,8 @@ def _box(slide, x, y, w, h, text: str, *, size=18, bold=False, color="#1F2328", 
 def _slide(prs, b: Briefing, title: str):
     s = prs.slides.add_slide(prs.slide_layouts[6])
     width = 10.2 if b.demo else 12.3
-    _box(s, 0.5, 0.3, width, 0.8, title, size=28 if len(title) <= 52 else 22, bold=True, color="#1F4E79")
+    size = 28 if len(title) <= 48 else 24 if len(title) <= 60 else 20
+    _box(s, 0.5, 0.3, width, 0.8, title, size=size, bold=True, color="#1F4E79")
     _box(s, 0.5, 6.95, 12.3, 0.4, b.caption(), size=10, color="#4A5058")
     _demo_mark(s, b)
     return s
