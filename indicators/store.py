@@ -520,15 +520,16 @@ class Store:
 
     # -- reading actuals ---------------------------------------------------------------------
 
-    def reports(self, slug: str, period_codes: list[str]) -> dict[tuple[str, str], list[Report]]:
-        """(target code, period) -> every agency's current value."""
+    def reports(self, slug: str, period_codes: list[str], code: str | None = None) -> dict[tuple[str, str], list[Report]]:
+        """(target code, period) -> every agency's current value (of one target, when `code` is given)."""
         if not period_codes:
             return {}
+        one = " AND t.code = ?" if code is not None else ""
         rows = self.con.execute(f"""
             SELECT t.code, x.period, a.name, x.value, x.text_value, x.numerator, x.denominator, x.submission_id
             FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
-            WHERE t.plan = ? AND x.period IN ({','.join('?' * len(period_codes))}) AND x.superseded_at IS NULL
-            ORDER BY t.position, a.name""", [slug] + list(period_codes)).fetchall()
+            WHERE t.plan = ? AND x.period IN ({','.join('?' * len(period_codes))}) AND x.superseded_at IS NULL{one}
+            ORDER BY t.position, a.name""", [slug] + list(period_codes) + ([code] if code is not None else [])).fetchall()
         out: dict[tuple[str, str], list[Report]] = {}
         for code, period, agency, value, text, num, den, sub in rows:
             out.setdefault((code, period), []).append(Report(agency, value, text, num, den, sub))

@@ -1,5 +1,6 @@
 """Tình hình báo cáo: each expected report of a plan and period, its deadline and state;
 completeness (received / expected) and timeliness (received by the deadline / expected)."""
+import pandas as pd
 import streamlit as st
 
 from indicators import charts, fmt, periods, reporting
@@ -27,11 +28,16 @@ c[3].metric("Tỷ lệ đúng hạn", fmt.percent(s.timeliness), border=True,
 st.markdown('<div class="chips">' + "".join(ui.state_chip(x, s.count(x)) for x in reporting.STATES) + "</div>",
             unsafe_allow_html=True)
 st.write("")
+full = pd.DataFrame([{"Cơ quan": r.agency, "Vai trò": ", ".join(reporting.ROLE_LABEL[x] for x in r.roles),
+                      "Trạng thái": reporting.STATE_LABEL[r.state], "Số ngày quá hạn": r.days_late,
+                      "Nhận lần đầu": fmt.moment(r.received_at), "Số lần nộp": r.submissions,
+                      "Tệp gần nhất": r.file_name or ""} for r in mine]) if len(mine) > ui.TABLE_ROWS else None
+shown = ui.capped(mine, "báo cáo", full, f"tinh-hinh-bao-cao-{slug}-{period}")
 ui.html_table(["Cơ quan", "Vai trò", "Trạng thái", "Số ngày quá hạn", "Nhận lần đầu", "Số lần nộp", "Tệp gần nhất"], [
     [f"<b>{ui.esc(r.agency)}</b>", ", ".join(reporting.ROLE_LABEL[x] for x in r.roles), ui.state_chip(r.state),
      str(r.days_late) if r.days_late is not None else "—", fmt.moment(r.received_at), str(r.submissions),
-     ui.esc(r.file_name or "—") + ui.demo_tag(r.is_demo)] for r in mine],
-    row_attrs=[f'data-agency="{ui.esc(r.agency)}" data-state="{r.state}"' for r in mine],
+     ui.esc(r.file_name or "—") + ui.demo_tag(r.is_demo)] for r in shown],
+    row_attrs=[f'data-agency="{ui.esc(r.agency)}" data-state="{r.state}"' for r in shown],
     widths=[27, 11, 20, 9, 13, 7, 13], num_cols=(3, 5))
 st.caption("Số ngày quá hạn: với báo cáo nộp muộn là số ngày trễ khi nộp; với báo cáo chưa nộp là số ngày đã quá hạn "
            "tính đến hôm nay. MINH HỌA: báo cáo thuộc dữ liệu minh họa (vẫn được tính).")

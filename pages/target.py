@@ -82,7 +82,9 @@ with right:
 
 st.markdown(f"### Số liệu từng cơ quan báo cáo — kỳ {periods.label(period)}")
 used = {x.agency for x in row.figure.sources}
-reported = ui.reports(slug, period).get((code, period), [])
+reported = ui.reports(slug, period, code).get((code, period), [])
+reported = sorted(reported, key=lambda x: (x.agency != t.lead_agency, x.agency not in t.agencies))
+reported = ui.capped(reported, "cơ quan, đơn vị đã báo cáo")
 if reported:
     ui.html_table(["Cơ quan", "Vai trò", "Kết quả", "Tử số", "Mẫu số", "Dùng để tính số liệu kế hoạch"], [
         [f"<b>{ui.esc(x.agency)}</b>",
@@ -108,6 +110,11 @@ def _value(v) -> str:
     return shown
 
 
+by_version = {(v["period"], v["agency"], v["version"]): v for v in versions}
+corrected = [v for v in versions if v["superseded_at"] is not None]
+if len(versions) > ui.TABLE_ROWS:  # thousands of communes: corrected values and the lead's first
+    versions = ui.capped(sorted(versions, key=lambda v: (v["superseded_at"] is None, v["agency"] != t.lead_agency)),
+                         "phiên bản số liệu")
 if not versions:
     st.markdown("Chưa có lần nộp nào cho chỉ tiêu này.")
 else:
@@ -123,11 +130,8 @@ else:
 
     st.markdown("### Lịch sử đính chính")
     fixes = []
-    for old in versions:
-        if old["superseded_at"] is None:
-            continue
-        new = next((v for v in versions if v["period"] == old["period"] and v["agency"] == old["agency"]
-                    and v["version"] == old["version"] + 1), None)
+    for old in corrected[:ui.TABLE_ROWS]:
+        new = by_version.get((old["period"], old["agency"], old["version"] + 1))
         fixes.append([periods.label(old["period"]).capitalize(), ui.esc(old["agency"]),
                       f"{old['version']} → {new['version'] if new else '?'}", ui.esc(_value(old)),
                       ui.esc(_value(new)) if new else "—", fmt.moment(old["superseded_at"]),

@@ -52,8 +52,8 @@ def _plan_facts(_s: Store, path: str, slug: str, version: tuple) -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _reports(_s: Store, path: str, slug: str, period: str, version: tuple) -> dict:
-    return _s.reports(slug, [period])
+def _reports(_s: Store, path: str, slug: str, period: str, code: str | None, version: tuple) -> dict:
+    return _s.reports(slug, [period], code)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -86,10 +86,10 @@ def plan(slug: str):
     return _plan_facts(s, path, slug, version)[0]
 
 
-def reports(slug: str, period: str) -> dict:
-    """(target code, period) -> every agency's current value (status.Report)."""
+def reports(slug: str, period: str, code: str | None = None) -> dict:
+    """(target code, period) -> every agency's current value (status.Report), of one target if given."""
     s, path, version = _key()
-    return _reports(s, path, slug, period, version)
+    return _reports(s, path, slug, period, code, version)
 
 
 def history(slug: str, code: str) -> list[dict]:
@@ -274,6 +274,21 @@ def html_table(headers: list[str], rows: list[list[str]], *, row_attrs: list[str
     fixed = ' style="table-layout:fixed"' if widths else ""
     st.markdown(f'<table class="ind"{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
                 unsafe_allow_html=True)
+
+
+TABLE_ROWS = 300  # longest table a page draws (a national plan has thousands of communes)
+
+
+def capped(rows: list, what: str, full: "pd.DataFrame | None" = None, file_name: str = "danh-sach") -> list:
+    """The first TABLE_ROWS rows (callers sort what matters first); says how many are hidden and
+    offers the whole list as CSV when `full` is given."""
+    if len(rows) <= TABLE_ROWS:
+        return rows
+    st.caption(f"Hiển thị {fmt.num(TABLE_ROWS)} trên {fmt.num(len(rows))} {what} (những dòng cần chú ý nhất trước).")
+    if full is not None:
+        st.download_button(f"⬇ Tải đủ {fmt.num(len(rows))} {what} (CSV)", full.to_csv(index=False).encode("utf-8-sig"),
+                           file_name=f"{file_name}.csv", mime="text/csv", key=f"full_{file_name}")
+    return rows[:TABLE_ROWS]
 
 
 def esc(text) -> str:
