@@ -396,15 +396,15 @@ def _print_proposal(proposal) -> None:
         print(f"  Nhóm mục tiêu {code}: {title}")
     flagged = [r for r in rows if r["needs_review"]]
     print(f"\n{len(rows)} chỉ tiêu đề xuất, {len(flagged)} cần xem lại:")
-    text_w = max(30, _width() - 76)
-    print(f"{'Mã':6} {'Chỉ tiêu':28} {'Loại':14} {'Cơ quan chủ trì':22} {'Dòng':>5}  Nội dung")
+    text_w = max(30, _width() - 80)
+    print(f"{'Mã':6} {'Chỉ tiêu':32} {'Loại':14} {'Cơ quan chủ trì':22} {'Dòng':>5}  Nội dung")
     for r in rows:
         goal = fmt.goal(SimpleNamespace(**r))
         later = [v for v in r["values"] if v["year"] != r["target_year"]]
         if later:
             goal += "; " + "; ".join(f"{v['year']}: {fmt.target_phrase(v['comparator'], v['target'], r['unit'])}" for v in later)
         mark = "?" if r["needs_review"] else " "
-        print(f"{r['code']:5}{mark} {_cut(goal, 28):28} {KIND_VI[r['kind']]:14} {_cut(r['lead_agency'], 22):22} "
+        print(f"{r['code']:5}{mark} {_cut(goal, 32):32} {KIND_VI[r['kind']]:14} {_cut(r['lead_agency'], 22):22} "
               f"{r['line']:>5}  {_cut(r['text'], text_w)}")
     if flagged:
         print("\nCần xem lại (đánh dấu ? ở trên):")

@@ -488,6 +488,11 @@ def _measured(text: str, s: str, low: str, values: list[Value], plan_year: int, 
     kind = "level"
     if unit == "count":
         kind = "activity_count" if first.noun in ACTIVITY_NOUNS else "count"
+    if first.comparator is None and inherit and not verb and re.search(r"[^\W\d_]", _strip_lead(low[:first.start])):
+        # "… xuống dưới 10% và thể thấp còi 20%": an elliptical clause shares the comparator before it
+        for v in targets:
+            v.comparator = v.comparator or inherit
+        reasons.append(f"không có từ so sánh; dùng chung phép so sánh “{inherit}” với phần trước")
     if first.comparator is None:
         if verb and re.match(DECREASE, verb):
             reasons.append(f"“{verb} … {_n(first.number)}” không nói rõ là giảm xuống {_n(first.number)} hay giảm đi "
