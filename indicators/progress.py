@@ -113,13 +113,14 @@ def check_period(plan: Plan, period: str) -> None:
                          f"Các kỳ hợp lệ: {', '.join(plan.accepted_periods())}.")
 
 
-def plan_progress(store, slug: str, period: str) -> PlanProgress:
+def plan_progress(store, slug: str, period: str, codes: list[str] | None = None) -> PlanProgress:
+    """Every target of the plan for the period (only `codes`, when given: a target's own page)."""
     plan = store.plan(slug)
     check_period(plan, period)
-    targets = store.targets(slug)
+    targets = [t for t in store.targets(slug) if codes is None or t.code in codes]
     base_code = periods.baseline_of(plan.year)
     prev_code = previous_period(plan, period)
-    inputs = store.figure_inputs(slug, sorted({period, base_code, prev_code}))
+    inputs = store.figure_inputs(slug, sorted({period, base_code, prev_code}), codes=codes)
     nothing = status.Inputs()
     p = periods.parse(period)
     rows = []
@@ -134,7 +135,7 @@ def plan_progress(store, slug: str, period: str) -> PlanProgress:
             judgement = status.judge(t, p, actual, base.value)
         rows.append(TargetProgress(t, fig, judgement, base, prev, prev_code))
     compounds = {code: status.worst([r.status for r in rows if r.target.parent == code])
-                 for code in plan.compound_targets()}
+                 for code in plan.compound_targets() if any(r.target.parent == code for r in rows)}
     return PlanProgress(plan, period, rows, compounds, store.has_demo(slug))
 
 

@@ -535,7 +535,8 @@ class Store:
             out.setdefault((code, period), []).append(Report(agency, value, text, num, den, sub))
         return out
 
-    def figure_inputs(self, slug: str, period_codes: list[str], list_up_to: int = 200) -> dict[tuple[str, str], Inputs]:
+    def figure_inputs(self, slug: str, period_codes: list[str], list_up_to: int = 200,
+                      codes: list[str] | None = None) -> dict[tuple[str, str], Inputs]:
         """(target code, period) -> what its plan-level figure is formed from (§4), aggregated here
         so that thousands of reporting communes cost one grouped query; the reports themselves come
         along only for groups of at most `list_up_to` agencies."""
@@ -549,7 +550,7 @@ class Store:
                        count(*) OVER (PARTITION BY t.code, x.period) AS n
                 FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
                 JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead'
-                WHERE t.plan = ? AND x.period IN ({marks}) AND x.superseded_at IS NULL)
+                WHERE t.plan = ? AND x.period IN ({marks}) AND x.superseded_at IS NULL{" AND list_contains(?, t.code)" if codes else ""})
             SELECT code, period,
                    any_value(agency) FILTER (WHERE is_lead), any_value(value) FILTER (WHERE is_lead),
                    any_value(text_value) FILTER (WHERE is_lead), any_value(numerator) FILTER (WHERE is_lead),
@@ -560,7 +561,7 @@ class Store:
                    count(value), coalesce(sum(value), 0),
                    CASE WHEN max(n) <= ? THEN list((agency, value, text_value, numerator, denominator, submission_id)
                         ORDER BY agency) END
-            FROM cur GROUP BY code, period""", [slug] + list(period_codes) + [list_up_to]).fetchall()
+            FROM cur GROUP BY code, period""", [slug] + list(period_codes) + ([list(codes)] if codes else []) + [list_up_to]).fetchall()
         out = {}
         for (code, period, l_agency, l_value, l_text, l_num, l_den, l_sub, n_ratio, s_num, s_den,
              n_value, s_value, listed) in rows:

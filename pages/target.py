@@ -66,14 +66,14 @@ with right:
     if t.kind == "milestone":
         answers = []
         for p in [x.code for x in pp.plan.periods]:  # a milestone has no baseline period
-            other = next(x for x in ui.plan_progress(slug, p).rows if x.target.code == code)
+            other = ui.target_progress(slug, p, code)
             answers.append({"Kỳ": periods.label(p).capitalize(), "Báo cáo": other.figure.text or "—",
                             "Tình trạng": ui.status_text(other.status)})
         ui.dataframe(pd.DataFrame(answers))
     else:
         points = []  # (period, plan-level figure, status; none for the baseline year)
         for p in pp.plan.accepted_periods():
-            other = next((x for x in ui.plan_progress(slug, p).rows if x.target.code == code), None)
+            other = ui.target_progress(slug, p, code)
             value = None if other is None else other.figure.value
             first = periods.parse(p).year < pp.plan.year
             points.append((p, value, None if first or other is None or value is None else other.status))

@@ -71,6 +71,17 @@ def plan_progress(slug: str, period: str) -> progress.PlanProgress:
     return _progress(s, path, slug, period, version)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _target_progress(_s: Store, path: str, slug: str, period: str, code: str, version: tuple):
+    return progress.plan_progress(_s, slug, period, codes=[code]).rows[0]
+
+
+def target_progress(slug: str, period: str, code: str) -> progress.TargetProgress:
+    """One target's figure and status for a period (the target page's other periods)."""
+    s, path, version = _key()
+    return _target_progress(s, path, slug, period, code, version)
+
+
 def submissions(slug: str) -> list[dict]:
     s, path, version = _key()
     return _submissions(s, path, slug, version)

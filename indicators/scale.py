@@ -1,0 +1,126 @@
+"""Speed at scale (issue 8): the server work of every page, measured on the synthetic dataset.
+
+Each `page_*` function does what its page does before drawing — the same core calls, uncached —
+so `bench` measures the real work. The naive overview loads every actual into pandas first, for
+the ratio the design is judged by."""
+from __future__ import annotations
+
+import io
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from indicators import charts, intake, progress, reporting, status, synthetic
+from indicators.settings import now_local
+from indicators.store import Store
+
+
+def page_overview(store: Store, slug: str, period: str) -> None:
+    pp = progress.plan_progress(store, slug, period)
+    pp.behind()
+    bars = [(str(g), str(g), {s: sum(1 for r in rows if r.status == s) for s in status.STATUSES})
+            for g, rows in pp.by_group().items()]
+    charts.status_bars(bars, title="x", label_width=24, width_px=400)
+    charts.target_positions(pp.rows, title="x")
+
+
+def page_lagging(store: Store, slug: str, period: str) -> None:
+    pp = progress.plan_progress(store, slug, period)
+    [(r.target.lead_agency, r.judgement.explanation, r.change) for r in pp.behind()]
+
+
+def page_departments(store: Store, slug: str, period: str) -> None:
+    pp = progress.plan_progress(store, slug, period)
+    reports = reporting.expected_reports(pp.plan, store.targets(slug), store.submissions(slug), now_local().date())
+    ranked = reporting.agencies(pp.rows, reports)
+    charts.status_bars([(a.agency, a.agency, a.counts()) for a in ranked if a.lead], title="x")
+
+
+def page_target(store: Store, slug: str, period: str, code: str = "1") -> None:
+    plan = store.plan(slug)
+    progress.plan_progress(store, slug, period)  # the target selector shows every target's status
+    points = []
+    for p in plan.accepted_periods():
+        row = progress.plan_progress(store, slug, p, codes=[code]).rows[0]
+        points.append((p, row.figure.value, row.status))
+    target = next(t for t in store.targets(slug) if t.code == code)
+    charts.target_history(target, points, title="x")
+    store.reports(slug, [period], code)
+    store.history(slug, code)
+
+
+def page_reporting(store: Store, slug: str, period: str) -> None:
+    plan = store.plan(slug)
+    every = reporting.expected_reports(plan, store.targets(slug), store.submissions(slug), now_local().date())
+    reporting.summarise([r for r in every if r.period == period])
+    charts.report_states(reporting.by_period(every), title="x")
+
+
+def naive_overview(store: Store, slug: str, period: str) -> None:
+    """The overview computed the naive way: every actual into pandas, then filtered."""
+    from indicators import status
+
+    frame = store.con.execute("""SELECT t.plan, t.code, x.period, a.name AS agency, x.value, x.text_value,
+        x.numerator, x.denominator, x.superseded_at FROM actuals x JOIN targets t ON t.id = x.target_id
+        JOIN agencies a ON a.id = x.agency_id""").df()
+    plan = store.plan(slug)
+    base = str(plan.year - 1)
+    mine = frame[(frame["plan"] == slug) & frame["superseded_at"].isna()]
+    for t in store.targets(slug):
+        figures = {}
+        for p in (period, base):
+            rows = mine[(mine["code"] == t.code) & (mine["period"] == p)]
+            reports = [status.Report(r.agency, r.value, r.text_value, r.numerator, r.denominator)
+                       for r in rows.itertuples()]
+            figures[p] = status.plan_figure(t, reports)
+        status.judge(t, __import__("indicators.periods", fromlist=["parse"]).parse(period), figures[period].value,
+                     figures[base].value)
+
+
+def median_ms(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+SCALES = {"province": (98, 1), "national": (synthetic.COMMUNES, synthetic.PROVINCES)}
+
+
+def figures(scale: str, runs: int = 10, naive_runs: int = 3) -> dict[str, float]:
+    """Build the synthetic dataset at `scale` into a temporary database and time every page's
+    server work (median of `runs`), the upload preview, and the naive overview for the ratio."""
+    from loaders import templates
+    from loaders.workbooks import read_report
+
+    communes, provinces = SCALES[scale]
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "scale.duckdb") as store:
+            store.migrate()
+            start = time.perf_counter()
+            counts = synthetic.build_national(store, communes=communes, provinces=provinces)
+            out["dataset_build_ms"] = (time.perf_counter() - start) * 1000
+            out["dataset_actuals"] = float(counts["actuals"])
+            slug, period = synthetic.national_slug(2026), "2026-H1"
+            store.targets(slug)  # a running app has the catalogue cached
+            for name, fn in (("page_overview", page_overview), ("page_lagging", page_lagging),
+                             ("page_departments", page_departments), ("page_target", page_target),
+                             ("page_reporting", page_reporting)):
+                out[name] = median_ms(lambda: fn(store, slug, period), runs)
+            # the upload page: one province's compilation (≈ 98 communes × 30 targets), read and previewed
+            plan = store.plan(slug)
+            units = plan.reporting_units[:98]
+            targets = store.targets(slug)
+            prefill = {(u, t.code): synthetic.value_for(t.unit, i, j) for i, u in enumerate(units)
+                       for j, t in enumerate(targets)}
+            ident = templates.Identity(slug, plan.standing_agency, period, kind="compilation")
+            data = templates.to_bytes(templates.build(plan, ident, templates.make_lines(targets, prefill, units)))
+            out["page_upload_preview"] = median_ms(
+                lambda: intake.preview(store, read_report(data, "tinh.xlsx", store)), runs)
+            out["naive_overview"] = median_ms(lambda: naive_overview(store, slug, period), naive_runs)
+            out["naive_to_overview_ratio"] = out["naive_overview"] / out["page_overview"]
+    return out
