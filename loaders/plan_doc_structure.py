@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from loaders.plan_doc_text import NUMBER, Line, clean, clean_name, parse_number
-from loaders.plan_doc_values import ACTIVITY_NOUNS, PartDraft, YearValue, read_target
+from loaders.plan_doc_values import ACTIVITY_NOUNS, LOWER_IS_BETTER_WORDS, PartDraft, YearValue, read_target
 
 PROVINCES = [
     "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre", "Bình Định",
@@ -420,9 +420,6 @@ def _columns(header: list[str], plan_year: int) -> _Cols | None:
     return cols
 
 
-LOWER_IS_BETTER_WORDS = ["tử vong", "suy dinh dưỡng", "thấp còi", "nhẹ cân", "gầy còm", "bỏ học", "tảo hôn",
-                         "cận huyết", "xâm hại", "bạo lực", "tai nạn", "thương tích", "đuối nước", "lao động trẻ em",
-                         "trẻ em lao động", "mang thai", "nhiễm hiv", "lây truyền", "vi phạm"]
 _CELL = re.compile(rf"^\s*(≥|≤|<|>|=)?\s*({NUMBER})(?:\s*-\s*(?:≥|≤)?\s*({NUMBER}))?\s*(%|‰)?\s*$")
 
 
@@ -461,7 +458,6 @@ def _table_part(text: str, unit_cell: str, target_cells: list[tuple[str, int]], 
         implied = "<="
     elif any(w in low for w in LOWER_IS_BETTER_WORDS):
         implied = "<="
-        reasons.append("bảng không ghi phép so sánh; suy ra “không vượt quá” vì chỉ tiêu càng thấp càng tốt")
     else:
         implied = ">="
     values: list[YearValue] = []
@@ -473,6 +469,9 @@ def _table_part(text: str, unit_cell: str, target_cells: list[tuple[str, int]], 
                 reasons.append(f"không đọc được ô giá trị “{raw}”")
             continue
         cmp = {"≥": ">=", "≤": "<=", "<": "<", ">": ">", "=": "="}.get(m.group(1) or "", implied)
+        inferred = "bảng không ghi phép so sánh; suy ra “không vượt quá” vì chỉ tiêu càng thấp càng tốt"
+        if not m.group(1) and implied == "<=" and not re.match(r"^(?:giảm|hạ)", low) and inferred not in reasons:
+            reasons.append(inferred)
         lo = parse_number(m.group(2))
         if m.group(3):
             hi = parse_number(m.group(3))
@@ -606,6 +605,7 @@ class PeriodDraft:
 
 _DEADLINE = re.compile(r"trước\s+(?:ngày\s+)+(\d{1,2})(?:/(\d{1,2})(?:/(\d{4}))?|\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?)",
                        re.IGNORECASE)
+_PAIR = re.compile(r"trước\s+ngày\s+(\d{1,2})/(\d{1,2})(?:/(\d{4}))?\s*(?:và|,)\s*(?:ngày\s+)?(\d{1,2})/(\d{1,2})(?:/(\d{4}))?")
 _H1 = re.compile(r"\b(?:6|06|sáu)\s+tháng\b", re.IGNORECASE)
 _ANNUAL = re.compile(r"\bnăm\b|hằng năm|hàng năm|cả năm", re.IGNORECASE)
 
@@ -623,6 +623,11 @@ def read_periods(lines: list[Line], secs: list[Section], skip: tuple[int, int] |
         if "báo cáo" not in text.lower() or not _DEADLINE.search(text):
             continue
         recipient = _recipient(text, agencies, province, issuer) or ""
+        pair = _PAIR.search(text)
+        if pair and _H1.search(text[:pair.start()]) and _ANNUAL.search(re.sub(_H1, "", text[:pair.start()])):
+            for code, (d, m_, y) in ((f"{year}-H1", pair.group(1, 2, 3)), (str(year), pair.group(4, 5, 6))):
+                found.setdefault(code, PeriodDraft(code, _date(y or year, m_, d), recipient, line=ln))
+            continue
         prev_end = 0
         for m in _DEADLINE.finditer(text):
             d = _date(m.group(3) or m.group(5) or year, m.group(2) or m.group(4), m.group(1))

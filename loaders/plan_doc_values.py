@@ -33,6 +33,10 @@ CMP_BEFORE: list[tuple[str, str]] = [
     (r"≥", ">="), (r"≤", "<="), (r">", ">"), (r"<", "<"), (r"=", "="),
 ]
 _FILLER = r"(?:\s+(?:mức|tỷ lệ|khoảng|là|bằng))?"
+# Indicators where less is better: a level given without a comparator word ("ở mức 12‰") is a ceiling.
+LOWER_IS_BETTER_WORDS = ["tử vong", "suy dinh dưỡng", "thấp còi", "nhẹ cân", "gầy còm", "bỏ học", "tảo hôn",
+                         "cận huyết", "xâm hại", "bạo lực", "tai nạn", "thương tích", "đuối nước", "lao động trẻ em",
+                         "trẻ em lao động", "mang thai", "nhiễm hiv", "lây truyền", "vi phạm", "hoàn cảnh đặc biệt"]
 _CMP_BEFORE = [(re.compile(rf"(?:^|[\s(]|(?<=[≥≤<>=]))(?:{p}){_FILLER}\s*$"), c) for p, c in CMP_BEFORE]
 
 CMP_AFTER: list[tuple[str, str]] = [(r"trở lên", ">="), (r"trở xuống", "<=")]
@@ -166,7 +170,9 @@ def _read_value(s: str, low: str, m: re.Match, per_mille: bool, per_100k: bool) 
         v_end = end + fm.end() + (noun.end() if noun else 0)
         return Value(start, v_end, number, "count", noun.group(1).lower() if noun else "", of=whole)
     # a range: "90 - 95%", "≥ 90 - ≥ 95%", "01-02 hoạt động", "từ 2 đến 3%", "10-18 tuổi" (an age: skipped)
-    rm = re.match(rf"^\s*(?:-|đến|tới)\s*(?:≥|≤|>|<)?\s*({NUMBER})", rest)
+    rm = re.match(rf"^\s*(%|‰)?\s*(?:-|đến|tới)\s*(?:≥|≤|>|<)?\s*({NUMBER})", rest)
+    if rm and rm.group(1) and not re.match(rf"^\s*{re.escape(rm.group(1))}", low[end + rm.end():]):
+        rm = None  # "25% đến 2030" is not a range; "85% đến 90%" is
     if rm:
         second_end = end + rm.end()
         tail = low[second_end:]
@@ -174,7 +180,7 @@ def _read_value(s: str, low: str, m: re.Match, per_mille: bool, per_100k: bool) 
             return None
         unit, noun, u_end = _unit_after(tail, per_mille, per_100k)
         if unit is not None:
-            v = Value(start, second_end + u_end, number, unit, noun, high=parse_number(rm.group(1)))
+            v = Value(start, second_end + u_end, number, unit, noun, high=parse_number(rm.group(2)))
             _per_year_and_after(low, v)
             return v
     if _NOT_VALUE_AFTER.match(rest):
@@ -248,20 +254,35 @@ def years_in(s: str) -> list[tuple[int, int]]:
 
 def _assign_years(s: str, values: list[Value]) -> None:
     """Each value takes the year written next to it: after it ("27‰ vào năm 2025") or, when the
-    sentence puts years first ("đến năm 2025 có 90%"), before it."""
+    sentence puts years first ("đến năm 2025 có 90%"), before it. A year in brackets belongs to the
+    values in the same brackets ("đạt 97% (năm 2025 đạt 95,2%)")."""
     years = years_in(s)
     if not years or not values:
         return
-    years_first = years[0][0] < values[0].start
     for i, v in enumerate(values):
         lo = values[i - 1].end if i else 0
         hi = values[i + 1].start if i + 1 < len(values) else len(s)
+        box = _bracket(s, v.start)
+        mine = [(p, y) for p, y in years if _bracket(s, p) == box]
+        first_value = min(w.start for w in values if _bracket(s, w.start) == box)
+        years_first = bool(mine) and mine[0][0] < first_value
         if years_first:
-            near = [y for p, y in years if lo <= p < v.start]
+            near = [y for p, y in mine if lo <= p < v.start]
             v.year = near[-1] if near else None
         else:
-            near = [y for p, y in years if v.end <= p < hi]
+            near = [y for p, y in mine if v.end <= p < hi]
             v.year = near[0] if near else None
+
+
+def _bracket(s: str, pos: int) -> int:
+    """Index of the innermost "(" open at `pos` (-1 at the top level)."""
+    stack = []
+    for k, ch in enumerate(s[:pos]):
+        if ch == "(":
+            stack.append(k)
+        elif ch == ")" and stack:
+            stack.pop()
+    return stack[-1] if stack else -1
 
 
 # -- pieces and parts ---------------------------------------------------------------------------
@@ -469,7 +490,7 @@ def _date(year, month, day) -> date | None:
 def _measured(text: str, s: str, low: str, values: list[Value], plan_year: int, inherit: str | None) -> PartDraft:
     reasons: list[str] = []
     _inherit_comparators(low, values, inherit)
-    baseline, targets = _split_baseline(low, values)
+    baseline, targets = _split_baseline(low, values, plan_year)
     units = {v.unit for v in targets if v.unit}
     unit = targets[0].unit
     if len(units) > 1:
@@ -488,6 +509,12 @@ def _measured(text: str, s: str, low: str, values: list[Value], plan_year: int, 
     kind = "level"
     if unit == "count":
         kind = "activity_count" if first.noun in ACTIVITY_NOUNS else "count"
+    if first.comparator is None and re.search(r"\b(?:ở\s+)?mức\s*$|\blà\s*$", low[:first.start]):
+        subject = low[:first.start]
+        if any(w in subject for w in LOWER_IS_BETTER_WORDS) and not re.search(r"\bđược\b", subject):
+            for v in targets:
+                v.comparator = v.comparator or "<="
+            reasons.append("“ở mức …” không có từ so sánh; hiểu là “không vượt quá” vì chỉ tiêu càng thấp càng tốt")
     if first.comparator is None and inherit and not verb and re.search(r"[^\W\d_]", _strip_lead(low[:first.start])):
         # "… xuống dưới 10% và thể thấp còi 20%": an elliptical clause shares the comparator before it
         for v in targets:
@@ -537,8 +564,15 @@ def _inherit_comparators(low: str, values: list[Value], inherit: str | None) -> 
         prev = v.comparator or prev
 
 
-def _split_baseline(low: str, values: list[Value]) -> tuple[Value | None, list[Value]]:
-    """'từ 98/129 năm 2024 lên 105/129 năm 2025': the first value is the baseline."""
+def _split_baseline(low: str, values: list[Value], plan_year: int) -> tuple[Value | None, list[Value]]:
+    """'từ 98/129 năm 2024 lên 105/129 năm 2025': the first value is the baseline; so is a value for
+    a year before the plan's beside one for the plan's year ('97% (năm 2025 đạt 95,2%)')."""
+    past = [v for v in values if v.year is not None and v.year < plan_year]
+    if len(past) == 1 and len(values) >= 2 and any((v.year or plan_year) >= plan_year for v in values):
+        rest = [v for v in values if v is not past[0]]
+        if past[0].comparator == ">=" and re.search(r"\b(?:đạt|là)\s*$", low[:past[0].start]):
+            past[0].comparator = None
+        return past[0], rest
     if len(values) >= 2:
         a, b = values[0], values[1]
         between = low[a.end:b.start]
@@ -578,6 +612,11 @@ def _yearly(text, low, targets, unit, verb, plan_year, reasons) -> PartDraft:
                      values=[YearValue(plan_year, cmp, target)], aspiration=aspiration, reasons=reasons)
 
 
+def _after_strong_separator(raw: str, part_text: str) -> bool:
+    at = raw.find(part_text)
+    return at > 0 and raw[:at].rstrip()[-1:] in (";", ".")
+
+
 def _n(x: float) -> str:
     return f"{x:g}".replace(".", ",")
 
@@ -587,7 +626,9 @@ def read_target(raw: str, plan_year: int) -> list[PartDraft]:
     texts = group_parts(raw)
     parts: list[PartDraft] = []
     inherit = None
-    for t in texts:
+    for k, t in enumerate(texts):
+        if k and _after_strong_separator(raw, t):
+            inherit = None  # "trên 98% …; 100% …": a new clause, nothing shared
         part = read_part(t, plan_year, inherit)
         if part.kind not in ("milestone", "direction") and part.values:
             inherit = part.values[-1].comparator

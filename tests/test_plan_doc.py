@@ -180,6 +180,11 @@ FORMS = [  # (form, sentence, [(unit, comparator, target, kind), …])
      [("%", ">=", 70, "level"), ("%", ">", None, "direction")]),
     ("clauses without a value stay with their part", "100% các huyện kiện toàn ban chỉ đạo; hình thành nhóm thường trực.",
      [("%", ">=", 100, "level")]),
+    ("range từ a% đến b%", "Tỷ lệ trẻ em được trợ giúp đạt từ 85% đến 90%.", [("%", ">=", 85, "level")]),
+    ("ở mức (lower is better)", "Tỷ suất tử vong trẻ em dưới 5 tuổi ở mức 12‰.", [("‰", "<=", 12, "level")]),
+    ("điểm phần trăm vs last year", "Tỷ lệ thấp còi giảm 0,5 điểm phần trăm so với năm 2025.", [("%", "<=", -0.5, "yearly_change")]),
+    ("nothing shared across ;", "Phấn đấu trên 98% trẻ em được tiêm chủng; 100% trẻ em có thẻ bảo hiểm y tế.",
+     [("%", ">", 98, "level"), ("%", ">=", 100, "level")]),
 ]
 
 
@@ -210,6 +215,11 @@ def test_count_with_baseline_and_whole():
     p = read_target("Phần đầu tăng tỷ lệ xã đạt tiêu chuẩn 144/200 năm 2022 lên 150/200 năm 2023.", 2023)[0]
     assert (p.unit, p.comparator, p.target, p.of, p.baseline, p.baseline_year, p.kind) == (
         "count", ">=", 150, 200, 144, 2022, "count")
+
+
+def test_a_past_year_in_brackets_is_the_baseline():
+    p = read_target("Tỷ lệ xã đạt tiêu chuẩn phù hợp với trẻ em đạt 97% (năm 2025 đạt 95,2%).", 2026)[0]
+    assert (p.target, p.target_year, p.baseline, p.baseline_year) == (97, 2026, 95.2, 2025)
 
 
 def test_ranges_give_target_and_aspiration():
@@ -320,6 +330,8 @@ def test_deadlines_in_several_wordings():
                    "trước ngày 25/5 (đối với báo cáo 6 tháng) và trước ngày 20/11 (đối với báo cáo năm).") == [
         ("2026-H1", date(2026, 5, 20), date(2026, 5, 25)), ("2026", date(2026, 11, 15), date(2026, 11, 20))]
     assert periods("Văn phòng xây dựng Báo cáo gửi Sở Y tế trước ngày 20/7/2026.") == [("2026", date(2026, 7, 20), None)]
+    assert periods("Báo cáo định kỳ 6 tháng, năm gửi về Sở Y tế trước ngày 15/6 và ngày 15/12.") == [
+        ("2026-H1", date(2026, 6, 15), None), ("2026", date(2026, 12, 15), None)]
 
 
 # -- accuracy on plans the reader was not written for -------------------------------------------
