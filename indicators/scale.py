@@ -78,6 +78,12 @@ def naive_overview(store: Store, slug: str, period: str) -> None:
                      figures[base].value)
 
 
+def peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def median_ms(fn, runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -121,6 +127,8 @@ def figures(scale: str, runs: int = 10, naive_runs: int = 3) -> dict[str, float]
             data = templates.to_bytes(templates.build(plan, ident, templates.make_lines(targets, prefill, units)))
             out["page_upload_preview"] = median_ms(
                 lambda: intake.preview(store, read_report(data, "tinh.xlsx", store)), runs)
+            out["peak_memory_mb"] = peak_mb()  # the product's own work, before the naive way loads everything
             out["naive_overview"] = median_ms(lambda: naive_overview(store, slug, period), naive_runs)
+            out["naive_peak_memory_mb"] = peak_mb()
             out["naive_to_overview_ratio"] = out["naive_overview"] / out["page_overview"]
     return out
