@@ -41,9 +41,10 @@ def offer(fmt_: str, label: str, build, chart_key: str | None = None) -> None:
                 st.error(exc.message + (f"  \n**Cách khắc phục:** {exc.hint}" if exc.hint else ""))
     if key in made:
         data = made[key]
-        st.download_button(f"Tải về {name} ({len(data) // 1024:,} KB)".replace(",", "."), data, file_name=name,
+        st.download_button(f"Tải về .{fmt_} ({len(data) // 1024:,} KB)".replace(",", "."), data, file_name=name,
                            mime=exports.MIME[fmt_], key=f"get_{fmt_}{suffix}", icon=":material/download:",
                            type="primary", width="stretch", on_click="ignore")
+        st.caption(f"Tên tệp: `{name}`")
 
 
 st.subheader("Báo cáo và bảng tổng hợp")

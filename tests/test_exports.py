@@ -428,8 +428,9 @@ def test_export_page_makes_every_file(browser, export_app):
     assert len(Document(io.BytesIO(made["docx"])).inline_shapes) == 3
     assert Image.open(io.BytesIO(made["png"])).size[0] == 1600
     downloads = [d.proto.label for d in at.get("download_button")]
-    assert "Tải về bao-cao-tom-tat-son-la-2026-2026-H1.docx" in " ".join(downloads)
-    assert "Tải về bieu-do-tong-quan-son-la-2026-2026-H1.png" in " ".join(downloads)
+    assert len(downloads) == 4 and all(label.startswith("Tải về .") for label in downloads)
+    names = " ".join(c.value for c in at.caption)
+    assert "bao-cao-tom-tat-son-la-2026-2026-H1.docx" in names and "bieu-do-tong-quan-son-la-2026-2026-H1.png" in names
 
 
 def test_export_page_without_chromium_says_so(no_browser, export_app):
