@@ -39,5 +39,5 @@ chromium:
 test: $(VENV)/.test chromium
 	$(PY) -m pytest
 
-bench: $(VENV)/.runtime
+bench: $(VENV)/.test chromium
 	$(PY) -m indicators bench

@@ -434,6 +434,11 @@ def cmd_bench(args) -> int:
         figures.update({f"{k}_{scale}": v for k, v in pages.items()})
         figures.update(bench.import_figures(scale))
     figures.update(bench.export_figures())
+    if not args.no_browser:
+        try:
+            figures.update(scale_bench.browser_figures())
+        except ImportError:  # playwright is a test dependency: `make bench` installs it
+            print("Lưu ý: chưa cài playwright nên không đo thời gian vẽ biểu đồ trên trình duyệt (chạy `make bench`).")
     peak = max(peaks.values()) if peaks else scale_bench.peak_mb()
     if args.json:
         _print_json({"figures": figures, "peak_memory_mb": peak})
@@ -453,7 +458,8 @@ def cmd_bench(args) -> int:
     checks += [("import_province_ms", 1000, "≤"), ("import_national_ms", 10000, "≤"),
                ("import_province_ratio_to_reader", 3, "≤"), ("import_national_ratio_to_reader", 3, "≤"),
                ("naive_to_overview_ratio_national", 5, "≥"), ("export_image_after_first_ms", 500, "≤"),
-               ("export_docx_son_la_ms", 10000, "≤"), ("export_pptx_son_la_ms", 10000, "≤")]
+               ("export_docx_son_la_ms", 10000, "≤"), ("export_pptx_son_la_ms", 10000, "≤"),
+               ("browser_overview_demo_ms", 2000, "≤"), ("browser_overview_national_ms", 2000, "≤")]
     for name, limit, op in checks:
         if name in figures:
             ok = figures[name] <= limit if op == "≤" else figures[name] >= limit
@@ -543,6 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", action="append", choices=["province", "national"],
                    help="quy mô dữ liệu tổng hợp minh họa: province (1 tỉnh, 98 xã) hoặc national (34 tỉnh, 3.321 xã, "
                         "10 năm); mặc định cả hai")
+    p.add_argument("--no-browser", action="store_true", help="không đo thời gian vẽ biểu đồ trên Chromium")
     p.add_argument("--json", action="store_true", help="in JSON")
     p.set_defaults(func=cmd_bench)
 
