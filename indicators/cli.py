@@ -112,7 +112,7 @@ def cmd_users(args) -> int:
     from indicators import accounts
     from indicators.settings import ROLE_LABEL
 
-    actor = f"máy chủ:{__import__('getpass').getuser()}"
+    actor = _operator()
     with _open(args) as store:
         if args.action == "add":
             if args.agency and not args.plan:
@@ -150,9 +150,16 @@ def cmd_users(args) -> int:
     return 0
 
 
+def _operator() -> str:
+    """Who acts when the command line is run on the server itself (recorded in the audit trail)."""
+    import getpass
+
+    return f"máy chủ:{getpass.getuser()}"
+
+
 def cmd_backup(args) -> int:
     with _open(args) as store:
-        manifest = store.backup(Path(args.dir), actor=f"máy chủ:{__import__('getpass').getuser()}")
+        manifest = store.backup(Path(args.dir), actor=_operator())
     total = sum(manifest["tables"].values())
     print(f"Đã sao lưu {len(manifest['tables'])} bảng, {fmt.num(total)} dòng vào {args.dir} (Parquet + manifest.json).")
     return 0
@@ -160,7 +167,7 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     with _open(args) as store:
-        manifest = store.restore(Path(args.dir), actor=f"máy chủ:{__import__('getpass').getuser()}")
+        manifest = store.restore(Path(args.dir), actor=_operator())
     total = sum(manifest["tables"].values())
     print(f"Đã khôi phục {fmt.num(total)} dòng từ bản sao lưu lúc {manifest['created_at']} ({args.dir}).")
     return 0
@@ -561,7 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "docx báo cáo tóm tắt, pptx trình chiếu")
     p.add_argument("--chart", default="tong-quan", metavar="TÊN",
                    help="biểu đồ cần xuất hình (png, svg, pdf): tong-quan (mặc định: từng chỉ tiêu so với chỉ tiêu kế hoạch), "
-                        "nhom-muc-tieu, co-quan, muc-tieu-1, muc-tieu-2…")
+                        "nhom-muc-tieu, co-quan, bao-cao (báo cáo theo kỳ), muc-tieu-1, muc-tieu-2…")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="tệp sẽ tạo, ví dụ bao-cao.docx")
     p.set_defaults(func=cmd_export)
 

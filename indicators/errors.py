@@ -2,7 +2,7 @@
 (command line, pages) translate them for people, so no traceback ever reaches a user."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass

@@ -5,7 +5,7 @@ Reads through the store, judges with the status engine; the pages, the command l
 exports all call this, so a status is computed in exactly one place."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from indicators import periods, status
 from indicators.errors import UsageError

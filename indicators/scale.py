@@ -5,13 +5,13 @@ so `bench` measures the real work. The naive overview loads every actual into pa
 the ratio the design is judged by."""
 from __future__ import annotations
 
-import io
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from indicators import charts, intake, progress, reporting, status, synthetic
+from indicators.bench import median_ms
 from indicators.settings import now_local
 from indicators.store import Store
 
@@ -82,15 +82,6 @@ def peak_mb() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 SCALES = {"province": (98, 1), "national": (synthetic.COMMUNES, synthetic.PROVINCES)}

@@ -3,7 +3,7 @@
 Every judgement carries A, T, B, P, R, the rule used and a Vietnamese explanation."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from indicators import fmt
 from indicators.models import UNIT_FACTOR, Target

@@ -13,7 +13,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -22,7 +22,7 @@ import pandas as pd
 
 from indicators import periods
 from indicators.errors import DatabaseBusy, NotFound, UsageError
-from indicators.models import GoalGroup, Plan, ReportingPeriod, Target
+from indicators.models import Plan, Target
 from indicators.settings import WRITE_RETRIES, now_local
 from indicators.status import Inputs, Report
 

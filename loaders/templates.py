@@ -12,7 +12,7 @@ from copy import copy
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,6 +21,8 @@ from indicators import fmt, periods
 from indicators.models import RATE_UNITS, Plan, Target
 from indicators.settings import TEMPLATE_VERSION, now_local
 from indicators.status import MILESTONE_ANSWERS
+from loaders.cells import BORDER as _BORDER
+from loaders.cells import header as _header
 from loaders.cells import put as _put  # text stays text, never a formula (shared with exports)
 
 REPORT_SHEET = "Báo cáo"
@@ -37,9 +39,6 @@ META_ROWS_START = 20  # in the hidden sheet, the listing of rows starts here
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFF4C2")
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-_THIN = Side(style="thin", color="A6A6A6")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 @dataclass(frozen=True)
@@ -107,12 +106,7 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
     ws.cell(6, 1, "Chỉ điền các ô màu vàng (Kết quả thực hiện, Tử số, Mẫu số, Ghi chú). Để trống nếu chưa có số liệu. "
                   "Xem trang \"Hướng dẫn\".").font = Font(italic=True, color="7F6000")
 
-    for col, name in enumerate(headers, start=1):
-        c = ws.cell(HEADER_ROW, col, name)
-        c.font = Font(bold=True, color="FFFFFF")
-        c.fill = _HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        c.border = _BORDER
+    _header(ws, HEADER_ROW, headers)
 
     validations = {
         "%": DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,

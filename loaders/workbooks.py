@@ -24,7 +24,7 @@ from indicators.settings import MAX_COLUMNS, MAX_ROWS, MAX_SHEETS, MAX_UPLOAD_BY
 from indicators.store import Row
 from indicators.validation import ValueProblem, check_ratio, check_value, milestone_answer, parse_number
 from loaders.templates import (COMPILATION_SHEET, HEADERS, MARKER, META_ROWS_START, META_SHEET, REPORT_SHEET,
-                               UNIT_HEADER, Identity, locked_record, target_cells)
+                               UNIT_HEADER, Identity, target_cells)
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",

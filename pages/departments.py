@@ -1,7 +1,7 @@
 """Theo cơ quan: each responsible agency, its targets by status and its reports, ranked; drill-down."""
 import streamlit as st
 
-from indicators import charts, fmt, periods, reporting, status
+from indicators import charts, fmt, periods, reporting
 from pages import ui
 
 slug, period = ui.header("Theo cơ quan")

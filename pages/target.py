@@ -4,7 +4,7 @@ and the history of corrections."""
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, fmt, periods, status
+from indicators import charts, fmt, periods
 from pages import ui
 
 KIND = {"level": "Mức tỷ lệ / giá trị", "count": "Số lượng", "activity_count": "Số hoạt động (cộng dồn trong năm)",

@@ -7,26 +7,20 @@ PNG download carries its Vietnamese file name, and saves a screenshot of each pa
 tests/artifacts/screenshots/ (git-ignored): <page>.png (the first screen) and <page>-full.png."""
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from indicators import progress
+from indicators import scale
+from indicators.scale import serve_app
 from indicators.store import Store
 from loaders.templates import template_for
 from tests.conftest import ROOT
 from tests.test_import import fill
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM = ROOT.__class__(scale.CHROMIUM)  # a Path
+CHROMIUM_ARGS = scale.CHROMIUM_ARGS
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
 WAIT_MS = 20_000
@@ -41,12 +35,6 @@ PAGES = [
     ("Nộp báo cáo", "nop-bao-cao", "Tải biểu mẫu"),
     ("Danh mục kế hoạch", "danh-muc", "chỉ tiêu đo lường được"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -72,37 +60,11 @@ def served(demo_db, tmp_path_factory):
     filled = folder / "bao-cao-so-tu-phap-2026-H1.xlsx"
     filled.write_bytes(fill(template, {"18": "98,7"}))  # 93,9% (on track) -> 98,7% >= 98,6%: achieved
     expected["upload"] = filled
-    port = _free_port()
-    log = open(folder / "streamlit.log", "w")
-    env = {**os.environ, "INDICATORS_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--server.fileWatcherType", "none", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit run đã dừng (mã {proc.returncode}):\n{(folder / 'streamlit.log').read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit run không trả lời /_stcore/health sau 60 giây:\n{(folder / 'streamlit.log').read_text()}")
-            time.sleep(0.2)
-        yield url, expected
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        with serve_app(db, folder / "streamlit.log") as url:  # the same server the benchmark measures
+            yield url, expected
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
