@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime
 
-from indicators import charts, fmt, periods, progress, status
+from indicators import charts, fmt, periods, progress, reporting, status
 from indicators.errors import AppError, UsageError
 from indicators.progress import PlanProgress, TargetProgress
 from indicators.settings import now_local
 from loaders import images
+from loaders import cells
 from loaders.cells import put
 
 FORMATS = ("png", "svg", "pdf", "xlsx", "docx", "pptx")
@@ -48,6 +49,7 @@ class Briefing:
     notes: dict[str, str]  # target code -> the note(s) its figure's agencies wrote
     data_date: datetime | None  # the latest report received for this period
     made_at: datetime
+    reports: dict  # period -> reporting.Summary: reports on time, late, missing, not yet due (at made_at)
 
     @property
     def plan(self):
@@ -87,8 +89,12 @@ def gather(store, slug: str, period: str, *, now: datetime | None = None) -> Bri
             notes[r.target.code] = found[0][1]
         elif found:
             notes[r.target.code] = "; ".join(f"{a}: {n}" for a, n in found)
-    received = [s["received_at"] for s in store.submissions(slug, period) if s.get("received_at")]
-    return Briefing(pp, notes, max(received) if received else None, now or now_local())
+    submissions = store.submissions(slug)
+    received = [s["received_at"] for s in submissions if s["period"] == period and s.get("received_at")]
+    made_at = now or now_local()
+    reports = reporting.by_period(reporting.expected_reports(pp.plan, [r.target for r in pp.rows], submissions,
+                                                             made_at.date()))
+    return Briefing(pp, notes, max(received) if received else None, made_at, reports)
 
 
 def file_name(fmt_: str, slug: str, period: str, chart: str | None = None) -> str:
@@ -133,7 +139,8 @@ def chart_list(b: Briefing) -> list[Chart]:
     out = [Chart(b, OVERVIEW_CHART, "Từng chỉ tiêu so với chỉ tiêu kế hoạch (bên phải là tốt hơn)",
                  sum(1 for r in pp.rows if charts.distance(r) is not None)),
            Chart(b, "nhom-muc-tieu", "Tiến độ theo nhóm mục tiêu", len(pp.by_group())),
-           Chart(b, "co-quan", "Chỉ tiêu chủ trì theo tình trạng, theo cơ quan", len(pp.by_agency()))]
+           Chart(b, "co-quan", "Chỉ tiêu chủ trì theo tình trạng, theo cơ quan", len(pp.by_agency())),
+           Chart(b, "bao-cao", f"Báo cáo của các cơ quan theo kỳ (đến ngày {fmt.day(b.made_at)})", len(b.reports))]
     titles = {g.code: g.title for g in b.plan.goal_groups}
     for code, rows in pp.by_group().items():
         if code in titles:
@@ -154,6 +161,8 @@ def _figure(b: Briefing, key: str, title: str):
         return charts.status_bars(charts.group_counts(pp), title=title, label_width=40)
     if key == "co-quan":
         return charts.status_bars(charts.agency_counts(pp), title=title, axis_title="Số chỉ tiêu chủ trì")
+    if key == "bao-cao":
+        return charts.report_states(b.reports, title=title)
     return charts.target_positions(_group_rows(b, key), title=title)
 
 
@@ -266,7 +275,6 @@ def excel(b: Briefing) -> bytes:
 
     thin = Side(style="thin", color="A6A6A6")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    head_fill = PatternFill("solid", fgColor="1F4E79")
     wrap = Alignment(wrap_text=True, vertical="top")
     pp = b.progress
     wb = Workbook()
@@ -291,12 +299,7 @@ def excel(b: Briefing) -> bytes:
 
     def header(ws, row: int, names: list[str]) -> None:
         ws.row_dimensions[row].height = 32  # two lines of header text
-        for col, name in enumerate(names, start=1):
-            c = ws.cell(row, col, name)
-            c.font = Font(bold=True, color="FFFFFF")
-            c.fill = head_fill
-            c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-            c.border = border
+        cells.header(ws, row, names)
 
     def status_cell(ws, row: int, col: int, code: str):
         c = ws.cell(row, col, status.LABEL[code])
