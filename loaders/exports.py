@@ -19,8 +19,7 @@ from indicators import charts, fmt, periods, progress, reporting, status
 from indicators.errors import AppError, UsageError
 from indicators.progress import PlanProgress, TargetProgress
 from indicators.settings import now_local
-from loaders import images
-from loaders import cells
+from loaders import cells, images
 from loaders.cells import put
 
 FORMATS = ("png", "svg", "pdf", "xlsx", "docx", "pptx")
@@ -270,11 +269,10 @@ def excel(b: Briefing) -> bytes:
     by goal group, and the targets that need attention). Numbers are numbers with number formats;
     every text goes through cells.put, so nothing a person typed can run as a formula."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    thin = Side(style="thin", color="A6A6A6")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    border = cells.BORDER
     wrap = Alignment(wrap_text=True, vertical="top")
     pp = b.progress
     wb = Workbook()
