@@ -30,6 +30,7 @@ if role == "admin":
     pages["Quản trị"] = [
         st.Page("pages/admin_users.py", title="Tài khoản", icon=":material/group:", url_path="tai-khoan"),
         st.Page("pages/admin_audit.py", title="Nhật ký thay đổi", icon=":material/history:", url_path="nhat-ky"),
+        st.Page("pages/admin_plan.py", title="Nhập kế hoạch", icon=":material/post_add:", url_path="nhap-ke-hoach"),
         st.Page("pages/admin_backup.py", title="Sao lưu", icon=":material/backup:", url_path="sao-luu"),
     ]
 if user is None:

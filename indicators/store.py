@@ -248,13 +248,13 @@ class Store:
 
     # -- catalogue ---------------------------------------------------------------------------
 
-    def load_catalogue(self, plans: list[Plan]) -> dict[str, str]:
+    def load_catalogue(self, plans: list[Plan], actor: str = "system") -> dict[str, str]:
         """Insert or update every plan; idempotent; actuals are never touched.
         Returns slug -> "new" | "updated" | "unchanged"."""
         result = {}
         try:
             for plan in plans:
-                result[plan.slug] = self._retrying(lambda cur, plan=plan: self._load_plan(cur, plan))
+                result[plan.slug] = self._retrying(lambda cur, plan=plan: self._load_plan(cur, plan, actor))
         finally:
             self._plan_cache.clear()
             self._targets_cache.clear()
@@ -273,7 +273,7 @@ class Store:
                                     [plan.scope, missing]).fetchall())
         return have
 
-    def _load_plan(self, cur, plan: Plan) -> str:
+    def _load_plan(self, cur, plan: Plan, actor: str = "system") -> str:
         blob = plan.model_dump_json()
         old = cur.execute("SELECT catalogue_json FROM plans WHERE slug = ?", [plan.slug]).fetchall()
         if old and old[0][0] == blob:
@@ -317,7 +317,7 @@ class Store:
         for code, tid in existing.items():
             if code not in seen:  # dropped from the catalogue: kept (its actuals stay), hidden
                 cur.execute("UPDATE targets SET active = FALSE WHERE id = ?", [tid])
-        self._audit(cur, "system", "catalogue.update" if old else "catalogue.insert", plan.slug, "plan", plan.slug,
+        self._audit(cur, actor, "catalogue.update" if old else "catalogue.insert", plan.slug, "plan", plan.slug,
                     None, None, None, False)
         return "updated" if old else "new"
 

@@ -1,0 +1,124 @@
+"""Nhập kế hoạch (administrators): upload a plan document, review every proposed target beside the
+sentence it came from, edit any field, then save it as a new plan in the catalogue and the database.
+Nothing is saved before the administrator confirms."""
+import hashlib
+import math
+
+import pandas as pd
+import streamlit as st
+
+from indicators import accounts, fmt, settings
+from indicators.errors import AppError
+from loaders import plan_doc
+from pages import auth, ui
+
+ui.style()
+st.title("Nhập kế hoạch từ văn bản")
+store = ui.store()
+admin = auth.require_user()
+with ui.guard():
+    accounts.require_admin(store, admin.name)
+st.caption("Tải lên văn bản kế hoạch (.docx hoặc .txt UTF-8). Hệ thống đề xuất các chỉ tiêu, đơn vị, phép so sánh, giá "
+           "trị, cơ quan chủ trì và hạn báo cáo; xem lại từng dòng bên cạnh câu gốc, sửa nếu cần, rồi mới lưu.")
+
+upload = st.file_uploader("Văn bản kế hoạch", key="plan_doc")
+if upload is None:
+    st.stop()
+data = upload.getvalue()
+key = "_proposal_" + hashlib.sha256(data).hexdigest()[:16]
+if key not in st.session_state:
+    try:
+        st.session_state[key] = plan_doc.read_plan_bytes(data, upload.name)
+    except AppError as exc:
+        st.error(exc.message + (f"  \n**Cách khắc phục:** {exc.hint}" if exc.hint else ""))
+        st.stop()
+proposal = st.session_state[key]
+meta = proposal.meta()
+rows = proposal.rows()
+flagged = sum(r["needs_review"] for r in rows)
+st.success(f"Đọc được {len(rows)} chỉ tiêu từ {proposal.source_file}; {flagged} chỉ tiêu cần xem lại (đánh dấu ⚠).")
+for reason in proposal.reasons:
+    st.warning(f"Cần xem lại: {reason}")
+
+st.subheader("1. Thông tin kế hoạch")
+c = st.columns([2, 1, 1])
+meta["title"] = c[0].text_input("Tên kế hoạch", meta["title"])
+meta["slug"] = c[1].text_input("Mã kế hoạch (slug)", meta["slug"], help="Chữ thường không dấu và gạch nối, ví dụ bac-ninh-2026")
+meta["year"] = int(c[2].number_input("Năm", value=int(meta["year"]), min_value=2000, max_value=2100, step=1))
+c = st.columns(3)
+meta["issuer"] = c[0].text_input("Cơ quan ban hành", meta["issuer"])
+meta["standing_agency"] = c[1].text_input("Cơ quan thường trực", meta["standing_agency"])
+levels = ["province", "commune", "department"]
+meta["level"] = c[2].selectbox("Cấp", levels, index=levels.index(meta["level"]) if meta["level"] in levels else 0,
+                               format_func=plan_doc.level_label)
+c = st.columns(3)
+meta["province"] = c[0].text_input("Tỉnh", meta["province"])
+meta["scope"] = c[1].text_input("Phạm vi cơ quan", meta["scope"], help="Các cơ quan thuộc về đâu, ví dụ \"tỉnh Bắc Ninh\"")
+meta["doc_number"] = c[2].text_input("Số văn bản", meta["doc_number"])
+meta["implements"] = st.text_input("Thực hiện văn bản", meta["implements"])
+periods = st.data_editor(pd.DataFrame([{"Kỳ": p["code"], "Hạn báo cáo": p["deadline"], "Gửi về": p["recipient"]}
+                                       for p in meta["periods"]]),
+                         num_rows="dynamic", key=f"{key}_periods", width="stretch",
+                         column_config={"Hạn báo cáo": st.column_config.DateColumn(format="DD/MM/YYYY")})
+
+st.subheader("2. Các chỉ tiêu — so với câu gốc")
+UNITS, COMPARATORS = ["%", "‰", "per_100k", "count", "milestone"], [">=", ">", "<=", "<", "="]
+KINDS = ["level", "count", "activity_count", "milestone", "yearly_change", "direction"]
+table = pd.DataFrame([{
+    "⚠": "⚠" if r["needs_review"] else "", "Mã": r["code"], "Câu gốc (dòng)": f"{r['source']} (dòng {r['line']})",
+    "Nội dung chỉ tiêu": r["text"], "Đơn vị": r["unit"], "So sánh": r["comparator"], "Giá trị": r["target"],
+    "Năm": r["target_year"], "Phấn đấu": r["aspiration"], "Cơ sở": r["baseline"], "Năm cơ sở": r["baseline_year"],
+    "Trên tổng số": r["of"], "Loại": r["kind"], "Cơ quan chủ trì": r["lead_agency"],
+    "Cơ quan phối hợp": "; ".join(r["coordinating"]), "Lý do cần xem lại": "; ".join(r["review_reasons"]),
+} for r in rows])
+edited = st.data_editor(table, key=f"{key}_targets", width="stretch", hide_index=True, disabled=[
+    "⚠", "Mã", "Câu gốc (dòng)", "Lý do cần xem lại"], column_config={
+    "Đơn vị": st.column_config.SelectboxColumn(options=UNITS, required=True),
+    "So sánh": st.column_config.SelectboxColumn(options=COMPARATORS, required=True),
+    "Loại": st.column_config.SelectboxColumn(options=KINDS, required=True),
+    "Câu gốc (dòng)": st.column_config.TextColumn(width="large"),
+    "Nội dung chỉ tiêu": st.column_config.TextColumn(width="large"),
+})
+
+
+def _clean(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    return value
+
+
+def reviewed_rows() -> list[dict]:
+    out = []
+    for r, (_, e) in zip(rows, edited.iterrows()):
+        lead = (_clean(e["Cơ quan chủ trì"]) or "").strip()
+        year = _clean(e["Năm"])
+        out.append({**r, "text": e["Nội dung chỉ tiêu"], "unit": e["Đơn vị"], "comparator": e["So sánh"],
+                    "target": _clean(e["Giá trị"]), "target_year": int(year) if year else meta["year"],
+                    "aspiration": _clean(e["Phấn đấu"]), "baseline": _clean(e["Cơ sở"]),
+                    "baseline_year": int(_clean(e["Năm cơ sở"])) if _clean(e["Năm cơ sở"]) else None,
+                    "of": _clean(e["Trên tổng số"]), "kind": e["Loại"],
+                    "lead": None if lead in ("", meta["standing_agency"]) else lead,
+                    "coordinating": [a.strip() for a in (_clean(e["Cơ quan phối hợp"]) or "").split(";") if a.strip()]})
+    return out
+
+
+st.subheader("3. Lưu")
+exists = meta["slug"] in store.plan_slugs()
+if exists:
+    st.error(f"Đã có kế hoạch mã \"{ui.esc(meta['slug'])}\". Đổi mã kế hoạch để lưu thành kế hoạch mới.")
+if st.button("✔ Lưu thành kế hoạch mới", type="primary", disabled=exists):
+    meta["periods"] = [{"code": str(p["Kỳ"]), "deadline": _clean(p["Hạn báo cáo"]), "recipient": _clean(p["Gửi về"]) or "",
+                        "compile_deadline": None} for _, p in periods.iterrows() if _clean(p["Kỳ"])]
+    try:
+        plan = plan_doc.plan_from_rows(meta, reviewed_rows())
+        path = plan_doc.write_plan(plan, settings.PLANS_DIR, comments=plan_doc.proposal_comments(proposal))
+        store.load_catalogue([plan], actor=admin.name)
+    except AppError as exc:
+        st.error(exc.message + "".join(f"  \n- {p}" for p in exc.problems)
+                 + (f"  \n**Cách khắc phục:** {exc.hint}" if exc.hint else ""))
+        st.stop()
+    del st.session_state[key]
+    st.session_state["_plan"] = plan.slug
+    st.success(f"Đã lưu kế hoạch {plan.slug} ({len(plan.measurable_targets())} chỉ tiêu) vào {path.name} và cơ sở dữ "
+               f"liệu. Kế hoạch đã có trên mọi trang; tải biểu mẫu báo cáo ở trang Nộp báo cáo.")
+    st.page_link("pages/overview.py", label="Xem Tổng quan", icon=":material/dashboard:")

@@ -1,0 +1,86 @@
+"""The administrator's plan import page: upload a plan document, review beside the source
+sentences, edit, save; the new plan is in the catalogue file, the database and on every page."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import settings
+from indicators.store import Store
+from loaders.catalogue import load_plan_file
+from tests.conftest import ADMIN, LEADER, ROOT
+
+DOC = ROOT / "tests" / "plan_texts" / "bac-ninh-2026.txt"
+
+
+@pytest.fixture
+def app(demo_store, tmp_path, monkeypatch):
+    monkeypatch.setenv("INDICATORS_DB", str(demo_store.path))
+    monkeypatch.setattr(settings, "PLANS_DIR", tmp_path / "plans")  # never write into the real catalogue
+    (tmp_path / "plans").mkdir()
+    demo_store.close()
+    import pages.ui as ui
+    ui.store.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["_user"] = ADMIN
+    at.run()
+    at.switch_page("pages/admin_plan.py")
+    at.run()
+    yield at, tmp_path / "plans"
+    ui.store.clear()
+
+
+def test_review_edit_and_save_a_new_plan(app):
+    at, plans_dir = app
+    at.file_uploader[0].set_value((DOC.name, DOC.read_bytes(), "text/plain"))
+    at.run()
+    assert not at.exception and any("Đọc được 10 chỉ tiêu" in s.value for s in at.success)
+    from pages import ui
+    before = set(ui.store().plan_slugs())
+    assert not any(p.startswith("bac-ninh") for p in before)  # nothing saved before confirming
+    slug = "bac-ninh-2026-da-xem-lai"
+    next(t for t in at.text_input if t.label.startswith("Mã kế hoạch")).input(slug)  # an edited field
+    at.run()
+    next(b for b in at.button if "Lưu thành kế hoạch mới" in b.label).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Đã lưu kế hoạch" in s.value for s in at.success), [e.value for e in at.error]
+    assert set(ui.store().plan_slugs()) - before == {slug}
+    plan = ui.store().plan(slug)
+    assert plan.year == 2026 and len(plan.measurable_targets()) == 10
+    saved = load_plan_file(plans_dir / f"{slug}.toml")  # the reviewable catalogue file reads back the same
+    assert saved == plan
+    assert any(a["action"] == "catalogue.insert" and a["actor"] == ADMIN for a in ui.store().audit_trail())
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert not at.exception and at.session_state["_plan"] == slug
+    at.switch_page("pages/upload.py")
+    at.run()
+    assert not at.exception
+
+
+def test_a_document_that_is_not_a_plan_gets_a_clear_message(app):
+    at, plans_dir = app
+    at.file_uploader[0].set_value(("ghi-chu.txt", "Biên bản họp giao ban tuần.\nKhông có chỉ tiêu nào.".encode(), "text/plain"))
+    at.run()
+    assert not at.exception and at.error and "Cách khắc phục" in at.error[0].value
+    at.file_uploader[0].set_value(("anh.txt", b"\xff\xfe\x00\x01 not utf-8", "text/plain"))
+    at.run()
+    assert not at.exception and at.error
+    assert list(plans_dir.iterdir()) == []
+
+
+def test_only_administrators_get_the_page(demo_store, monkeypatch):
+    monkeypatch.setenv("INDICATORS_DB", str(demo_store.path))
+    demo_store.close()
+    import pages.ui as ui
+    ui.store.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["_user"] = LEADER
+    at.run()
+    try:
+        at.switch_page("pages/admin_plan.py")
+    except ValueError:
+        return
+    at.run()
+    assert at.error and not at.file_uploader
