@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from indicators import charts, intake, progress, reporting, status, synthetic
+from indicators import charts, intake, progress, reporting, synthetic
 from indicators.bench import median_ms
 from indicators.settings import now_local
 from indicators.store import Store
@@ -19,9 +19,7 @@ from indicators.store import Store
 def page_overview(store: Store, slug: str, period: str) -> None:
     pp = progress.plan_progress(store, slug, period)
     pp.behind()
-    bars = [(str(g), str(g), {s: sum(1 for r in rows if r.status == s) for s in status.STATUSES})
-            for g, rows in pp.by_group().items()]
-    charts.status_bars(bars, title="x", label_width=24, width_px=400)
+    charts.status_bars(charts.group_counts(pp), title="x", label_width=24, width_px=400)
     charts.target_positions(pp.rows, title="x")
 
 

@@ -30,13 +30,7 @@ with left:
 with right:
     groups = pp.by_group()
     titles = {g.code: g.title for g in plan.goal_groups}
-    bars = []
-    for code, members in groups.items():
-        title = titles.get(code) or "Tất cả chỉ tiêu"
-        short = title.split(":")[0]
-        bars.append((f"{short} ({len(members)})", title,
-                     {s: sum(1 for r in members if r.status == s) for s in status.STATUSES}))
-    fig = charts.status_bars(bars, title="Tiến độ theo nhóm mục tiêu", label_width=24, width_px=400)
+    fig = charts.status_bars(charts.group_counts(pp), title="Tiến độ theo nhóm mục tiêu", label_width=24, width_px=400)
     ui.chart(fig, charts.file_name("tổng quan", slug, period, "nhóm mục tiêu"), key="groups")
     if titles:
         st.caption(" · ".join(titles[c] for c in groups if c in titles))
