@@ -34,14 +34,19 @@ argparse._ = lambda s: _VI.get(s, s)  # argparse looks `_` up at call time: its 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # exit 2 with a Vietnamese message and a hint
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"Lỗi: {message}\nXem hướng dẫn: python -m indicators {self.prog.split()[-1] if ' ' in self.prog else ''} --help\n")
+        sub = " ".join(self.prog.split()[3:])  # "python -m indicators users add" -> "users add"
+        sys.stderr.write(f"Lỗi: {message}\nXem hướng dẫn: python -m indicators {sub + ' ' if sub else ''}--help\n")
         sys.exit(2)
 
 
 def _open(args, *, migrate: bool = False):
     from indicators.store import Store  # imported lazily: `--help` needs no database
 
-    store = Store(db_path(args.db))
+    path = db_path(args.db)
+    if not migrate and not path.exists():  # a mistyped --db must not leave an empty database behind
+        raise UsageError(f"Chưa có cơ sở dữ liệu {path}.",
+                         "Kiểm tra đường dẫn --db, hoặc chạy `python -m indicators init` (thêm --demo để có dữ liệu minh họa).")
+    store = Store(path)
     if migrate:
         store.migrate()
     elif store.schema_version() == 0:
@@ -51,6 +56,14 @@ def _open(args, *, migrate: bool = False):
     else:
         store.migrate()  # forward migrations are safe and idempotent
     return store
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    return {errno.ENOENT: "không tồn tại", errno.EACCES: "không có quyền", errno.EISDIR: "là một thư mục",
+            errno.ENOTDIR: "không phải thư mục", errno.ENOSPC: "hết chỗ trên đĩa",
+            errno.EROFS: "chỉ đọc"}.get(exc.errno, f"lỗi hệ thống số {exc.errno}")
 
 
 def _print_json(data) -> None:
@@ -591,6 +604,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head`: stop quietly
         sys.stdout = open(os.devnull, "w")
         return 0
+    except OSError as exc:  # a folder or file the command cannot use
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"Không đọc/ghi được tệp hoặc thư mục{where}: {_os_reason(exc)}.", file=sys.stderr)
+        print("Cách khắc phục: kiểm tra đường dẫn và quyền ghi rồi chạy lại.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu.", file=sys.stderr)
         return 130

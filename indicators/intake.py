@@ -48,7 +48,15 @@ def _who(store, parsed, user: str | None, operator: str | None) -> str:
     the machine itself, recorded as such) may write."""
     ident = parsed.identity
     if user is not None:
-        accounts.require_report(store, user, ident.plan, ident.agency)
+        holder = accounts.require_report(store, user, ident.plan, ident.agency)
+        named = set(store.plan(ident.plan).all_agencies()) - set(store.plan(ident.plan).reporting_units)
+        for agency in sorted({r.agency for r in parsed.rows if r.agency and r.agency != ident.agency}):
+            # a compilation's rows are the communes' figures; a row for an agency of the plan is
+            # that agency's own report, which only its holder may write
+            if agency in named and not holder.may_report(ident.plan, agency):
+                raise PermissionDenied(
+                    f"Biểu tổng hợp có dòng của \"{agency}\", cơ quan mà tài khoản \"{user}\" không được giao báo cáo.",
+                    "Biểu tổng hợp chỉ gồm số liệu của các đơn vị cấp dưới (xã, phường); mỗi cơ quan tự nộp báo cáo của mình.")
         return user
     if not operator:
         raise PermissionDenied("Chưa đăng nhập: không được nộp báo cáo.", "Đăng nhập bằng tài khoản cán bộ báo cáo.")

@@ -157,8 +157,8 @@ class Store:
                     "Dừng chương trình đang mở tệp (Ctrl+C ở cửa sổ `make run`) rồi chạy lại lệnh, "
                     "hoặc thao tác ngay trên bảng điều khiển.",
                 ) from None
-            raise UsageError(f"Không mở được tệp cơ sở dữ liệu {self.path}: {exc}",
-                             "Kiểm tra đường dẫn --db và quyền ghi thư mục.") from None
+            raise UsageError(f"Không mở được tệp cơ sở dữ liệu {self.path} (không phải tệp DuckDB, là thư mục, "
+                             "hoặc không có quyền).", "Kiểm tra đường dẫn --db và quyền ghi thư mục.") from None
         self._local = threading.local()
         # The catalogue changes only through load_catalogue, and only this process can open the
         # file (DuckDB's lock), so parsed plans and targets are cached until the next load.
@@ -701,16 +701,21 @@ class Store:
     def backup(self, directory: Path, *, actor: str) -> dict:
         """Every table as Parquet (readable by any tool, whatever DuckDB version) plus a manifest."""
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        with self._write_lock:  # a consistent picture: no write lands halfway through
-            counts = {}
-            for table in self.tables():
-                target = directory / f"{table}.parquet"
-                self.con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_path(target)}' (FORMAT PARQUET)")
-                counts[table] = self._one(f"SELECT count(*) FROM {table}")[0]
-            manifest = {"format": "indicators-backup", "schema_version": self.schema_version(),
-                        "created_at": now_local().isoformat(), "tables": counts}
-            (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            with self._write_lock:  # a consistent picture: no write lands halfway through
+                counts = {}
+                for table in self.tables():
+                    target = directory / f"{table}.parquet"
+                    self.con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_path(target)}' (FORMAT PARQUET)")
+                    counts[table] = self._one(f"SELECT count(*) FROM {table}")[0]
+                manifest = {"format": "indicators-backup", "schema_version": self.schema_version(),
+                            "created_at": now_local().isoformat(), "tables": counts}
+                (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                                         encoding="utf-8")
+        except (OSError, duckdb.IOException):
+            raise UsageError(f"Không ghi được bản sao lưu vào {directory}.",
+                             "Chọn thư mục có quyền ghi và còn chỗ trên đĩa.") from None
         with self.transaction() as cur:
             self._audit(cur, actor, "backup", None, "database", str(directory), None, json.dumps(counts), None, False)
         return manifest

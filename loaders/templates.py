@@ -302,6 +302,10 @@ def template_for(store, slug: str, agency: str, period: str, units: list[str] | 
         units = list(dict.fromkeys(u.strip() for u in units if u.strip()))
         if not units:
             raise UsageError("Danh sách đơn vị báo cáo đang trống.", "Mỗi dòng của tệp danh sách là tên một đơn vị.")
+        named = [u for u in units if u in set(agencies) - set(plan.reporting_units)]
+        if named:
+            raise UsageError(f"Đơn vị báo cáo trong biểu tổng hợp không được là cơ quan của kế hoạch: {'; '.join(named)}.",
+                             "Biểu tổng hợp dành cho các đơn vị cấp dưới (xã, phường); mỗi cơ quan tự nộp báo cáo của mình.")
         targets = agency_targets(targets, agency) or targets
         prefill = store.current_values_many(slug, units, period)
         identity = Identity(slug, agency, period, kind="compilation")

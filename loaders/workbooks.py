@@ -271,7 +271,10 @@ def _identity_ok(parsed: ParsedReport, identity: Identity, expected: Identity | 
 
     where = f"{name} (thông tin biểu mẫu)"
     if identity.version != TEMPLATE_VERSION:
-        age = "đã cũ" if identity.version < TEMPLATE_VERSION else "không dùng được"
+        def _v(text: str) -> tuple:
+            return tuple(int(x) if x.isdigit() else -1 for x in text.split("."))
+
+        age = "đã cũ" if _v(identity.version) < _v(TEMPLATE_VERSION) else "không dùng được"
         parsed.problems.append(Problem(where, f"Biểu mẫu phiên bản \"{identity.version}\" {age} (hệ thống dùng phiên bản {TEMPLATE_VERSION}).",
                                        "Tải biểu mẫu mới từ hệ thống; số đã báo cáo được điền sẵn, chỉ cần chép phần thay đổi."))
     if expected is not None:
@@ -288,6 +291,11 @@ def _identity_ok(parsed: ParsedReport, identity: Identity, expected: Identity | 
             except ValueError:
                 return code
 
+        if identity.kind != expected.kind:
+            kinds = {"agency": "báo cáo của một cơ quan", "compilation": "biểu tổng hợp nhiều đơn vị"}
+            parsed.problems.append(Problem(where, f"Tệp là {kinds.get(identity.kind, identity.kind)}, không phải "
+                                                  f"{kinds.get(expected.kind, expected.kind)} đang chọn.",
+                                           "Tải đúng loại biểu mẫu rồi điền lại."))
         what = [("kế hoạch", plan_name(identity.plan), plan_name(expected.plan)),
                 ("cơ quan", identity.agency, expected.agency),
                 ("kỳ báo cáo", period_name(identity.period), period_name(expected.period))]

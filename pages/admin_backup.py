@@ -27,7 +27,16 @@ backups = sorted((p for p in BACKUP_DIR.glob("*/manifest.json")), reverse=True) 
 if not backups:
     st.info("Chưa có bản sao lưu nào.")
     st.stop()
-info = {p.parent.name: json.loads(p.read_text(encoding="utf-8")) for p in backups}
+info = {}
+for p in backups:
+    try:
+        info[p.parent.name] = json.loads(p.read_text(encoding="utf-8"))
+        assert isinstance(info[p.parent.name].get("tables"), dict)
+    except (OSError, ValueError, AssertionError):
+        info.pop(p.parent.name, None)
+        st.warning(f"Bỏ qua bản sao lưu {p.parent.name}: tệp manifest.json bị hỏng.")
+if not info:
+    st.stop()
 choice = st.selectbox("Bản sao lưu", list(info), format_func=lambda n: f"{n} — {fmt.num(sum(info[n]['tables'].values()))} dòng")
 st.json(info[choice]["tables"], expanded=False)
 sure = st.checkbox("Tôi hiểu: khôi phục thay TOÀN BỘ dữ liệu hiện có bằng dữ liệu của bản sao lưu này "

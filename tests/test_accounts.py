@@ -328,3 +328,42 @@ def test_audit_page_filters_and_shows_hostile_text_verbatim(app, demo_db):
     table = app.dataframe[0].value
     assert any(HOSTILE[0] in str(v) for v in table["Thành"])
     assert "sua.xlsx" in set(table["Tệp"])
+
+
+def test_a_compilation_cannot_carry_another_agencys_figures(demo_store, tmp_path):
+    """Found in review: staff holding one agency turned a compilation into a way to write for the
+    lead agency. Every row's agency is checked in the core; the template refuses plan agencies as
+    units; the upload page refuses a workbook of another kind than the one chosen."""
+    import io
+
+    import openpyxl
+
+    from loaders.templates import COMPILATION_SHEET, META_SHEET, Identity
+
+    accounts.create(demo_store, "canbo", "staff", PASSWORD, actor=ADMIN,
+                    agencies=[("son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi")])
+    with pytest.raises(UsageError, match="không được là cơ quan của kế hoạch"):
+        template_for(demo_store, "son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi", "2026", units=["Sở Y tế"])
+    # the same workbook built by hand: the hidden sheet edited, a unit renamed to the lead agency
+    _, data = template_for(demo_store, "son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi", "2026", units=["Xã A"])
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    for ws in (wb[COMPILATION_SHEET], wb[META_SHEET]):
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value == "Xã A":
+                    c.value = "Sở Y tế"
+    ws = wb[COMPILATION_SHEET]
+    for row in ws.iter_rows(min_row=9):
+        if row[1].value == "27":
+            row[5].value = 10.0
+    out = io.BytesIO()
+    wb.save(out)
+    parsed = read_report(out.getvalue(), "tong-hop.xlsx", demo_store)
+    assert parsed.ok
+    before = demo_store.snapshot()
+    with pytest.raises(PermissionDenied, match="Sở Y tế"):
+        intake.commit(demo_store, parsed, user="canbo")
+    assert demo_store.snapshot() == before
+    chosen = Identity("son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi", "2026")  # an agency report was chosen
+    refused = read_report(out.getvalue(), "tong-hop.xlsx", demo_store, expected=chosen)
+    assert any("biểu tổng hợp" in p.message for p in refused.problems)
