@@ -9,7 +9,10 @@ PIP := $(PY) -m pip install --disable-pip-version-check -q
 .PHONY: run test bench chromium install
 
 $(VENV)/.runtime: requirements.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "Cần Python 3.11 (đang có: $$($(PYTHON) --version 2>&1)). Cài Python 3.11 hoặc chạy: make PYTHON=python3.11 …"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || \
+	  { echo "Không tạo được môi trường ảo: cài gói python3-venv (Debian/Ubuntu: apt-get install python3-venv)."; exit 1; }
 	$(PIP) -r requirements.txt
 	@touch $@
 
