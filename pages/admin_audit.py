@@ -6,15 +6,10 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from indicators import accounts, fmt
+from indicators import fmt
 from pages import auth, ui
 
-ui.style()
-st.title("Nhật ký thay đổi")
-store = ui.store()
-admin = auth.require_user()
-with ui.guard():
-    accounts.require_admin(store, admin.name)
+store, admin = auth.admin_page("Nhật ký thay đổi")
 
 plans = {p.slug: p for p in store.plans()}
 cols = st.columns(4)

@@ -4,16 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from indicators import accounts, fmt
+from indicators import fmt
 from indicators.settings import BACKUP_DIR, now_local
 from pages import auth, ui
 
-ui.style()
-st.title("Sao lưu và khôi phục")
-store = ui.store()
-admin = auth.require_user()
-with ui.guard():
-    accounts.require_admin(store, admin.name)
+store, admin = auth.admin_page("Sao lưu và khôi phục")
 
 st.markdown(f"Bản sao lưu gồm mọi bảng dưới dạng Parquet (đọc được bằng mọi công cụ, không phụ thuộc phiên bản "
             f"DuckDB) và tệp manifest.json, lưu trong `{ui.esc(BACKUP_DIR)}`. Nên chép thư mục này sang máy khác.")

@@ -7,17 +7,12 @@ import math
 import pandas as pd
 import streamlit as st
 
-from indicators import accounts, fmt, settings
+from indicators import settings
 from indicators.errors import AppError
 from loaders import plan_doc
 from pages import auth, ui
 
-ui.style()
-st.title("Nhập kế hoạch từ văn bản")
-store = ui.store()
-admin = auth.require_user()
-with ui.guard():
-    accounts.require_admin(store, admin.name)
+store, admin = auth.admin_page("Nhập kế hoạch từ văn bản")
 st.caption("Tải lên văn bản kế hoạch (.docx hoặc .txt UTF-8). Hệ thống đề xuất các chỉ tiêu, đơn vị, phép so sánh, giá "
            "trị, cơ quan chủ trì và hạn báo cáo; xem lại từng dòng bên cạnh câu gốc, sửa nếu cần, rồi mới lưu.")
 

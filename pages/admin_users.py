@@ -7,12 +7,7 @@ from indicators import accounts, fmt
 from indicators.settings import MIN_PASSWORD_LENGTH, ROLE_LABEL, ROLES
 from pages import auth, ui
 
-ui.style()
-st.title("Tài khoản")
-store = ui.store()
-admin = auth.require_user()
-with ui.guard():
-    accounts.require_admin(store, admin.name)
+store, admin = auth.admin_page("Tài khoản")
 
 users = store.users()
 ui.dataframe(pd.DataFrame([{

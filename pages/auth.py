@@ -99,6 +99,18 @@ def sidebar(user: accounts.User | None) -> None:
             st.rerun()
 
 
+def admin_page(title: str):
+    """The top of every administration page: its title, and (store, administrator) — or a stop
+    with a Vietnamese message for anyone else (checked again in the core for every write)."""
+    ui.style()
+    st.title(title)
+    store = ui.store()
+    admin = require_user()
+    with ui.guard():
+        accounts.require_admin(store, admin.name)
+    return store, admin
+
+
 def require_user() -> accounts.User:
     """For pages that write: the signed-in user, or stop with a Vietnamese message."""
     user = current_user()
