@@ -360,10 +360,6 @@ class Store:
         self._targets_cache[slug] = targets
         return list(targets)
 
-    def agency_names(self, slug: str) -> list[str]:
-        plan = self.plan(slug)
-        return plan.all_agencies()
-
     # -- writing actuals ---------------------------------------------------------------------
 
     def current_values(self, slug: str, agency: str, period: str) -> dict[str, dict]:

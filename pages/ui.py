@@ -251,11 +251,6 @@ def demo_tag(is_demo: bool) -> str:
     return ' <span class="tag">MINH HỌA</span>' if is_demo else ""
 
 
-def status_badge(code: str) -> str:
-    """Kept for compatibility: the HTML chip (render with unsafe_allow_html=True)."""
-    return chip(code)
-
-
 def legend() -> None:
     st.markdown('<div class="legend"><b>Chú giải:</b> ' + " ".join(chip(c) for c in status.STATUSES) + "</div>",
                 unsafe_allow_html=True)
