@@ -466,12 +466,7 @@ def word(b: Briefing) -> bytes:
     def para(text: str = "", *, bold=False, italic=False, size=None, align=None, color=None, after=None, container=doc):
         p = container.add_paragraph()
         if text:
-            run = p.add_run(text)
-            run.bold, run.italic = bold, italic
-            if size:
-                run.font.size = Pt(size)
-            if color:
-                run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
+            _styled_run(p, text, bold=bold, italic=italic, size=size, color=color)
         if align:
             p.alignment = align
         if after is not None:
@@ -700,17 +695,25 @@ def _widths(table, col_widths) -> None:
         col.width = w
 
 
-def _cell_text(cell, text: str, *, bold=False, italic=False, size: float | None = None, align=None,
-               color: str | None = None, new: bool = False):
+def _styled_run(p, text: str, *, bold=False, italic=False, size: float | None = None, color: str | None = None):
+    """A run of text in a Word paragraph: bold, italic, size in points, colour as '#rrggbb'."""
     from docx.shared import Pt, RGBColor
 
-    p = cell.add_paragraph() if new or (cell.paragraphs and cell.paragraphs[0].text) else cell.paragraphs[0]
     run = p.add_run(text)
     run.bold, run.italic = bold, italic
     if size:
         run.font.size = Pt(size)
     if color:
         run.font.color.rgb = RGBColor.from_string(color.lstrip("#").upper())
+    return run
+
+
+def _cell_text(cell, text: str, *, bold=False, italic=False, size: float | None = None, align=None,
+               color: str | None = None, new: bool = False):
+    from docx.shared import Pt
+
+    p = cell.add_paragraph() if new or (cell.paragraphs and cell.paragraphs[0].text) else cell.paragraphs[0]
+    _styled_run(p, text, bold=bold, italic=italic, size=size, color=color)
     if align is not None:
         p.alignment = align
     p.paragraph_format.space_after = Pt(0)
