@@ -16,6 +16,8 @@ def num(value: float | int | None, digits: int = 2) -> str:
     """9.4 -> '9,4'; 1000 -> '1.000'; 0.105 -> '0,11' (up to `digits` decimals, trailing zeros dropped)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
+    if abs(value) >= 1e15:  # beyond what a plan reports; babel's decimal context cannot format it
+        return f"{value:.3e}".replace(".", ",")
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale="vi_VN")
 

@@ -67,4 +67,3 @@ LOCK_MINUTES = 15
 SLOWDOWN_SECONDS = 0.4  # each failed sign-in waits this much × the failures so far (capped)
 SLOWDOWN_CAP_SECONDS = 2.0
 MIN_PASSWORD_LENGTH = 10
-BACKUP_DIR = DATA_DIR / "backups"

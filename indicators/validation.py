@@ -73,6 +73,8 @@ def check_value(target: Target, value: float) -> None:
     low, high, whole = bounds(target)
     if math.isnan(value) or math.isinf(value):
         raise ValueProblem("giá trị không phải là số hữu hạn.")
+    if abs(value) > 1e12:
+        raise ValueProblem("số quá lớn (có thể đã dán nhầm một mã số hay số điện thoại). Nhập kết quả theo đơn vị tính.")
     if low is not None and value < low:
         raise ValueProblem(f"{fmt.num(value)} âm; chỉ tiêu tính theo {fmt.UNIT_LABEL[target.unit]} không nhận số âm.")
     if high is not None and value > high:

@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from indicators import fmt
+from indicators.settings import ROLE_LABEL
+from indicators.validation import ValueProblem, parse_number
 from pages import auth, ui
 
 store, admin = auth.admin_page("Nhật ký thay đổi")
@@ -24,12 +26,30 @@ today = ui.today()
 dates = st.date_input("Khoảng thời gian", (today - timedelta(days=365), today), format="DD/MM/YYYY")
 since = datetime.combine(dates[0], time.min) if dates else None
 until = datetime.combine(dates[-1], time.min) + timedelta(days=1) if dates else None
+search = text.strip()
+try:  # a value typed the Vietnamese way ("9,3", "1.000") is searched as it is stored ("9.3", "1000")
+    search = f"{parse_number(search).value:g}" if search else search
+except ValueProblem:
+    pass
 rows = store.audit_trail(5000, plan=plan or None, actor=actor.strip() or None, action=action or None,
-                         since=since, until=until, text=text.strip() or None)
+                         since=since, until=until, text=search or None)
 subs = {s["id"]: s for slug in plans for s in store.submissions(slug)}
+units = {(slug, t.code): t.unit for slug in plans for t in store.targets(slug)}
+ACTIONS = {"actual.new": "Số liệu mới", "actual.change": "Sửa số liệu", "user.create": "Tạo tài khoản",
+           "user.update": "Sửa tài khoản", "user.agencies": "Giao cơ quan", "user.password": "Đặt lại mật khẩu",
+           "user.disable": "Khóa tài khoản", "user.enable": "Mở lại tài khoản", "user.locked": "Tạm khóa (sai mật khẩu)",
+           "user.role": "Đổi vai trò", "catalogue.insert": "Nạp kế hoạch mới", "catalogue.update": "Cập nhật kế hoạch",
+           "setting.change": "Đổi cài đặt", "backup": "Sao lưu", "restore": "Khôi phục"}
+ACTORS = {"system": "Hệ thống", "init": "Khởi tạo", "demo": "Dữ liệu minh họa", "oidc": "Đăng nhập tổ chức"}
 
 
-def describe(value: str | None) -> str:
+def who(actor: str) -> str:
+    if actor.startswith("máy chủ:"):
+        return f"Dòng lệnh trên máy chủ ({actor.split(':', 1)[1]})"
+    return ACTORS.get(actor, actor)
+
+
+def describe(value: str | None, r: dict) -> str:
     if value is None:
         return "—"
     try:
@@ -37,16 +57,24 @@ def describe(value: str | None) -> str:
     except ValueError:
         return value
     if isinstance(data, dict) and "value" in data:
-        shown = data.get("text") or fmt.num(data.get("value"))
+        unit = units.get((r["plan"], (r["entity_key"] or "").split("|")[0]), "count")
+        shown = data.get("text") or fmt.actual(data.get("value"), unit)
         if data.get("numerator") is not None:
             shown += f" ({fmt.num(data['numerator'])}/{fmt.num(data['denominator'])})"
         return shown + (f" — {data['note']}" if data.get("note") else "")
+    if isinstance(data, dict):  # an account change: role, state, password (never shown)
+        words = {"role": "vai trò", "disabled": "khóa", "password_hash": "mật khẩu", "failed": "số lần sai",
+                 "locked_until": "tạm khóa đến", "last_login_at": "đăng nhập"}
+        return "; ".join(f"{words.get(k, k)}: {ROLE_LABEL.get(v, v) if k == 'role' else v}" for k, v in data.items())
+    if isinstance(data, list):  # agencies assigned: [[plan, agency], ...]
+        return "; ".join(f"{a} ({p})" for p, a in data) or "(không cơ quan nào)"
     return value
 
 
 table = pd.DataFrame([{
-    "Thời điểm": fmt.moment(r["at"]), "Người thực hiện": r["actor"], "Việc": r["action"], "Kế hoạch": r["plan"] or "",
-    "Đối tượng": (r["entity_key"] or "").replace("|", " · "), "Từ": describe(r["old_value"]), "Thành": describe(r["new_value"]),
+    "Thời điểm": fmt.moment(r["at"]), "Người thực hiện": who(r["actor"]), "Việc": ACTIONS.get(r["action"], r["action"]),
+    "Kế hoạch": r["plan"] or "", "Đối tượng": (r["entity_key"] or "").replace("|", " · "),
+    "Từ": describe(r["old_value"], r), "Thành": describe(r["new_value"], r),
     "Tệp": (subs.get(r["submission_id"]) or {}).get("file_name") or "", "Minh họa": "có" if r["is_demo"] else "",
 } for r in rows])
 st.caption(f"{fmt.num(len(table))} dòng (tối đa 5.000 dòng mới nhất).")

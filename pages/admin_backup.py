@@ -5,10 +5,11 @@ from pathlib import Path
 import streamlit as st
 
 from indicators import fmt
-from indicators.settings import BACKUP_DIR, now_local
+from indicators.settings import db_path, now_local
 from pages import auth, ui
 
 store, admin = auth.admin_page("Sao lưu và khôi phục")
+BACKUP_DIR = db_path().resolve().parent / "backups"  # beside the database file it copies
 
 st.markdown(f"Bản sao lưu gồm mọi bảng dưới dạng Parquet (đọc được bằng mọi công cụ, không phụ thuộc phiên bản "
             f"DuckDB) và tệp manifest.json, lưu trong `{ui.esc(BACKUP_DIR)}`. Nên chép thư mục này sang máy khác.")

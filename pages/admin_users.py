@@ -72,7 +72,8 @@ with tab_edit:
             slug, picked = agency_picker("edit", default_plan, [a for p, a in current if p == default_plan])
             if st.button("Lưu cơ quan được giao", key="save_agencies"):
                 others = [(p, a) for p, a in current if p != slug]
-                store.set_user_agencies(who, others + [(slug, a) for a in picked], actor=admin.name)
+                with ui.guard():
+                    store.set_user_agencies(who, others + [(slug, a) for a in picked], actor=admin.name)
                 st.success("Đã lưu.")
                 st.rerun()
 with tab_settings:

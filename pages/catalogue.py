@@ -14,7 +14,7 @@ st.markdown(f"**{plan.title}**  \n{plan.issuer} ({level}) · {plan.doc_number} �
 if plan.implements:
     st.caption(f"Thực hiện: {plan.implements}")
 st.markdown("**Kỳ báo cáo**")
-st.dataframe(pd.DataFrame([{"Kỳ": periods.label(p.code), "Hạn báo cáo": fmt.day(p.deadline), "Gửi về": p.recipient}
+st.dataframe(pd.DataFrame([{"Kỳ": periods.label(p.code).capitalize(), "Hạn báo cáo": fmt.day(p.deadline), "Gửi về": p.recipient}
                            for p in plan.periods]), hide_index=True, width="stretch")
 st.markdown(f"**{len(targets)} chỉ tiêu đo lường được**")
 st.dataframe(pd.DataFrame([{"Mã": t.code, "Nội dung chỉ tiêu": t.text, "Chỉ tiêu": fmt.goal(t),

@@ -328,6 +328,13 @@ def test_audit_page_filters_and_shows_hostile_text_verbatim(app, demo_db):
     table = app.dataframe[0].value
     assert any(HOSTILE[0] in str(v) for v in table["Thành"])
     assert "sua.xlsx" in set(table["Tệp"])
+    assert "66%" in " ".join(table["Thành"])  # the value with its unit
+    assert not any(str(v).startswith(("actual.", "user.", "catalogue.")) for v in table["Việc"])
+    assert {"Số liệu mới", "Sửa số liệu", "Tạo tài khoản"} <= set(table["Việc"])
+    app.text_input[1].input("61,9")  # typed the Vietnamese way: Sơn La 1's demo value 61,9%
+    app.run()
+    found = app.dataframe[0].value
+    assert len(found) and all("61,9" in f + t for f, t in zip(found["Từ"], found["Thành"]))
 
 
 def test_a_compilation_cannot_carry_another_agencys_figures(demo_store, tmp_path):

@@ -352,3 +352,11 @@ def test_untouched_template_is_accepted(demo_store, key):
     parsed = read_report(data, name, demo_store, expected=Identity(*key))
     assert parsed.ok, "\n".join(map(str, parsed.problems))
     assert all(c.kind == "unchanged" for c in intake.preview(demo_store, parsed).changes)
+
+
+def test_a_huge_number_is_named_at_its_cell_not_a_crash(shared_store):
+    """A long ID or phone number pasted into a value cell (found in review: it crashed the page)."""
+    name, data = bad.template(shared_store, bad.SON_LA)
+    from tests.test_import import fill
+    parsed = read_report(fill(data, {"1": 1e30}), name, shared_store)
+    assert [p.where for p in parsed.problems] == ["Báo cáo!E9"] and "quá lớn" in parsed.problems[0].message
