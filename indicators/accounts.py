@@ -21,6 +21,17 @@ from indicators.settings import (LOCK_AFTER_FAILURES, LOCK_MINUTES, MIN_PASSWORD
 
 _HASHER = PasswordHasher()
 OPEN_READING = "open_reading"  # app setting: "1" lets anyone read without signing in
+OPERATOR = "máy chủ:"  # prefix of the name recorded when the command line runs on the server itself
+
+
+def operator(os_user: str) -> str:
+    """The name recorded for the server's operator (the command line run on the machine itself)."""
+    return f"{OPERATOR}{os_user}"
+
+
+def operator_of(actor: str) -> str | None:
+    """The OS user behind an operator's recorded name, or None for an account."""
+    return actor[len(OPERATOR):] if actor.startswith(OPERATOR) else None
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,9 @@ def _operator() -> str:
     """Who acts when the command line is run on the server itself (recorded in the audit trail)."""
     import getpass
 
-    return f"máy chủ:{getpass.getuser()}"
+    from indicators import accounts
+
+    return accounts.operator(getpass.getuser())
 
 
 def cmd_backup(args) -> int:

@@ -60,7 +60,7 @@ def _who(store, parsed, user: str | None, operator: str | None) -> str:
         return user
     if not operator:
         raise PermissionDenied("Chưa đăng nhập: không được nộp báo cáo.", "Đăng nhập bằng tài khoản cán bộ báo cáo.")
-    return f"máy chủ:{operator}"
+    return accounts.operator(operator)
 
 
 def preview(store, parsed, user: str | None = None, operator: str | None = None) -> Preview:

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from indicators import fmt
+from indicators import accounts, fmt
 from indicators.settings import ROLE_LABEL
 from indicators.validation import ValueProblem, parse_number
 from pages import auth, ui
@@ -44,8 +44,9 @@ ACTORS = {"system": "Hệ thống", "init": "Khởi tạo", "demo": "Dữ liệu
 
 
 def who(actor: str) -> str:
-    if actor.startswith("máy chủ:"):
-        return f"Dòng lệnh trên máy chủ ({actor.split(':', 1)[1]})"
+    os_user = accounts.operator_of(actor)
+    if os_user is not None:
+        return f"Dòng lệnh trên máy chủ ({os_user})"
     return ACTORS.get(actor, actor)
 
 
