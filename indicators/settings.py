@@ -50,10 +50,23 @@ WRITE_RETRIES = 20
 # Excel report templates (DESIGN.md §6).
 TEMPLATE_VERSION = "2026.1"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a national compilation (3.321 xã × 30 chỉ tiêu) is about 6 MB
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # the same file unpacks to about 80 MB of XML
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # the same file unpacks to about 80 MB of XML
 MAX_ROWS = 150_000  # rows on the report sheet
 MAX_SHEETS = 10
 MAX_COLUMNS = 40
+# Limits checked on the file's real content before python-calamine builds a grid (loaders/sheet_file.py);
+# the zip headers and the <dimension> tag are never trusted.
+MAX_ZIP_MEMBERS = 500  # a workbook saved by Excel or LibreOffice has 10 to 30
+MAX_SHEET_XML_BYTES = 200 * 1024 * 1024  # one sheet's XML, unpacked
+MAX_SHARED_STRINGS_BYTES = 64 * 1024 * 1024
+MAX_MEMBER_BYTES = 32 * 1024 * 1024  # any other part (styles, workbook, relationships…)
+MAX_ROW_XML_BYTES = 16 * 1024 * 1024  # one row's XML
+MAX_CELLS = 2_000_000  # written cells on one sheet (a national compilation has about 900.000)
+MAX_GRID_CELLS = 2_500_000  # rows × columns of the grid python-calamine builds for one sheet
+# The reading of an uploaded file runs in a child process with these limits (loaders/sandbox.py):
+# a file that needs more is refused and only that child ends, never the server.
+READ_MEMORY_MB = 1024
+READ_SECONDS = 8
 # A reported value may differ from numerator / denominator × unit factor by this much beyond its
 # own rounding (half a unit of its last decimal).
 RATIO_SLACK = 1e-6

@@ -88,6 +88,14 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE user_agencies (name VARCHAR NOT NULL, plan VARCHAR NOT NULL, agency VARCHAR NOT NULL)",
         "CREATE TABLE app_settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
     ],
+    # 4: sessions signed in before this moment are over (password reset, disabling); the reporting
+    # units an administrator registered for an agency's compilations
+    [
+        "ALTER TABLE users ADD COLUMN sessions_valid_from TIMESTAMP",
+        """CREATE TABLE registered_units (
+            plan VARCHAR NOT NULL, agency VARCHAR NOT NULL, unit VARCHAR NOT NULL,
+            registered_by VARCHAR NOT NULL, registered_at TIMESTAMP NOT NULL, PRIMARY KEY (plan, agency, unit))""",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -622,7 +630,8 @@ class Store:
 
     # -- accounts and settings ---------------------------------------------------------------
 
-    USER_FIELDS = ("display_name", "role", "password_hash", "disabled", "failed", "locked_until", "last_login_at")
+    USER_FIELDS = ("display_name", "role", "password_hash", "disabled", "failed", "locked_until", "last_login_at",
+                   "sessions_valid_from")
 
     def user(self, name: str) -> dict | None:
         rows = self._rows("SELECT * FROM users WHERE name = ?", [name])

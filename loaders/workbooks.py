@@ -9,28 +9,19 @@ import io
 import re
 import unicodedata
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from xml.etree import ElementTree
-
-import python_calamine
 
 from indicators import fmt, periods
 from indicators import settings
 from indicators.errors import Problem
 from indicators.models import Target
-from indicators.settings import MAX_COLUMNS, MAX_ROWS, MAX_SHEETS, MAX_UPLOAD_BYTES, TEMPLATE_VERSION
+from indicators.settings import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, TEMPLATE_VERSION
 from indicators.store import Row
 from indicators.validation import ValueProblem, check_ratio, check_value, milestone_answer, parse_number
-from loaders.templates import (COMPILATION_SHEET, HEADERS, MARKER, META_ROWS_START, META_SHEET, REPORT_SHEET,
+from loaders import sandbox, sheet_file
+from loaders.templates import (COMPILATION_SHEET, HEADER_ROW, HEADERS, MARKER, META_ROWS_START, META_SHEET, REPORT_SHEET,
                                UNIT_HEADER, Identity, target_cells)
-
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-_BUILTIN_PERCENT = {9, 10}
-
 
 @dataclass
 class ParsedReport:
@@ -48,21 +39,7 @@ class ParsedReport:
         return not self.problems
 
 
-def col_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
+col_letter = sheet_file.col_letter
 
 
 def _text(v) -> str:
@@ -112,9 +89,11 @@ def _file_problems(data: bytes, file_name: str) -> list[Problem]:
     if lower.endswith(".xlsm") or "xl/vbaProject.bin" in names or "macroEnabled" in content_types:
         return [Problem(name, "Tệp có chứa macro (.xlsm); hệ thống không nhận tệp có macro vì lý do an toàn.",
                         "Lưu lại thành .xlsx (Excel sẽ bỏ macro) rồi tải lên.")]
-    if "xl/workbook.xml" not in names:
-        return [Problem(name, "Tệp nén không phải sổ làm việc Excel (thiếu xl/workbook.xml).",
-                        "Tải biểu mẫu .xlsx từ hệ thống, điền rồi lưu đúng định dạng .xlsx.")]
+    if sheet_file.kind_of(zf) is None:
+        what = "tài liệu Word" if "word/document.xml" in names else "bài trình chiếu" if "ppt/presentation.xml" in names \
+            else "văn bản OpenDocument" if "mimetype" in names else "tệp nén"
+        return [Problem(name, f"Tệp là {what}, không phải sổ làm việc Excel (.xlsx) hay bảng tính LibreOffice (.ods).",
+                        "Mở biểu mẫu đã điền bằng Excel hoặc LibreOffice Calc rồi lưu dạng .xlsx (hoặc .ods) và tải lên.")]
     return []
 
 
@@ -122,87 +101,7 @@ def _file_problems(data: bytes, file_name: str) -> list[Problem]:
 class _SheetXml:
     errors: dict[str, str]  # "E9" -> "#DIV/0!"
     formulas: set[str]  # cells holding a formula
-    percent: set[str]  # cells with a percent number format
-
-
-def _sheet_path(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
-    """The zip member holding a sheet's XML."""
-    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    rid = next((s.get(f"{{{_NS['r']}}}id") for s in wb.iter(f"{{{_NS['m']}}}sheet") if s.get("name") == sheet_name), None)
-    target = next((r.get("Target") for r in rels.iter(f"{{{_NS['rel']}}}Relationship") if r.get("Id") == rid), None)
-    if target is None:
-        return None
-    return target.lstrip("/") if target.startswith("/") else "xl/" + target
-
-
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"')
-
-
-def _extent(zf: zipfile.ZipFile, sheet_name: str) -> tuple[int, int] | None:
-    """(last row, last column) of a sheet as its <dimension> gives them, read from the first
-    bytes of its XML without reading the cells. python-calamine builds a dense grid up to the last
-    used cell, so one value typed in XFD1048576 (a 10 KB file) would take all memory, and abort
-    the process, before the row and column limits below are checked on the grid."""
-    path = _sheet_path(zf, sheet_name)
-    if path is None or path not in zf.namelist():
-        return None
-    with zf.open(path) as f:
-        m = _DIMENSION.search(f.read(4096))
-    if m is None:
-        return None
-    col, row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
-    return int(row), _col_index(col.decode()) + 1
-
-
-def _too_large(parsed: ParsedReport, zf: zipfile.ZipFile, sheet_name: str, where: str, max_rows: int) -> bool:
-    extent = _extent(zf, sheet_name)
-    if extent is None:
-        return False
-    rows, columns = extent
-    if rows > max_rows:
-        parsed.problems.append(Problem(where, f"Trang tính có {fmt.num(rows)} dòng (tối đa {fmt.num(max_rows)}).",
-                                       "Xóa các dòng thừa ở cuối trang tính."))
-    if columns > MAX_COLUMNS:
-        parsed.problems.append(Problem(where, f"Trang tính có {columns} cột (tối đa {MAX_COLUMNS}).", "Xóa các cột thừa."))
-    return rows > max_rows or columns > MAX_COLUMNS
-
-
-def _scan_sheet(zf: zipfile.ZipFile, sheet_name: str, columns: set[int]) -> _SheetXml:
-    """One pass over the sheet XML for error cells, formulas and %-formatted cells in `columns`."""
-    path = _sheet_path(zf, sheet_name)
-    if path is None:
-        return _SheetXml({}, set(), set())
-    xml = zf.read(path)  # bytes: the patterns below are checked before any regex pass runs
-    percent_styles = _percent_styles(zf)
-    out = _SheetXml({}, set(), set())
-    if b't="e"' in xml:
-        for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(.*?)</c>', xml, re.S):
-            if _col_index(m.group(1).decode()) in columns:
-                v = re.search(rb"<v>([^<]*)</v>", m.group(3))
-                out.errors[(m.group(1) + m.group(2)).decode()] = v.group(1).decode() if v else "#ERROR"
-    if re.search(rb"<f[ >]", xml):  # a formula element (not <formula1> of a data validation)
-        for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]', xml, re.S):
-            if _col_index(m.group(1).decode()) in columns:
-                out.formulas.add((m.group(1) + m.group(2)).decode())
-    if percent_styles:
-        wanted = b"|".join(str(i).encode() for i in sorted(percent_styles))
-        for m in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*?\ss="(' + wanted + rb')"', xml):
-            if _col_index(m.group(1).decode()) in columns:
-                out.percent.add((m.group(1) + m.group(2)).decode())
-    return out
-
-
-def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
-    if "xl/styles.xml" not in zf.namelist():
-        return set()
-    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
-    custom = {int(n.get("numFmtId")) for n in root.iter(f"{{{_NS['m']}}}numFmt") if "%" in (n.get("formatCode") or "")}
-    percent_fmts = _BUILTIN_PERCENT | custom
-    xfs = root.find("m:cellXfs", _NS)
-    if xfs is None:
-        return set()
-    return {i for i, xf in enumerate(xfs.findall("m:xf", _NS)) if int(xf.get("numFmtId", "0")) in percent_fmts}
+    percent: set[str]  # cells with a percent number format (or an .ods percentage)
 
 
 # -- the workbook ---------------------------------------------------------------------------------
@@ -217,30 +116,30 @@ def read_report(data: bytes, file_name: str, store, expected: Identity | None = 
         return parsed
     name = file_name or "tệp"
     try:
-        _read_workbook(parsed, data, name, store, expected)
-    except (python_calamine.CalamineError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ElementTree.ParseError):
-        # a member that does not decompress, fails its CRC or is not XML: a damaged file
-        parsed.rows.clear()
-        parsed.problems.append(Problem(name, "Tệp .xlsx bị hỏng (một phần nội dung không đọc được).",
-                                       "Mở lại tệp bằng Excel hoặc LibreOffice, lưu dạng .xlsx rồi tải lên lần nữa."))
+        raw = sandbox.run("loaders.sheet_file", "extract",
+                          {"data": data, "name": name, "limits": sheet_file.limits(),
+                           "sheets": [(META_SHEET, settings.MAX_ROWS + META_ROWS_START),
+                                      (REPORT_SHEET, settings.MAX_ROWS + HEADER_ROW),
+                                      (COMPILATION_SHEET, settings.MAX_ROWS + HEADER_ROW)]},
+                          memory_mb=settings.READ_MEMORY_MB, seconds=settings.READ_SECONDS, what=f"tệp {name}")
+    except sandbox.Refused as exc:
+        where = f"{name} (thông tin biểu mẫu)" if exc.where == META_SHEET else exc.where
+        parsed.problems.append(Problem(where, exc.message, exc.hint))
+        return parsed
+    except sandbox.LimitExceeded as exc:
+        parsed.problems.append(Problem(name, exc.message, exc.hint))
+        return parsed
+    _read_workbook(parsed, raw, name, store, expected)
     return parsed
 
 
-def _read_workbook(parsed: ParsedReport, data: bytes, name: str, store, expected: Identity | None) -> None:
-    wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheet_names = list(wb.sheet_names)
-    if len(sheet_names) > MAX_SHEETS:
-        parsed.problems.append(Problem(name, f"Sổ làm việc có {len(sheet_names)} trang tính (tối đa {MAX_SHEETS}).",
-                                       "Dùng đúng biểu mẫu tải từ hệ thống, không thêm trang tính."))
-        return
+def _read_workbook(parsed: ParsedReport, raw: dict, name: str, store, expected: Identity | None) -> None:
+    sheet_names = [n for n, _ in raw["sheets"]]
     if META_SHEET not in sheet_names:
         parsed.problems.append(Problem(name, "Tệp không phải biểu mẫu báo cáo do hệ thống tạo (thiếu trang thông tin ẩn).",
                                        "Tải biểu mẫu đúng kế hoạch, cơ quan, kỳ báo cáo từ hệ thống rồi điền vào đó."))
         return
-    zf = zipfile.ZipFile(io.BytesIO(data))
-    if _too_large(parsed, zf, META_SHEET, f"{name} (thông tin biểu mẫu)", MAX_ROWS + META_ROWS_START):
-        return
-    meta = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
+    meta = raw["grids"][META_SHEET]
     info = {_text(r[0]): _text(r[1]) for r in meta[:META_ROWS_START - 1] if len(r) >= 2 and _text(r[0])}
     if info.get("loai") != MARKER:
         parsed.problems.append(Problem(name, "Tệp không phải biểu mẫu báo cáo chỉ tiêu của hệ thống.",
@@ -257,13 +156,12 @@ def _read_workbook(parsed: ParsedReport, data: bytes, name: str, store, expected
         parsed.problems.append(Problem(name, f"Không thấy trang tính \"{sheet_name}\" (có thể đã bị đổi tên).",
                                        f"Đổi lại tên trang tính thành \"{sheet_name}\" hoặc tải biểu mẫu mới."))
         return
-    visible = [m.name for m in wb.sheets_metadata if m.visible == python_calamine.SheetVisibleEnum.Visible]
+    visible = [n for n, shown in raw["sheets"] if shown]
     if visible and visible[0] != sheet_name:
         parsed.warnings.append(Problem(name, f"Trang tính \"{sheet_name}\" không còn là trang đầu tiên; vẫn đọc bình thường."))
-    if _too_large(parsed, zf, sheet_name, sheet_name, MAX_ROWS):
-        return
-    grid = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-    _read_rows(parsed, grid, meta, identity, targets, data, sheet_name)
+    facts = raw["facts"].get(sheet_name) or {"errors": {}, "formulas": [], "percent": []}
+    xml = _SheetXml(dict(facts["errors"]), set(facts["formulas"]), set(facts["percent"]))
+    _read_rows(parsed, raw["grids"][sheet_name], meta, identity, targets, xml, sheet_name)
 
 
 def _identity_ok(parsed: ParsedReport, identity: Identity, expected: Identity | None, store, name: str) -> bool:
@@ -323,7 +221,7 @@ def _cell(row: list, i: int):
 
 
 def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identity: Identity,
-               targets: dict[str, Target], data: bytes, sheet: str) -> None:
+               targets: dict[str, Target], xml: _SheetXml, sheet: str) -> None:
     compilation = identity.kind == "compilation"
     headers = ([UNIT_HEADER] if compilation else []) + HEADERS
     off = 1 if compilation else 0
@@ -355,8 +253,6 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identit
     while body and not any(_text(c) for c in body[-1]):
         body.pop()
     value_cols = {4 + off, 5 + off, 6 + off, 7 + off}
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        xml = _scan_sheet(zf, sheet, value_cols)
     flagged = {int(re.sub(r"[A-Z]+", "", ref)) for ref in xml.errors.keys() | xml.formulas | xml.percent}
     first = header_row + 2  # Excel row number of the first data row
     if len(body) != len(expected_rows):
