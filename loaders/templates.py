@@ -93,6 +93,33 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
     title = "BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU" if compilation else "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU"
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14, color="1F4E79")
+    ws["A1"].alignment = Alignment(vertical="center")
+    ws.row_dimensions[1].height = 24  # 14-pt capitals with Vietnamese accents (Ấ, Ổ) need more than 15 pt
+    # Column widths in characters; column A holds the bold labels of rows 2-5 in the agency template.
+    widths = ([26] if compilation else []) + [16, 70, 16, 24, 18, 12, 12, 30]  # "‰ (phần nghìn)" on one line
+    last_col = len(widths)
+
+    def lines_in(text, first: int, end: int | None = None) -> int:
+        """How many lines `text` takes wrapped in columns first..end (1-based, end defaults to first),
+        word by word at about one character per width unit (Calibri 11), rounded up."""
+        room = max(1, sum(widths[first - 1:(end or first)]) - 1)
+        total = 0
+        for para in str(text or "").split("\n"):
+            n, used = 1, 0
+            for word in para.split():
+                if used and used + 1 + len(word) <= room:
+                    used += 1 + len(word)
+                    continue
+                n += 1 if used else 0
+                used = len(word)
+                while used > room:
+                    n, used = n + 1, used - room
+            total += n
+        return total
+
+    def height(n: int) -> float:
+        return 15.0 * n + 2 if n > 1 else 15.0
+
     head = [
         ("Kế hoạch:", f"{plan.title} — {plan.issuer} ({plan.slug})"),
         ("Cơ quan báo cáo:" if not compilation else "Cơ quan tổng hợp:", identity.agency),
@@ -100,27 +127,52 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
         ("Hạn báo cáo:", (f"trước ngày {fmt.day(period.deadline)}" if period and period.deadline else "không có hạn (kỳ cơ sở)")
          + (f" — gửi {period.recipient}" if period and period.recipient else "")),
     ]
+    # The values of rows 2-5 and the note of row 6 are merged across the table and wrapped, with a
+    # row height to match (no program autofits merged cells), so nothing is cut on screen or paper.
+    top = Alignment(wrap_text=True, vertical="top")
     for i, (label, value) in enumerate(head, start=2):
-        ws.cell(i, 1, label).font = Font(bold=True)
-        ws.cell(i, 2 + offset, value)
-    ws.cell(6, 1, "Chỉ điền các ô màu vàng (Kết quả thực hiện, Tử số, Mẫu số, Ghi chú). Để trống nếu chưa có số liệu. "
-                  "Xem trang \"Hướng dẫn\".").font = Font(italic=True, color="7F6000")
+        c = ws.cell(i, 1, label)
+        c.font = Font(bold=True)
+        c.alignment = Alignment(vertical="top")
+        ws.cell(i, 2 + offset, value).alignment = top
+        ws.merge_cells(start_row=i, start_column=2 + offset, end_row=i, end_column=last_col)
+        ws.row_dimensions[i].height = height(lines_in(value, 2 + offset, last_col))
+    note = ("Chỉ điền các ô màu vàng (Kết quả thực hiện, Tử số, Mẫu số, Ghi chú). Để trống nếu chưa có số liệu. "
+            "Xem trang \"Hướng dẫn\".")
+    c = ws.cell(6, 1, note)
+    c.font = Font(italic=True, color="7F6000")
+    c.alignment = top
+    ws.merge_cells(start_row=6, start_column=1, end_row=6, end_column=last_col)
+    ws.row_dimensions[6].height = height(lines_in(note, 1, last_col))
 
     _header(ws, HEADER_ROW, headers)
+    ws.row_dimensions[HEADER_ROW].height = 32  # room for two lines of the wrapped bold labels
 
+    # The decimal mark Excel / LibreOffice accept is the computer's (vi-VN: comma, en-US: point):
+    # the messages show both, so "98,6" refused on an English machine explains itself.
+    # Excel limits: titles 32 characters, messages 255.
+    decimal_mark = "Số thập phân gõ theo dấu thập phân của máy: {} (máy cài tiếng Việt) hoặc {} (máy cài tiếng Anh)."
+    no_grouping = "Gõ liền các chữ số, không gõ dấu chấm hay dấu phẩy ngăn cách hàng nghìn, ví dụ 21480."
     validations = {
         "%": DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
-                            errorTitle="Tỷ lệ phần trăm", error="Nhập số từ 0 đến 100, ví dụ 98,6 (không cần dấu %).",
-                            promptTitle="Tỷ lệ %", prompt="Nhập số từ 0 đến 100, ví dụ 98,6"),
+                            errorTitle="Tỷ lệ phần trăm",
+                            error="Nhập số từ 0 đến 100, không gõ dấu %. " + decimal_mark.format("98,6", "98.6"),
+                            promptTitle="Tỷ lệ %",
+                            prompt="Nhập số từ 0 đến 100, không gõ dấu %. " + decimal_mark.format("98,6", "98.6")),
         "nonneg": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                 errorTitle="Số không âm", error="Nhập số không âm, ví dụ 9,4."),
+                                 errorTitle="Số không âm",
+                                 error="Nhập số không âm, chỉ gõ số (không gõ ‰). " + decimal_mark.format("9,4", "9.4"),
+                                 promptTitle="Số không âm",
+                                 prompt="Nhập số không âm, chỉ gõ số (không gõ ‰). " + decimal_mark.format("9,4", "9.4")),
         "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                errorTitle="Số nguyên", error="Nhập số nguyên không âm."),
+                                errorTitle="Số nguyên", error="Nhập số nguyên không âm. " + no_grouping,
+                                promptTitle="Số nguyên", prompt="Nhập số nguyên không âm. " + no_grouping),
         "milestone": DataValidation(type="list", formula1='"' + ",".join(MILESTONE_ANSWERS) + '"', allow_blank=True,
                                     errorTitle="Mức thực hiện", error="Chọn một trong: " + ", ".join(MILESTONE_ANSWERS) + ".",
                                     promptTitle="Mức thực hiện", prompt="Chọn trong danh sách"),
         "ratio": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                                errorTitle="Tử số / mẫu số", error="Nhập số không âm."),
+                                errorTitle="Tử số / mẫu số", error="Nhập số không âm. " + no_grouping,
+                                promptTitle="Tử số / mẫu số", prompt="Số đếm, không âm. " + no_grouping),
     }
     # (kind, column) -> [first row, last row] spans, merged while rows are contiguous
     ranges: dict[tuple[str, int], list[list[int]]] = {}
@@ -136,17 +188,19 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
     meta_rows = []
     per_target: dict[str, tuple] = {}
     c_value, c_num, c_den, c_note = (5 + offset, 6 + offset, 7 + offset, 8 + offset)
-    text_col = 2 + offset
+    code_col = 1 + offset
     for i, line in enumerate(lines):
         r = HEADER_ROW + 1 + i
         t = line.target
         if t.code not in per_target:
-            per_target[t.code] = target_cells(t)
-        fixed = per_target[t.code]
+            cells = target_cells(t)
+            per_target[t.code] = (cells, max(lines_in(v, col) for col, v in enumerate(cells, start=1 + offset)))
+        fixed, fixed_lines = per_target[t.code]
         cells = ([line.unit] if compilation else []) + list(fixed)
         for col, value in enumerate(cells, start=1):
             c = _put(ws, r, col, value)
-            c._style = copy(styles["locked_wrap" if col == text_col else "locked_text"])
+            # every locked text wraps (target text, unit label, target in words, unit name), not the code
+            c._style = copy(styles["locked_text" if col == code_col else "locked_wrap"])
         rate = t.unit in RATE_UNITS
         number = t.kind != "milestone"
         pre = line.prefill or {}
@@ -157,6 +211,10 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
                               (c_note, pre.get("note"), "input_note")):
             c = _put(ws, r, col, v)
             c._style = copy(styles[style])
+        # explicit heights for wrapped rows: not every program autofits rows when it opens a file
+        n = max(fixed_lines, lines_in(line.unit, 1) if compilation else 1, lines_in(pre.get("note"), c_note))
+        if n > 1:
+            ws.row_dimensions[r].height = height(n)
         kind = "milestone" if t.kind == "milestone" else "%" if t.unit == "%" else "count" if t.unit == "count" else "nonneg"
         add_range(kind, c_value, r)
         if rate:
@@ -168,12 +226,11 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
         spans = [(col, first, last) for (k, col), rows in ranges.items() if k == kind for first, last in rows]
         if spans:
             dv.showErrorMessage = True
-            dv.showInputMessage = kind in ("%", "milestone")
+            dv.showInputMessage = True
             dv.sqref = MultiCellRange(" ".join(
                 f"{get_column_letter(col)}{first}:{get_column_letter(col)}{last}" for col, first, last in spans))
             ws.add_data_validation(dv)
 
-    widths = ([26] if compilation else []) + [10, 70, 14, 24, 18, 12, 12, 30]
     for col, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = w
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
@@ -182,7 +239,24 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
 
-    _guide(wb.create_sheet(GUIDE_SHEET), compilation)
+    def print_setup(sheet) -> None:
+        """A4 landscape, one page wide and as many tall as needed, page numbers in the footer."""
+        sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0  # 0: any number of pages tall
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        for side, inches in (("left", 0.4), ("right", 0.4), ("top", 0.6), ("bottom", 0.7), ("header", 0.3), ("footer", 0.3)):
+            setattr(sheet.page_margins, side, inches)
+        sheet.print_options.horizontalCentered = True
+        sheet.oddFooter.center.text = "Trang &P / &N"
+
+    print_setup(ws)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"  # the table header on every printed page
+
+    guide = wb.create_sheet(GUIDE_SHEET)
+    _guide(guide, compilation)
+    print_setup(guide)
     meta = wb.create_sheet(META_SHEET)
     _meta(meta, identity, len(lines), meta_rows)
     meta.sheet_state = "veryHidden"
@@ -219,10 +293,12 @@ def _guide(ws, compilation: bool) -> None:
         "HƯỚNG DẪN ĐIỀN BIỂU MẪU",
         "",
         "1. Chỉ điền các ô màu vàng. Các ô màu xám (mã, nội dung, đơn vị tính, chỉ tiêu) đã khóa; không sửa, không thêm hay xóa dòng.",
-        "2. Kết quả thực hiện: nhập số theo đơn vị tính của chỉ tiêu, dùng dấu phẩy thập phân: 98,6 cho 98,6%; 9,4 cho 9,4‰; 440 cho 440/100.000.",
-        "   Cũng được chấp nhận: \"98,6%\" hoặc ô định dạng phần trăm hiển thị 98,6%.",
+        "2. Kết quả thực hiện: chỉ gõ số theo đơn vị tính của chỉ tiêu, không gõ dấu % hay ‰: 98,6 cho 98,6%; 9,4 cho 9,4‰; 440 cho 440/100.000.",
+        "   Số thập phân gõ theo dấu thập phân của máy: 98,6 (máy cài tiếng Việt) hoặc 98.6 (máy cài tiếng Anh).",
+        "   Nếu ô báo lỗi khi gõ 98,6 thì gõ 98.6, và ngược lại.",
         "3. Chỉ tiêu tính theo % nhận số từ 0 đến 100; chỉ tiêu ‰ và /100.000 nhận số không âm; chỉ tiêu đếm số lượng nhận số nguyên.",
-        "4. Tử số, Mẫu số (nếu có): số đếm dùng để tính tỷ lệ, ví dụ 186 trẻ tử vong / 21.480 trẻ sinh sống. Tử số không lớn hơn mẫu số;",
+        "4. Tử số, Mẫu số (nếu có): số đếm dùng để tính tỷ lệ, ví dụ 186 trẻ tử vong / 21480 trẻ sinh sống. Tử số không lớn hơn mẫu số;",
+        "   số đếm gõ liền các chữ số, không gõ dấu chấm hay dấu phẩy ngăn cách hàng nghìn (gõ 21480, không gõ 21.480 hay 21,480);",
         "   kết quả phải khớp với tử số / mẫu số (sai khác không quá phần làm tròn). Có thể chỉ nhập tử số và mẫu số, bỏ trống kết quả.",
         "5. Chỉ tiêu mốc (hoạt động): chọn trong danh sách: Đã thực hiện, Đang thực hiện, Chưa thực hiện.",
         "6. Ô để trống nghĩa là chưa báo cáo chỉ tiêu đó. Số đã báo cáo trước đây được điền sẵn: sửa số nào thì số đó được cập nhật,",
@@ -233,9 +309,13 @@ def _guide(ws, compilation: bool) -> None:
     ]
     if compilation:
         lines.insert(2, "0. Biểu tổng hợp: mỗi dòng là một đơn vị báo cáo (cột \"Đơn vị báo cáo\") với một chỉ tiêu.")
+    wrap = Alignment(wrap_text=True, vertical="top")
     for i, text in enumerate(lines, start=1):
-        ws.cell(i, 1, text)
+        ws.cell(i, 1, text).alignment = wrap  # wraps rather than running off the printed page
+        if len(text) > 138:  # about 138 characters fit in the 140-wide column
+            ws.row_dimensions[i].height = 15.0 * -(-len(text) // 138) + 2
     ws["A1"].font = Font(bold=True, size=13)
+    ws.row_dimensions[1].height = 22  # 13-pt title with accents
     ws.column_dimensions["A"].width = 140
     ws.protection.sheet = True
 
