@@ -6,22 +6,29 @@ argon2id and never stored or logged in clear. Every write is checked here, in th
 the edge (page or command line) already showed."""
 from __future__ import annotations
 
+import re
 import secrets
 import string
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from indicators import fmt
 from indicators.errors import PermissionDenied, UsageError
-from indicators.settings import (LOCK_AFTER_FAILURES, LOCK_MINUTES, MIN_PASSWORD_LENGTH, ROLE_LABEL, ROLES,
-                                 SLOWDOWN_CAP_SECONDS, SLOWDOWN_SECONDS, now_local)
+from indicators.settings import (LOCK_AFTER_FAILURES, LOCK_MINUTES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLE_LABEL,
+                                 ROLES, SLOWDOWN_CAP_SECONDS, SLOWDOWN_SECONDS, TIMEZONE, now_local)
 
 _HASHER = PasswordHasher()
 OPEN_READING = "open_reading"  # app setting: "1" lets anyone read without signing in
 OPERATOR = "máy chủ:"  # prefix of the name recorded when the command line runs on the server itself
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")  # where the list comes from: see its header
 
 
 def operator(os_user: str) -> str:
@@ -62,20 +69,132 @@ def _user(row: dict) -> User:
                 row.get("source") or "local")
 
 
-def hash_password(password: str) -> str:
-    check_password(password)
+def hash_password(password: str, name: str = "") -> str:
+    check_password(password, name)
     return _HASHER.hash(password)
 
 
-def check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UsageError(f"Mật khẩu quá ngắn ({len(password)} ký tự, cần ít nhất {MIN_PASSWORD_LENGTH}).",
-                         "Dùng một câu dễ nhớ, ví dụ: \"mua-xuan-son-la-2026\".")
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
 
 
-def generate_password() -> str:
+# -- the password policy (NIST SP 800-63B: length, a list of known passwords, no composition rules) --
+
+_LEET = str.maketrans({"@": "a", "4": "a", "$": "s", "5": "s", "0": "o", "1": "i", "!": "i", "3": "e", "7": "t"})
+# Orders in which neighbours make an obvious sequence: the alphabet, the digits (9 then 0 again)
+# and the rows of a keyboard.
+_ORDERS = [("abcdefghijklmnopqrstuvwxyz", False), ("0123456789", True), ("qwertyuiop", False), ("asdfghjkl", False),
+           ("zxcvbnm", False)]
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: "Mật Khẩu" -> "mat khau"."""
+    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def _key(text: str) -> str:
+    """What is compared: letters and digits only, folded ("Mật-khẩu 123" -> "matkhau123")."""
+    return "".join(c for c in _fold(text) if c.isalnum())
+
+
+@lru_cache(maxsize=1)
+def _common_keys() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(k for k in (_key(line) for line in lines if line and not line.startswith("# ") and line != "#") if k)
+
+
+def _step(a: str, b: str) -> set[int]:
+    """The steps (-1, 0, +1) that lead from a to b in one of the orders."""
+    steps = {0} if a == b else set()
+    for order, cyclic in _ORDERS:
+        i, j = order.find(a), order.find(b)
+        if i < 0 or j < 0:
+            continue
+        d = (j - i) % len(order) if cyclic else j - i
+        if cyclic and d == len(order) - 1:
+            d = -1
+        if d in (-1, 1):
+            steps.add(d)
+    return steps
+
+
+def _runs(text: str) -> int:
+    """How many runs (one character repeated, or neighbours in one order) make up the text."""
+    count, i = 0, 0
+    while i < len(text):
+        end = i + 1
+        if i + 1 < len(text):
+            for step in _step(text[i], text[i + 1]):
+                j = i + 1
+                while j + 1 < len(text) and step in _step(text[j], text[j + 1]):
+                    j += 1
+                end = max(end, j + 1)
+        count, i = count + 1, end
+    return count
+
+
+def _repeated(text: str) -> bool:
+    """The text is one block written two or more times ("abcabcabcabc", "hoahonghoahong")."""
+    n = len(text)
+    return n > 1 and any(n % size == 0 and text == text[:size] * (n // size) for size in range(1, n // 2 + 1))
+
+
+def _core(password: str) -> str:
+    """The password without the digits and signs before and after it ("P@ssw0rd2026!" -> "P@ssw0rd")."""
+    return re.sub(r"^[\W\d_]+|[\W\d_]+$", "", password)
+
+
+def _is_common(password: str) -> bool:
+    common = _common_keys()
+    if _key(password) in common:
+        return True
+    core = _core(password)
+    return any(len(k) >= 4 and k in common for k in (_key(core), _key(_fold(core).translate(_LEET))))
+
+
+def _names_in(name: str) -> list[str]:
+    """The account name and its longer parts, as compared ("nguyen.van.a" -> nguyenvana, nguyen)."""
+    parts = [_key(p) for p in re.split(r"[\W_]+", name)]
+    return [k for k in dict.fromkeys([_key(name)] + [p for p in parts if len(p) >= 5]) if len(k) >= 3]
+
+
+def check_password(password: str, name: str = "") -> None:
+    """Refuse a password that is too short or too long, only spaces, contains the account name, is one
+    character repeated or an obvious sequence, or is a common password. Each refusal is one
+    sentence saying what is wrong and what to do."""
+    length = len(unicodedata.normalize("NFC", password))
+    if length < MIN_PASSWORD_LENGTH:
+        raise UsageError(f"Mật khẩu quá ngắn ({fmt.num(length)} ký tự): cần ít nhất {MIN_PASSWORD_LENGTH} ký tự, hãy dùng "
+                         "một cụm vài từ dễ nhớ, ví dụ \"mua-xuan-son-la-2026\".")
+    if length > MAX_PASSWORD_LENGTH:
+        raise UsageError(f"Mật khẩu quá dài ({fmt.num(length)} ký tự): tối đa {MAX_PASSWORD_LENGTH} ký tự, hãy rút ngắn lại.")
+    if not password.strip():
+        raise UsageError("Mật khẩu chỉ gồm dấu cách: hãy nhập một cụm từ có chữ hoặc số.")
+    key = _key(password)
+    if any(part in key for part in _names_in(name)):
+        raise UsageError(f"Mật khẩu chứa tên tài khoản \"{name}\": hãy chọn một cụm từ không liên quan đến tên đăng nhập.")
+    shape = key or "".join(_fold(password).split())
+    if _runs(shape) <= 2 or _repeated(shape):
+        raise UsageError("Mật khẩu chỉ là ký tự lặp lại hoặc một dãy liên tiếp (như \"aaaa\", \"1234\", \"abcd\", "
+                         "\"qwerty\"): hãy chọn một cụm vài từ khó đoán hơn.")
+    if _is_common(password):
+        raise UsageError("Mật khẩu này nằm trong danh sách mật khẩu phổ biến mà kẻ gian luôn thử trước: hãy chọn "
+                         "một cụm vài từ của riêng bạn.")
+
+
+def generate_password(name: str = "") -> str:
     alphabet = string.ascii_letters + string.digits
-    return "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+    while True:
+        password = "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
+        try:
+            check_password(password, name)
+        except UsageError:  # practically never (a random sequence): draw again
+            continue
+        return password
 
 
 def check_name(name: str) -> str:
@@ -96,7 +215,7 @@ def create(store, name: str, role: str, password: str | None, *, actor: str, dis
     name, role = check_name(name), check_role(role)
     for plan, agency in agencies:
         check_agency(store, plan, agency)
-    store.add_user(name, role, hash_password(password) if password is not None else None, actor=actor,
+    store.add_user(name, role, hash_password(password, name) if password is not None else None, actor=actor,
                    display_name=display_name, source=source)
     if agencies:
         store.set_user_agencies(name, list(agencies), actor=actor)
@@ -118,55 +237,92 @@ def get(store, name: str) -> User:
 
 def active(store, name: str) -> User:
     """The user, refusing an unknown or disabled account."""
+    return _user(_active_row(store, name))
+
+
+def _active_row(store, name: str) -> dict:
     row = store.user(name)
     if row is None:
         raise PermissionDenied(f"Không có tài khoản \"{name}\".", "Kiểm tra tên đăng nhập hoặc nhờ quản trị tạo tài khoản.")
     if row["disabled"]:
         raise PermissionDenied(f"Tài khoản \"{name}\" đã bị khóa bởi quản trị.", "Liên hệ quản trị hệ thống.")
-    return _user(row)
+    return row
 
 
 def authenticate(store, name: str, password: str, *, now: datetime | None = None, sleep=time.sleep) -> User:
-    """Sign in with a built-in account. Failed attempts slow down, then lock the account for a while."""
+    """Sign in with a built-in account. Failed attempts slow down, then lock the account for a while.
+    Each attempt is counted in the store (atomically) BEFORE the password is checked, so parallel
+    attempts cannot check more than LOCK_AFTER_FAILURES passwords before the lock."""
     now = now or now_local()
     wrong = PermissionDenied("Sai tên đăng nhập hoặc mật khẩu.", "Kiểm tra lại; sau nhiều lần sai tài khoản sẽ tạm khóa.")
-    row = store.user(name.strip())
-    if row is None or row["source"] != "local" or not row["password_hash"]:
+    lock_until = now + timedelta(minutes=LOCK_MINUTES)
+    attempt = store.reserve_sign_in(name.strip(), now=now, limit=LOCK_AFTER_FAILURES, lock_until=lock_until)
+    if attempt["state"] == "unknown":
         sleep(SLOWDOWN_SECONDS)
         raise wrong
-    if row["disabled"]:
-        raise PermissionDenied(f"Tài khoản \"{row['name']}\" đã bị khóa bởi quản trị.", "Liên hệ quản trị hệ thống.")
-    if row["locked_until"] and row["locked_until"] > now:
-        minutes = max(1, int((row["locked_until"] - now).total_seconds() // 60) + 1)
+    if attempt["state"] == "disabled":
+        raise PermissionDenied(f"Tài khoản \"{attempt['name']}\" đã bị khóa bởi quản trị.", "Liên hệ quản trị hệ thống.")
+    if attempt["state"] == "locked":
+        minutes = max(1, -int((now - attempt["locked_until"]).total_seconds() // 60))  # rounded up
         raise PermissionDenied(f"Tài khoản tạm khóa do đăng nhập sai nhiều lần; thử lại sau khoảng {minutes} phút.",
                                "Hoặc nhờ quản trị đặt lại mật khẩu.")
-    try:
-        _HASHER.verify(row["password_hash"], password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        failed = row["failed"] + 1
-        lock = now + timedelta(minutes=LOCK_MINUTES) if failed >= LOCK_AFTER_FAILURES else None
-        store.update_user(row["name"], failed=0 if lock else failed, locked_until=lock,
-                          actor=row["name"] if lock else None, action="user.locked")
+    name, failed = attempt["name"], attempt["failed"]
+    if not _verify(attempt["password_hash"], password):
+        locked = failed >= LOCK_AFTER_FAILURES
+        if locked:
+            store.lock_user(name, until=lock_until, now=now)
         sleep(min(SLOWDOWN_CAP_SECONDS, SLOWDOWN_SECONDS * failed))
-        if lock:
+        if locked:
             raise PermissionDenied(f"Đăng nhập sai {failed} lần: tài khoản tạm khóa {LOCK_MINUTES} phút.",
-                                   "Thử lại sau, hoặc nhờ quản trị đặt lại mật khẩu.") from None
-        raise wrong from None
-    store.update_user(row["name"], failed=0, locked_until=None, last_login_at=now)
-    if _HASHER.check_needs_rehash(row["password_hash"]):
-        store.update_user(row["name"], password_hash=_HASHER.hash(password))
-    return _user(store.user(row["name"]))
+                                   "Thử lại sau, hoặc nhờ quản trị đặt lại mật khẩu.")
+        raise wrong
+    store.update_user(name, failed=0, locked_until=None, last_login_at=now)
+    if _HASHER.check_needs_rehash(attempt["password_hash"]):
+        store.update_user(name, password_hash=_HASHER.hash(password))
+    return _user(store.user(name))
+
+
+def session_clock() -> datetime:
+    """The time sessions are compared with: local time to the microsecond (a password reset and a
+    sign-in in the same second must still be told apart)."""
+    return datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None)
+
+
+def session_valid(store, name: str, signed_in_at: datetime | None) -> bool:
+    """Whether a session of `name` that signed in at `signed_in_at` may go on: the account exists, is
+    enabled, and its password was not reset (nor the account disabled) since."""
+    try:
+        check_session(store, name, signed_in_at)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def check_session(store, name: str, signed_in_at: datetime | None) -> User:
+    """The user of a session that signed in at `signed_in_at`, or PermissionDenied with the Vietnamese
+    notice saying why the session is over."""
+    row = _active_row(store, name)
+    valid_from = row.get("sessions_valid_from")
+    if valid_from is not None and (signed_in_at is None or signed_in_at < valid_from):
+        raise PermissionDenied("Phiên làm việc này đã kết thúc vì mật khẩu của tài khoản vừa được đặt lại (hoặc tài "
+                               "khoản đã bị khóa rồi mở lại); vui lòng đăng nhập lại bằng mật khẩu mới.")
+    return _user(row)
 
 
 def set_password(store, name: str, password: str, *, actor: str) -> None:
+    """Reset a password; every session signed in before now is over."""
     get(store, name)
-    store.update_user(name, password_hash=hash_password(password), failed=0, locked_until=None,
-                      actor=actor, action="user.password")
+    store.update_user(name, password_hash=hash_password(password, name), failed=0, locked_until=None,
+                      sessions_valid_from=session_clock(), actor=actor, action="user.password")
 
 
 def disable(store, name: str, *, actor: str, disabled: bool = True) -> None:
+    """Disable (every session ends) or enable an account."""
     get(store, name)
-    store.update_user(name, disabled=disabled, actor=actor, action="user.disable" if disabled else "user.enable")
+    if disabled:
+        store.update_user(name, disabled=True, sessions_valid_from=session_clock(), actor=actor, action="user.disable")
+    else:
+        store.update_user(name, disabled=False, actor=actor, action="user.enable")
 
 
 def require_report(store, name: str, plan: str, agency: str) -> User:
@@ -207,6 +363,6 @@ def ensure_admin(store, name: str = "quantri", password: str | None = None) -> t
         return False, None
     generated = None
     if password is None:
-        password = generated = generate_password()
+        password = generated = generate_password(name)
     create(store, name, "admin", password, actor="init", display_name="Quản trị hệ thống")
     return True, generated

@@ -117,7 +117,7 @@ def _read_password() -> str:
     line = sys.stdin.readline().rstrip("\r\n")
     if not line:
         raise UsageError("Không đọc được mật khẩu từ đầu vào chuẩn.",
-                         "Ví dụ: echo 'mật-khẩu-dài-ít-nhất-10-ký-tự' | python -m indicators users add ... --password-stdin")
+                         "Ví dụ: echo 'cụm-vài-từ-dễ-nhớ-ít-nhất-12-ký-tự' | python -m indicators users add ... --password-stdin")
     return line
 
 
@@ -153,13 +153,15 @@ def cmd_users(args) -> int:
                 print("Chưa có tài khoản nào. Tạo bằng: python -m indicators users add TÊN --role admin --password-stdin")
         elif args.action == "disable":
             accounts.disable(store, args.name, actor=actor)
-            print(f"Đã khóa tài khoản {args.name}: không đăng nhập, không nộp báo cáo được nữa (lịch sử giữ nguyên).")
+            print(f"Đã khóa tài khoản {args.name}: không đăng nhập, không nộp báo cáo được nữa, các phiên đang mở kết thúc "
+                  "(lịch sử giữ nguyên).")
         elif args.action == "enable":
             accounts.disable(store, args.name, actor=actor, disabled=False)
             print(f"Đã mở lại tài khoản {args.name}.")
         elif args.action == "password":
             accounts.set_password(store, args.name, _read_password(), actor=actor)
-            print(f"Đã đặt lại mật khẩu cho {args.name}.")
+            print(f"Đã đặt lại mật khẩu cho {args.name}; các phiên đang đăng nhập của tài khoản này trên bảng điều khiển "
+                  "kết thúc ở thao tác tiếp theo.")
     return 0
 
 

@@ -79,4 +79,5 @@ LOCK_AFTER_FAILURES = 5  # failed sign-ins in a row before the account is locked
 LOCK_MINUTES = 15
 SLOWDOWN_SECONDS = 0.4  # each failed sign-in waits this much × the failures so far (capped)
 SLOWDOWN_CAP_SECONDS = 2.0
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12  # NIST SP 800-63B: length and a list of known passwords, no composition rules
+MAX_PASSWORD_LENGTH = 128

@@ -675,6 +675,50 @@ class Store:
                 self._audit(cur, actor, action, None, "user", name, None, json.dumps(shown, ensure_ascii=False), None, False)
         self._retrying(work)
 
+    def reserve_sign_in(self, name: str, *, now: datetime, limit: int, lock_until: datetime) -> dict:
+        """Count a sign-in attempt BEFORE its password is checked, atomically (one UPDATE … RETURNING
+        under the write lock), so that parallel attempts cannot check more than `limit` passwords
+        between two successes. Returns {"state": ...}:
+        "unknown" (no such local account with a password), "disabled", "locked" (with
+        "locked_until"; also when this attempt is past the limit: the account is locked now, and the
+        password is not to be checked), or "reserved" (with "failed": this attempt's number, and
+        "password_hash"). An expired lock starts the count again."""
+        def work(cur):
+            rows = cur.execute("""
+                UPDATE users SET failed = CASE WHEN locked_until <= ? THEN 1 ELSE failed + 1 END,
+                                 locked_until = CASE WHEN locked_until <= ? THEN NULL ELSE locked_until END
+                WHERE name = ? AND source = 'local' AND password_hash IS NOT NULL AND NOT disabled
+                  AND (locked_until IS NULL OR locked_until <= ?)
+                RETURNING name, failed, password_hash""", [now, now, name, now]).fetchall()
+            if not rows:
+                row = cur.execute("SELECT name, source, password_hash, disabled, locked_until FROM users WHERE name = ?",
+                                  [name]).fetchall()
+                if not row or row[0][1] != "local" or not row[0][2]:
+                    return {"state": "unknown"}
+                if row[0][3]:
+                    return {"state": "disabled", "name": row[0][0]}
+                return {"state": "locked", "name": row[0][0], "locked_until": row[0][4]}
+            found, failed, password_hash = rows[0]
+            if failed > limit:  # parallel attempts past the limit: lock now, check nothing
+                self._lock(cur, found, lock_until)
+                return {"state": "locked", "name": found, "locked_until": lock_until}
+            return {"state": "reserved", "name": found, "failed": failed, "password_hash": password_hash}
+        return self._retrying(work)
+
+    def lock_user(self, name: str, *, until: datetime, now: datetime) -> bool:
+        """Lock an account after too many failed sign-ins (unless it already is); True if locked now."""
+        def work(cur):
+            held = cur.execute("SELECT count(*) FROM users WHERE name = ? AND locked_until > ?", [name, now]).fetchall()[0][0]
+            if not held:
+                self._lock(cur, name, until)
+            return not held
+        return self._retrying(work)
+
+    def _lock(self, cur, name: str, until: datetime) -> None:
+        cur.execute("UPDATE users SET failed = 0, locked_until = ? WHERE name = ?", [until, name])
+        self._audit(cur, name, "user.locked", None, "user", name, None,
+                    json.dumps({"failed": "0", "locked_until": str(until)}), None, False)
+
     def set_user_agencies(self, name: str, pairs: list[tuple[str, str]], *, actor: str) -> None:
         def work(cur):
             old = cur.execute("SELECT plan, agency FROM user_agencies WHERE name = ? ORDER BY 1, 2", [name]).fetchall()
@@ -725,42 +769,123 @@ class Store:
             self._audit(cur, actor, "backup", None, "database", str(directory), None, json.dumps(counts), None, False)
         return manifest
 
-    def restore(self, directory: Path, *, actor: str) -> dict:
-        """Replace every table with the backup's rows, in one transaction; checks everything first."""
+    _schemas: dict[int, dict[str, dict[str, str]]] = {}  # schema version -> table -> column -> type
+
+    @classmethod
+    def schema_at(cls, version: int) -> dict[str, dict[str, str]]:
+        """Table -> {column: type} of the schema at `version`, built from the migrations in memory."""
+        if version not in cls._schemas:
+            con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
+                                                     "autoload_known_extensions": False})
+            try:
+                con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
+                for statements in MIGRATIONS[:version]:
+                    for sql in statements:
+                        con.execute(sql)
+                names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                                   "WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+                cls._schemas[version] = {t: {r[0]: r[1] for r in con.execute(f"DESCRIBE {t}").fetchall()} for t in names}
+            finally:
+                con.close()
+        return cls._schemas[version]
+
+    @staticmethod
+    def read_manifest(directory: Path) -> dict:
+        """A backup's manifest.json, checked for shape (format, integer schema version and row counts);
+        refused in Vietnamese otherwise."""
         directory = Path(directory)
         manifest_path = directory / "manifest.json"
-        if not manifest_path.exists():
+        if not manifest_path.is_file():
             raise UsageError(f"Thư mục {directory} không phải bản sao lưu (thiếu manifest.json).",
                              "Chọn thư mục do lệnh `backup` tạo ra.")
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError):
+        except (OSError, ValueError, UnicodeDecodeError):
             raise UsageError(f"Tệp {manifest_path} bị hỏng (không phải JSON).", "Chọn một bản sao lưu khác.") from None
-        if manifest.get("format") != "indicators-backup" or not isinstance(manifest.get("tables"), dict):
+        if not isinstance(manifest, dict) or manifest.get("format") != "indicators-backup":
             raise UsageError(f"Tệp {manifest_path} không phải của bản sao lưu hệ thống.", "Chọn thư mục do lệnh `backup` tạo ra.")
-        if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
-            raise UsageError(f"Bản sao lưu có lược đồ phiên bản {manifest['schema_version']}, mới hơn phần mềm ({SCHEMA_VERSION}).",
+
+        def malformed(what: str) -> UsageError:
+            return UsageError(f"Tệp {manifest_path} sai định dạng: {what}; không khôi phục gì.",
+                              "Bản sao lưu bị sửa hoặc hỏng; chọn một bản sao lưu khác.")
+        version = manifest.get("schema_version")
+        if type(version) is not int or version < 1:
+            raise malformed("\"schema_version\" phải là một số nguyên dương")
+        if version > SCHEMA_VERSION:
+            raise UsageError(f"Bản sao lưu có lược đồ phiên bản {version}, mới hơn phần mềm ({SCHEMA_VERSION}).",
                              "Cập nhật phần mềm trước khi khôi phục.")
-        tables = set(self.tables())
-        for table, count in manifest["tables"].items():
+        if not isinstance(manifest.get("created_at"), str):
+            raise malformed("thiếu thời điểm sao lưu \"created_at\"")
+        tables = manifest.get("tables")
+        if not isinstance(tables, dict) or not tables:
+            raise malformed("\"tables\" phải liệt kê các bảng kèm số dòng")
+        for table, count in tables.items():
+            if type(count) is not int or count < 0:
+                raise malformed(f"số dòng của bảng \"{table}\" phải là số nguyên không âm (đang là {json.dumps(count)})")
+        return manifest
+
+    def check_backup(self, directory: Path) -> dict:
+        """Check a backup completely without changing anything: its manifest lists exactly the tables of
+        its schema version (plain names, nothing outside the folder), and each table's Parquet file
+        reads, has that table's columns and types, and the row count the manifest says."""
+        directory = Path(directory)
+        manifest = self.read_manifest(directory)
+        version, listed = manifest["schema_version"], manifest["tables"]
+        expected = self.schema_at(version)
+        for table in listed:
+            if not (table.isascii() and table.replace("_", "").isalpha() and table.islower()):
+                raise UsageError(f"manifest.json ghi tên bảng \"{table}\" không hợp lệ (chỉ được là tên một bảng của hệ "
+                                 "thống, không có \"/\", \"..\" hay đường dẫn); không khôi phục gì.",
+                                 "Bản sao lưu bị sửa hoặc hỏng; chọn một bản sao lưu khác.")
+            if table not in expected:
+                raise UsageError(f"manifest.json ghi bảng \"{table}\", không có trong lược đồ phiên bản {version}; "
+                                 "không khôi phục gì.", "Bản sao lưu bị sửa hoặc hỏng; chọn một bản sao lưu khác.")
+        missing = [t for t in expected if t not in listed]
+        if missing:
+            raise UsageError(f"manifest.json thiếu {len(missing)} bảng ({', '.join(missing)}): khôi phục một phần sẽ làm "
+                             "mất dữ liệu của các bảng khác nên không khôi phục gì.",
+                             "Chọn một bản sao lưu đầy đủ do lệnh `backup` tạo ra.")
+        root = directory.resolve()
+        for table, count in listed.items():
             path = directory / f"{table}.parquet"
-            if table not in tables or table == "schema_version":
-                continue
-            if not path.exists():
+            if not path.is_file():
                 raise UsageError(f"Bản sao lưu thiếu tệp {path.name}.", "Bản sao lưu không đầy đủ; chọn bản khác.")
+            if path.resolve().parent != root:
+                raise UsageError(f"Tệp {path.name} trỏ ra ngoài thư mục sao lưu; không khôi phục gì.",
+                                 "Chọn một bản sao lưu do lệnh `backup` tạo ra (không chứa liên kết).")
+            source = f"read_parquet('{_sql_path(path)}')"
             try:
-                got = self._one(f"SELECT count(*) FROM read_parquet('{_sql_path(path)}')")[0]
+                columns = {r[0]: r[1] for r in self.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+                got = self._one(f"SELECT count(*) FROM {source}")[0]
             except duckdb.Error:
                 raise UsageError(f"Tệp {path.name} trong bản sao lưu bị hỏng.", "Chọn một bản sao lưu khác.") from None
+            want = expected[table]
+            if columns != want:
+                wrong = [f"thiếu cột {', '.join(c for c in want if c not in columns)}"] if set(want) - set(columns) else []
+                wrong += [f"thừa cột {', '.join(c for c in columns if c not in want)}"] if set(columns) - set(want) else []
+                wrong += [f"cột {c} có kiểu {columns[c]} thay vì {t}" for c, t in want.items() if c in columns and columns[c] != t]
+                raise UsageError(f"Tệp {path.name} không khớp với bảng {table} ({'; '.join(wrong)}): có thể là tệp của "
+                                 "bảng khác hoặc bị sửa, nên không khôi phục gì.", "Chọn một bản sao lưu khác.")
             if got != count:
                 raise UsageError(f"Tệp {path.name} có {got} dòng, manifest ghi {count}.", "Bản sao lưu bị sửa hoặc hỏng.")
+        return manifest
+
+    def restore(self, directory: Path, *, actor: str) -> dict:
+        """Replace every table with the backup's rows, in one transaction, after check_backup: all the
+        tables are replaced or none (a table the backup's older schema did not have is emptied)."""
+        directory = Path(directory)
+        manifest = self.check_backup(directory)
 
         def work(cur):
-            for table, count in manifest["tables"].items():
-                if table not in tables or table == "schema_version":
+            current = [r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables "
+                                                  "WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+            for table in current:
+                if table == "schema_version":  # the database keeps its own schema version
                     continue
                 cur.execute(f"DELETE FROM {table}")
-                cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet('{_sql_path(directory / (table + '.parquet'))}')")
+                if table in manifest["tables"]:
+                    cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM "
+                                f"read_parquet('{_sql_path(directory / (table + '.parquet'))}')")
             for seq, table in (("agency_ids", "agencies"), ("target_ids", "targets"), ("submission_ids", "submissions"),
                                ("actual_ids", "actuals"), ("audit_ids", "audit")):
                 start = cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchall()[0][0]
@@ -768,9 +893,18 @@ class Store:
                 cur.execute(f"CREATE SEQUENCE {seq} START {int(start)}")
             self._audit(cur, actor, "restore", None, "database", str(directory), None,
                         json.dumps(manifest["tables"]), None, False)
-        self._retrying(work)
-        self._plan_cache.clear()
-        self._targets_cache.clear()
+        try:
+            self._retrying(work)
+        except duckdb.ConstraintException:
+            raise UsageError("Không khôi phục được: dữ liệu trong bản sao lưu vi phạm ràng buộc của cơ sở dữ liệu (trùng "
+                             "khóa hoặc thiếu giá trị bắt buộc); dữ liệu hiện có giữ nguyên.",
+                             "Bản sao lưu bị sửa hoặc hỏng; chọn một bản sao lưu khác.") from None
+        except duckdb.Error:
+            raise UsageError("Không khôi phục được: chép dữ liệu từ bản sao lưu bị lỗi giữa chừng; dữ liệu hiện có giữ "
+                             "nguyên.", "Thử lại; nếu vẫn lỗi, chọn một bản sao lưu khác.") from None
+        finally:
+            self._plan_cache.clear()
+            self._targets_cache.clear()
         return manifest
 
     # -- bulk loading (synthetic datasets for benchmarks) -------------------------------------

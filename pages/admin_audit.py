@@ -9,6 +9,7 @@ import streamlit as st
 from indicators import accounts, fmt
 from indicators.settings import ROLE_LABEL
 from indicators.validation import ValueProblem, parse_number
+from loaders.csv_text import csv_bytes
 from pages import auth, ui
 
 store, admin = auth.admin_page("Nhật ký thay đổi")
@@ -65,7 +66,8 @@ def describe(value: str | None, r: dict) -> str:
         return shown + (f" — {data['note']}" if data.get("note") else "")
     if isinstance(data, dict):  # an account change: role, state, password (never shown)
         words = {"role": "vai trò", "disabled": "khóa", "password_hash": "mật khẩu", "failed": "số lần sai",
-                 "locked_until": "tạm khóa đến", "last_login_at": "đăng nhập"}
+                 "locked_until": "tạm khóa đến", "last_login_at": "đăng nhập",
+                 "sessions_valid_from": "phiên đăng nhập cũ hết hiệu lực từ"}
         return "; ".join(f"{words.get(k, k)}: {ROLE_LABEL.get(v, v) if k == 'role' else v}" for k, v in data.items())
     if isinstance(data, list):  # agencies assigned: [[plan, agency], ...]
         return "; ".join(f"{a} ({p})" for p, a in data) or "(không cơ quan nào)"
@@ -81,5 +83,5 @@ table = pd.DataFrame([{
 st.caption(f"{fmt.num(len(table))} dòng (tối đa 5.000 dòng mới nhất).")
 ui.dataframe(table, status_columns=())
 if len(table):
-    st.download_button("⬇ Tải nhật ký (CSV, mở được bằng Excel)", table.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button("⬇ Tải nhật ký (CSV, mở được bằng Excel)", csv_bytes(table),
                        file_name=f"nhat-ky-thay-doi-{today.isoformat()}.csv", mime="text/csv")

@@ -1,10 +1,8 @@
 """Sao lưu (administrators): back up every table to Parquet, list backups, restore one."""
-import json
-from pathlib import Path
-
 import streamlit as st
 
 from indicators import fmt
+from indicators.errors import AppError
 from indicators.settings import db_path, now_local
 from pages import auth, ui
 
@@ -26,11 +24,9 @@ if not backups:
 info = {}
 for p in backups:
     try:
-        info[p.parent.name] = json.loads(p.read_text(encoding="utf-8"))
-        assert isinstance(info[p.parent.name].get("tables"), dict)
-    except (OSError, ValueError, AssertionError):
-        info.pop(p.parent.name, None)
-        st.warning(f"Bỏ qua bản sao lưu {p.parent.name}: tệp manifest.json bị hỏng.")
+        info[p.parent.name] = store.read_manifest(p.parent)
+    except AppError as exc:
+        st.warning(f"Bỏ qua bản sao lưu {p.parent.name}: {exc.message}")
 if not info:
     st.stop()
 choice = st.selectbox("Bản sao lưu", list(info), format_func=lambda n: f"{n} — {fmt.num(sum(info[n]['tables'].values()))} dòng")
@@ -40,6 +36,7 @@ sure = st.checkbox("Tôi hiểu: khôi phục thay TOÀN BỘ dữ liệu hiện
 if st.button("Khôi phục", disabled=not sure):
     safety = BACKUP_DIR / (now_local().strftime("%Y%m%d-%H%M%S") + "-truoc-khi-khoi-phuc")
     with ui.guard():
+        store.check_backup(BACKUP_DIR / choice)  # a refused backup changes nothing, not even a safety copy
         store.backup(safety, actor=admin.name)
-        store.restore(Path(BACKUP_DIR / choice), actor=admin.name)
+        store.restore(BACKUP_DIR / choice, actor=admin.name)
     st.success(f"Đã khôi phục từ {choice}. Dữ liệu trước đó được lưu ở {safety.name}.")

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import accounts, fmt
-from indicators.settings import MIN_PASSWORD_LENGTH, ROLE_LABEL, ROLES
+from indicators.settings import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLE_LABEL, ROLES
 from pages import auth, ui
 
 store, admin = auth.admin_page("Tài khoản")
@@ -18,6 +18,8 @@ ui.dataframe(pd.DataFrame([{
 } for u in users]), status_columns=())
 
 plans = {p.slug: p for p in store.plans()}
+PASSWORD_HELP = (f"Từ {MIN_PASSWORD_LENGTH} đến {MAX_PASSWORD_LENGTH} ký tự; nên là một cụm vài từ dễ nhớ. Không chứa tên "
+                 "đăng nhập, không phải dãy lặp hay liên tiếp (aaaa, 1234, qwerty), không phải mật khẩu phổ biến.")
 
 
 def agency_picker(prefix: str, default_plan: str | None = None, default: list[str] = ()) -> tuple[str, list[str]]:
@@ -35,7 +37,7 @@ with tab_new:
         name = st.text_input("Tên đăng nhập", help="Không dấu cách, ví dụ nguyen.van.a")
         display = st.text_input("Họ tên")
         role = st.selectbox("Vai trò", ROLES, format_func=ROLE_LABEL.get)
-        password = st.text_input(f"Mật khẩu (ít nhất {MIN_PASSWORD_LENGTH} ký tự)", type="password")
+        password = st.text_input(f"Mật khẩu (ít nhất {MIN_PASSWORD_LENGTH} ký tự)", type="password", help=PASSWORD_HELP)
         slug, picked = agency_picker("new")
         if st.form_submit_button("Tạo tài khoản", type="primary"):
             with ui.guard():
@@ -61,11 +63,15 @@ with tab_edit:
             accounts.disable(store, who, actor=admin.name)
             st.rerun()
         with st.form("reset_password", clear_on_submit=True):
-            new_password = st.text_input("Mật khẩu mới", type="password")
+            new_password = st.text_input(f"Mật khẩu mới (ít nhất {MIN_PASSWORD_LENGTH} ký tự)", type="password",
+                                         help=PASSWORD_HELP)
             if st.form_submit_button("Đặt lại mật khẩu"):
                 with ui.guard():
                     accounts.set_password(store, who, new_password, actor=admin.name)
-                st.success(f"Đã đặt lại mật khẩu cho {who}; tài khoản được mở nếu đang tạm khóa.")
+                if who == admin.name:  # this session goes on; the other sessions of the account end
+                    auth.renew_session()
+                st.success(f"Đã đặt lại mật khẩu cho {who}; các phiên đang đăng nhập của tài khoản này đã kết thúc, "
+                           "tài khoản được mở nếu đang tạm khóa.")
         if row["role"] == "staff":
             current = row["agencies"]
             default_plan = current[0][0] if current else None

@@ -13,6 +13,7 @@ from indicators.settings import IDLE_MINUTES, ROLE_LABEL, now_local
 from pages import ui
 
 SESSION_USER, SESSION_SEEN, SESSION_NOTICE = "_user", "_seen", "_auth_notice"
+SESSION_SIGNED_IN = "_signed_in"  # when this session signed in: a later password reset or disabling ends it
 
 
 def oidc_configured() -> bool:
@@ -28,8 +29,8 @@ def open_reading() -> bool:
 
 
 def current_user() -> accounts.User | None:
-    """The signed-in user, or None; ends the session after IDLE_MINUTES without activity and as
-    soon as the account is disabled."""
+    """The signed-in user, or None; ends the session after IDLE_MINUTES without activity, and at its
+    next action once the account is disabled or its password reset after the session signed in."""
     if oidc_configured():
         return _oidc_user()
     name = st.session_state.get(SESSION_USER)
@@ -41,7 +42,7 @@ def current_user() -> accounts.User | None:
         sign_out(f"Phiên làm việc đã kết thúc sau {IDLE_MINUTES} phút không thao tác. Vui lòng đăng nhập lại.")
         return None
     try:
-        user = accounts.active(ui.store(), name)
+        user = accounts.check_session(ui.store(), name, st.session_state.get(SESSION_SIGNED_IN))
     except AppError as exc:
         sign_out(exc.message)
         return None
@@ -73,14 +74,21 @@ def _oidc_user() -> accounts.User | None:
 
 
 def sign_in(name: str, password: str) -> None:
+    started = accounts.session_clock()  # before the check: a reset while it runs ends this session too
     user = accounts.authenticate(ui.store(), name, password)
     st.session_state[SESSION_USER] = user.name
+    st.session_state[SESSION_SIGNED_IN] = started
     st.session_state[SESSION_SEEN] = now_local()
     st.session_state.pop(SESSION_NOTICE, None)
 
 
+def renew_session() -> None:
+    """Keep this session after its own user's password was reset here (the other sessions end)."""
+    st.session_state[SESSION_SIGNED_IN] = accounts.session_clock()
+
+
 def sign_out(notice: str | None = None) -> None:
-    for key in (SESSION_USER, SESSION_SEEN):
+    for key in (SESSION_USER, SESSION_SEEN, SESSION_SIGNED_IN):
         st.session_state.pop(key, None)
     if notice:
         st.session_state[SESSION_NOTICE] = notice

@@ -2,7 +2,11 @@
 passwords, lock-out and idle expiry; hostile text stays text; backup and restore lose nothing."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
+import threading
 from datetime import timedelta
 
 import pytest
@@ -55,6 +59,117 @@ def test_failed_sign_ins_slow_down_then_lock_for_a_while(demo_store):
     later = now + timedelta(minutes=60)
     assert accounts.authenticate(demo_store, STAFF, PASSWORD, now=later, sleep=no_sleep).name == STAFF
     assert any(a["action"] == "user.locked" for a in demo_store.audit_trail())
+
+
+def test_parallel_wrong_passwords_check_at_most_the_limit_then_lock(demo_store, monkeypatch):
+    """Found in review: 20 wrong passwords at once all read failed=0 and were all checked. Each
+    attempt is now counted before its password is checked, so the limit holds under a burst."""
+    checked = []
+    real = accounts._HASHER
+
+    class CountingHasher:  # the argon2 hasher, counting the passwords it checks
+        def verify(self, password_hash, password):
+            checked.append(password)
+            return real.verify(password_hash, password)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(accounts, "_HASHER", CountingHasher())
+    start, refusals = threading.Barrier(20), []
+
+    def guess(i):
+        start.wait()
+        try:
+            accounts.authenticate(demo_store, STAFF, f"doan-mat-khau-so-{i}", sleep=no_sleep)
+        except PermissionDenied as exc:
+            refusals.append(exc.message)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(refusals) == 20 and len(checked) <= LOCK_AFTER_FAILURES
+    assert any("tạm khóa" in m for m in refusals)
+    assert demo_store.user(STAFF)["locked_until"] > now_local()
+    with pytest.raises(PermissionDenied, match="tạm khóa"):  # the right password too, while locked
+        accounts.authenticate(demo_store, STAFF, PASSWORD, sleep=no_sleep)
+    assert len(checked) <= LOCK_AFTER_FAILURES  # refused without being checked
+    assert [a["action"] for a in demo_store.audit_trail(action="user.locked")] == ["user.locked"]
+
+
+def test_a_right_password_resets_the_count(demo_store):
+    now = now_local()
+    for _ in range(2):
+        for _ in range(LOCK_AFTER_FAILURES - 1):
+            with pytest.raises(PermissionDenied, match="Sai"):
+                accounts.authenticate(demo_store, STAFF, "sai-mat-khau-roi", now=now, sleep=no_sleep)
+        assert accounts.authenticate(demo_store, STAFF, PASSWORD, now=now, sleep=no_sleep).name == STAFF
+    assert demo_store.user(STAFF)["failed"] == 0 and demo_store.user(STAFF)["locked_until"] is None
+
+
+def test_a_password_reset_or_disabling_ends_the_sessions_signed_in_before(demo_store):
+    signed_in = accounts.session_clock()
+    assert accounts.session_valid(demo_store, STAFF, signed_in)
+    accounts.set_password(demo_store, STAFF, "mot-cau-moi-de-nho-2027", actor=ADMIN)
+    assert not accounts.session_valid(demo_store, STAFF, signed_in)
+    assert not accounts.session_valid(demo_store, STAFF, None)  # a session that does not know when it began
+    with pytest.raises(PermissionDenied, match="đặt lại"):
+        accounts.check_session(demo_store, STAFF, signed_in)
+    again = accounts.session_clock()  # signed in with the new password
+    assert accounts.session_valid(demo_store, STAFF, again)
+    assert accounts.session_valid(demo_store, LEADER, signed_in)  # other accounts are not touched
+    accounts.disable(demo_store, STAFF, actor=ADMIN)
+    with pytest.raises(PermissionDenied, match="đã bị khóa"):
+        accounts.check_session(demo_store, STAFF, again)
+    accounts.disable(demo_store, STAFF, actor=ADMIN, disabled=False)
+    assert not accounts.session_valid(demo_store, STAFF, again)  # ended by the disabling, even once enabled again
+    assert accounts.session_valid(demo_store, STAFF, accounts.session_clock())
+
+
+WEAK = [
+    ("ngan-qua", "quá ngắn \\(8 ký tự\\)"),
+    ("123456aA@", "quá ngắn"),
+    ("x" * 129, "quá dài \\(129 ký tự\\)"),
+    (" " * 14, "chỉ gồm dấu cách"),
+    ("Tran.Thi.B-hoa-sen", "chứa tên tài khoản"),
+    ("Trần-Thị-B-hoa-sen", "chứa tên tài khoản"),  # accents do not hide it
+    ("aaaaaaaaaaaa", "lặp lại hoặc một dãy"),
+    ("123456789012", "lặp lại hoặc một dãy"),
+    ("abcdefghijkl", "lặp lại hoặc một dãy"),
+    ("qwertyuiop12", "lặp lại hoặc một dãy"),
+    ("abcabcabcabc", "lặp lại hoặc một dãy"),
+    ("matkhau123456", "phổ biến"),
+    ("Matkhau@2026", "phổ biến"),
+    ("P@ssw0rd2026!", "phổ biến"),
+    ("iloveyou1234", "phổ biến"),
+    ("1q2w3e4r5t6y", "phổ biến"),
+]
+
+
+@pytest.mark.parametrize("password, words", WEAK)
+def test_weak_passwords_are_refused_when_creating_and_resetting(store, password, words):
+    with pytest.raises(UsageError, match=words) as refused:
+        accounts.create(store, "tran.thi.b", "leader", password, actor="t")
+    assert "hãy" in refused.value.message  # one sentence: what is wrong and what to do
+    assert store.users() == []
+    accounts.create(store, "tran.thi.b", "leader", PASSWORD, actor="t")
+    before = store.snapshot()
+    with pytest.raises(UsageError, match=words):
+        accounts.set_password(store, "tran.thi.b", password, actor="t")
+    assert store.snapshot() == before
+
+
+def test_good_passwords_pass_and_generated_ones_always_do(store):
+    for password in (PASSWORD, "Tre em la tuong lai 2026", "8f3K!x9qPz2m", "một câu tiếng Việt có dấu"):
+        accounts.check_password(password, "tran.thi.b")
+    for _ in range(200):
+        accounts.check_password(accounts.generate_password("quantri"), "quantri")
+    with pytest.raises(UsageError, match="chứa tên tài khoản"):
+        accounts.ensure_admin(store, "quantri", "quantri-2026-hoa-sen")
+    created, generated = accounts.ensure_admin(store, "quantri")
+    assert created and generated
 
 
 def test_disabled_account_cannot_sign_in_or_write(demo_store):
@@ -183,6 +298,26 @@ def test_cli_users_and_import_as(demo_db, tmp_path):
     assert {k: v for k, v in after.items() if k not in ("audit", "users")} == {
         k: v for k, v in before.items() if k not in ("audit", "users")}
     assert run_cli("import", str(path), "--as", ADMIN, db=db).returncode == 0
+
+
+def test_cli_refuses_weak_passwords_and_a_reset_ends_sessions(demo_db, tmp_path):
+    import shutil
+    db = tmp_path / "p.duckdb"
+    shutil.copy(demo_db, db)
+    out = run_cli("users", "add", "tran.thi.b", "--role", "leader", "--password-stdin", db=db, stdin="matkhau123456\n")
+    assert out.returncode == 2 and "phổ biến" in out.stderr and "Traceback" not in out.stderr
+    out = run_cli("users", "password", STAFF, db=db, stdin="aaaaaaaaaaaa\n")
+    assert out.returncode == 2 and "lặp lại" in out.stderr
+    with Store(db) as s:
+        signed_in = accounts.session_clock()
+        assert accounts.session_valid(s, STAFF, signed_in) and s.user("tran.thi.b") is None
+    out = run_cli("users", "password", STAFF, db=db, stdin="mot-cau-moi-de-nho-2027\n")
+    assert out.returncode == 0, out.stderr
+    with Store(db) as s:
+        assert not accounts.session_valid(s, STAFF, signed_in)
+        assert accounts.authenticate(s, STAFF, "mot-cau-moi-de-nho-2027", sleep=no_sleep).name == STAFF
+    out = run_cli("init", "--admin", "admin.moi", "--admin-password-stdin", db=tmp_path / "n.duckdb", stdin="admin.moi-2026-xyz\n")
+    assert out.returncode == 2 and "chứa tên tài khoản" in out.stderr
 
 
 def test_init_creates_the_first_admin_once(tmp_path):
@@ -374,3 +509,108 @@ def test_a_compilation_cannot_carry_another_agencys_figures(demo_store, tmp_path
     chosen = Identity("son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi", "2026")  # an agency report was chosen
     refused = read_report(out.getvalue(), "tong-hop.xlsx", demo_store, expected=chosen)
     assert any("biểu tổng hợp" in p.message for p in refused.problems)
+
+
+
+def test_a_page_session_ends_at_its_next_action_after_a_password_reset(app):
+    app.session_state["_user"] = STAFF
+    app.session_state["_signed_in"] = accounts.session_clock()
+    app.run()
+    assert not app.exception and app.session_state["_user"] == STAFF
+    from pages import ui
+    accounts.set_password(ui.store(), STAFF, "mot-cau-moi-de-nho-2027", actor=ADMIN)
+    app.switch_page("pages/upload.py")  # the next action
+    app.run()
+    assert "_user" not in app.session_state and not app.file_uploader
+    assert any("đặt lại" in i.value for i in app.info)  # the notice, on the sign-in page
+
+
+def test_sign_in_keeps_the_signed_in_time_and_an_admin_resetting_their_own_password_stays(app):
+    app.run()
+    app.text_input[0].input(ADMIN)
+    app.text_input[1].input(PASSWORD)
+    app.button[0].click()
+    app.run()
+    assert app.session_state["_user"] == ADMIN and app.session_state["_signed_in"] <= accounts.session_clock()
+    app.switch_page("pages/admin_users.py")
+    app.run()
+    app.selectbox(key="edit_user").set_value(ADMIN)
+    app.run()
+    next(t for t in app.text_input if t.label.startswith("Mật khẩu mới")).input("mot-cau-moi-de-nho-2027")
+    next(b for b in app.button if b.label == "Đặt lại mật khẩu").click()
+    app.run()
+    assert not app.exception and any("Đã đặt lại mật khẩu" in m.value for m in app.success)
+    app.run()
+    assert app.session_state["_user"] == ADMIN  # this session goes on; others signed in before end
+
+
+def test_admin_page_refuses_a_weak_password(app):
+    app.session_state["_user"] = ADMIN
+    app.run()
+    app.switch_page("pages/admin_users.py")
+    app.run()
+    app.text_input[0].input("pham.van.d")
+    app.text_input[2].input("matkhau123456")
+    app.selectbox[0].set_value("leader")
+    next(b for b in app.button if b.label == "Tạo tài khoản").click()
+    app.run()
+    assert not app.exception and any("phổ biến" in e.value for e in app.error)
+    from pages import ui
+    assert ui.store().user("pham.van.d") is None
+
+
+def test_audit_csv_export_keeps_formulas_as_text(app, monkeypatch):
+    import streamlit as st
+    hostile = '=HYPERLINK("http://x","y").xlsx'
+    with Store(os.environ["INDICATORS_DB"]) as s:
+        s.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 66.0, note="@SUM(1+1)")], actor=ADMIN,
+                            file_name=hostile)
+        s.set_setting("-2+3", "\tcmd|' /C calc'!A0", actor=ADMIN)
+        s.set_setting("+1", "\rnext", actor=ADMIN)
+    downloads = []
+    real = st.download_button
+
+    def recording(label, data, *args, **kwargs):
+        downloads.append(data)
+        return real(label, data, *args, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    app.session_state["_user"] = ADMIN
+    app.run()
+    app.switch_page("pages/admin_audit.py")
+    app.run()
+    assert not app.exception and downloads
+    assert hostile in set(app.dataframe[0].value["Tệp"])  # shown verbatim on the page
+    rows = list(csv.DictReader(io.StringIO(downloads[-1].decode("utf-8-sig"))))
+    assert "'" + hostile in {r["Tệp"] for r in rows}
+    assert {"'-2+3", "'+1"} <= {r["Đối tượng"] for r in rows}
+    assert "'\tcmd|' /C calc'!A0" in {r["Thành"] for r in rows}
+    cells = [v for r in rows for v in r.values()]
+    assert not [v for v in cells if v.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+def test_backup_page_lists_a_broken_manifest_and_refuses_a_partial_backup(app, tmp_path):
+    from pages import ui
+    folder = tmp_path / "backups"
+    ui.store().backup(folder / "20260101-000000", actor=ADMIN)
+    manifest = json.loads((folder / "20260101-000000" / "manifest.json").read_text(encoding="utf-8"))
+    manifest["tables"] = {"users": manifest["tables"]["users"]}  # restoring it would lose every other table
+    (folder / "20260101-000000" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    broken = folder / "20260102-000000"
+    broken.mkdir()
+    (broken / "manifest.json").write_text(json.dumps({"format": "indicators-backup", "schema_version": 4,
+                                                      "created_at": "x", "tables": {"users": "nhiều"}}), encoding="utf-8")
+    before = ui.store().snapshot()
+    app.session_state["_user"] = ADMIN
+    app.run()
+    app.switch_page("pages/admin_backup.py")
+    app.run()
+    assert not app.exception
+    assert any("20260102-000000" in w.value and "số nguyên" in w.value for w in app.warning)
+    app.checkbox[0].check()
+    app.run()
+    next(b for b in app.button if b.label == "Khôi phục").click()
+    app.run()
+    assert not app.exception and any("thiếu" in e.value and "không khôi phục gì" in e.value for e in app.error)
+    assert ui.store().snapshot() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["20260101-000000", "20260102-000000"]  # no safety copy either

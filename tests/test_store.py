@@ -153,3 +153,110 @@ def test_migrations_are_append_only():
     # and first statements so an accidental edit of an old one shows up in review.
     assert SCHEMA_VERSION == len(MIGRATIONS) >= 2
     assert MIGRATIONS[0][0] == "CREATE SEQUENCE agency_ids START 1"
+
+
+# --- restore refuses anything but a whole, well-formed backup, and then changes nothing ---------------
+
+def _edit_manifest(change):
+    def edit(store, folder):
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        change(manifest)
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return edit
+
+
+def _add_table(name):
+    return _edit_manifest(lambda m: m["tables"].update({name: 0}))
+
+
+def _write(name, data: bytes):
+    return lambda store, folder: (folder / name).write_bytes(data)
+
+
+def _swap_users_for_audit(store, folder):  # users.parquet replaced by audit.parquet, count to match
+    (folder / "users.parquet").write_bytes((folder / "audit.parquet").read_bytes())
+    _edit_manifest(lambda m: m["tables"].update(users=m["tables"]["audit"]))(store, folder)
+
+
+def _retype_a_column(store, folder):
+    path = str(folder / "users.parquet").replace("'", "''")
+    store.con.execute(f"COPY (SELECT * REPLACE (CAST(failed AS VARCHAR) AS failed) FROM users) TO '{path}' (FORMAT PARQUET)")
+
+
+def _duplicate_users(store, folder):
+    path = str(folder / "users.parquet").replace("'", "''")
+    store.con.execute(f"COPY (SELECT * FROM users UNION ALL SELECT * FROM users) TO '{path}' (FORMAT PARQUET)")
+    _edit_manifest(lambda m: m["tables"].update(users=2 * m["tables"]["users"]))(store, folder)
+
+
+def _link_outside(store, folder):
+    outside = folder.parent / "elsewhere.parquet"
+    outside.write_bytes((folder / "users.parquet").read_bytes())
+    (folder / "users.parquet").unlink()
+    (folder / "users.parquet").symlink_to(outside)
+
+
+RESTORE_REFUSALS = {
+    "only users listed": (_edit_manifest(lambda m: m.update(tables={"users": m["tables"]["users"]})),
+                          r"thiếu \d+ bảng \(actuals, agencies, app_settings, audit, "),
+    "one table left out": (_edit_manifest(lambda m: m["tables"].pop("audit")), r"thiếu 1 bảng \(audit\)"),
+    "parent folder": (_add_table("../x"), 'tên bảng "../x" không hợp lệ'),
+    "absolute path": (_add_table("/etc/passwd"), 'tên bảng "/etc/passwd" không hợp lệ'),
+    "slash in a name": (_add_table("users/../audit"), "không hợp lệ"),
+    "unknown table": (_add_table("khong_co"), 'bảng "khong_co", không có trong lược đồ'),
+    "not JSON": (_write("manifest.json", b"{not json"), "không phải JSON"),
+    "a list, not an object": (_write("manifest.json", b"[1, 2]"), "không phải của bản sao lưu"),
+    "tables as a list": (_edit_manifest(lambda m: m.update(tables=list(m["tables"]))), '"tables" phải liệt kê'),
+    "count as text": (_edit_manifest(lambda m: m["tables"].update(users="3")), "phải là số nguyên không âm"),
+    "count as a fraction": (_edit_manifest(lambda m: m["tables"].update(users=3.5)), "phải là số nguyên không âm"),
+    "negative count": (_edit_manifest(lambda m: m["tables"].update(users=-1)), "phải là số nguyên không âm"),
+    "schema version as text": (_edit_manifest(lambda m: m.update(schema_version="4")), '"schema_version" phải là'),
+    "no created_at": (_edit_manifest(lambda m: m.pop("created_at")), "created_at"),
+    "damaged parquet": (_write("actuals.parquet", b"not parquet"), "actuals.parquet trong bản sao lưu bị hỏng"),
+    "swapped parquet": (_swap_users_for_audit, "users.parquet không khớp với bảng users"),
+    "a column of another type": (_retype_a_column, "cột failed có kiểu VARCHAR thay vì INTEGER"),
+    "duplicate keys": (_duplicate_users, "vi phạm ràng buộc"),
+    "link outside the folder": (_link_outside, "trỏ ra ngoài thư mục"),
+}
+
+
+@pytest.mark.parametrize("case", list(RESTORE_REFUSALS))
+def test_restore_refuses_in_vietnamese_and_changes_nothing(demo_store, tmp_path, case):
+    damage, words = RESTORE_REFUSALS[case]
+    folder = tmp_path / "bk"
+    demo_store.backup(folder, actor="t")
+    damage(demo_store, folder)
+    demo_store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 70.0)], actor="t")  # after the backup
+    before = demo_store.snapshot()
+    with pytest.raises(UsageError, match=words) as refused:
+        demo_store.restore(folder, actor="t")
+    assert not any(word in str(refused.value) for word in ("Error", "Exception", "Traceback"))
+    assert demo_store.snapshot() == before
+
+
+def test_restore_of_an_older_schema_replaces_every_table(demo_store, tmp_path):
+    with Store(tmp_path / "old.duckdb") as old:
+        old.migrate(to=3)
+        old.con.execute("INSERT INTO users (name, role, created_at) VALUES ('cu', 'leader', now())")
+        old.backup(tmp_path / "bk", actor="t")
+    demo_store.con.execute("INSERT INTO registered_units VALUES ('son-la-2026', 'Sở Y tế', 'Xã A', 't', now())")
+    demo_store.restore(tmp_path / "bk", actor="t")
+    assert [u["name"] for u in demo_store.users()] == ["cu"] and demo_store.user("cu")["sessions_valid_from"] is None
+    assert demo_store.counts()["actuals"] == 0 and demo_store.snapshot()["registered_units"] == []
+    assert demo_store.schema_version() == SCHEMA_VERSION
+
+
+def test_cli_restore_refuses_a_swapped_file_in_vietnamese(demo_db, tmp_path):
+    import shutil
+    db = tmp_path / "r.duckdb"
+    shutil.copy(demo_db, db)
+    with Store(db) as s:
+        s.backup(tmp_path / "bk", actor="t")
+        _swap_users_for_audit(s, tmp_path / "bk")
+        before = s.snapshot()
+    out = subprocess.run([sys.executable, "-m", "indicators", "--db", str(db), "restore", str(tmp_path / "bk")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "không khớp với bảng users" in out.stderr
+    assert "Lỗi không mong đợi" not in out.stderr and "Traceback" not in out.stderr
+    with Store(db) as s:
+        assert s.snapshot() == before
