@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DB ?= $(or $(INDICATORS_DB),data/indicators.duckdb)
 PIP := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: run test bench chromium install
+.PHONY: run test bench chromium libreoffice install
 
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
@@ -28,7 +28,8 @@ run: $(VENV)/.runtime
 	@if [ -f "$(DB)" ]; then $(PY) -m indicators --db "$(DB)" init; else $(PY) -m indicators --db "$(DB)" init --demo; fi
 	INDICATORS_DB="$(DB)" $(PY) -m streamlit run app.py --server.port 8501
 
-# Debian's chromium drives the real-browser tests and the chart exports; install it when missing.
+# Debian's chromium drives the real-browser tests and the chart exports; LibreOffice Calc saves
+# templates as officials' spreadsheet program does (.ods, its own .xlsx). Installed when missing.
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -39,7 +40,18 @@ chromium:
 	  fi; \
 	fi
 
-test: $(VENV)/.test chromium
+libreoffice:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Cài LibreOffice Calc (Debian) cho kiểm thử với chương trình bảng tính thật…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null) \
+	      || echo "Cảnh báo: không cài được libreoffice-calc; các kiểm thử cần LibreOffice sẽ bị bỏ qua (ghi rõ lý do)."; \
+	  else \
+	    echo "Cảnh báo: thiếu LibreOffice và không thể tự cài (cần quyền root và apt-get); các kiểm thử cần nó sẽ bị bỏ qua."; \
+	  fi; \
+	fi
+
+test: $(VENV)/.test chromium libreoffice
 	$(PY) -m pytest
 
 bench: $(VENV)/.test chromium

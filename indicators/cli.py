@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from indicators import fmt, periods, progress, status
-from indicators.errors import AppError, UsageError
+from indicators.errors import AppError, InputRefused, UsageError
 from indicators.settings import db_path
 
 _VI = {
@@ -317,6 +317,52 @@ def cmd_template(args) -> int:
     return 0
 
 
+def cmd_units(args) -> int:
+    from indicators import scopes
+
+    with _open(args) as store:
+        if args.action == "list":
+            pairs = store.registered_units(args.plan, args.agency)
+            plan = store.plan(args.plan)
+            if args.json:
+                _print_json({"plan": args.plan, "declared": plan.reporting_units,
+                             "registered": [{"agency": a, "unit": u} for a, u in pairs]})
+                return 0
+            print(f"Kế hoạch {args.plan}: {len(plan.reporting_units)} đơn vị khai báo trong danh mục, "
+                  f"{len(pairs)} đơn vị do quản trị đăng ký.")
+            for a, u in pairs:
+                print(f"  {a}: {u}")
+            return 0
+        actor = accounts_operator()
+        if args.action == "add":
+            names = list(args.names)
+            if args.file:
+                try:
+                    names += Path(args.file).read_text(encoding="utf-8").splitlines()
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise UsageError(f"Không đọc được danh sách đơn vị {args.file}: {exc}.",
+                                     "Tệp văn bản UTF-8, mỗi dòng một tên đơn vị.") from None
+                names = [n for n in names if n.strip()]
+            if not names:
+                raise UsageError("Chưa có tên đơn vị nào.", "Ghi tên đơn vị sau lệnh, hoặc --file TỆP (mỗi dòng một tên).")
+            new = scopes.register_units(store, args.plan, args.agency, names, actor=actor)
+            print(f"Đã đăng ký {len(new)} đơn vị mới cho {args.agency} ({len(names) - len(new)} đã có).")
+            return 0
+        if not store.unregister_unit(args.plan, args.agency, args.names[0] if args.names else "", actor=actor):
+            raise UsageError(f"\"{args.names[0] if args.names else ''}\" chưa được đăng ký cho {args.agency}.",
+                             f"Xem danh sách: python -m indicators units list {args.plan}")
+        print("Đã bỏ đăng ký. Số liệu đơn vị này đã báo cáo vẫn được giữ trong lịch sử.")
+        return 0
+
+
+def accounts_operator() -> str:
+    import getpass
+
+    from indicators import accounts
+
+    return accounts.operator(getpass.getuser())
+
+
 def cmd_import(args) -> int:
     import getpass
 
@@ -347,14 +393,22 @@ def cmd_import(args) -> int:
             unit = targets[c.code].unit
             who = f" [{c.agency}]" if c.agency != ident.agency else ""
             if c.kind == "changed":
-                print(f"  {c.code:5}{who} thay đổi: {intake.describe(c.old, unit)} → {intake.describe(c.new, unit)}")
+                before, after = intake.describe_pair(c.old, c.new, unit)
+                print(f"  {c.code:5}{who} thay đổi: {before} → {after}")
             elif c.kind == "new" or args.dry_run:
                 print(f"  {c.code:5}{who} {intake.KIND_VI[c.kind]}: {intake.describe(c.new, unit)}")
         summary = f"{counts['new']} mới, {counts['changed']} thay đổi, {counts['unchanged']} không đổi, {parsed.blank} để trống"
+        for w in preview.warnings:
+            print(f"Cảnh báo: {w.where}: {w.message}")
+        if preview.warnings and not args.accept_warnings:
+            raise InputRefused(f"{len(preview.warnings)} số liệu bất thường cần xác nhận. Chưa ghi gì vào cơ sở dữ liệu.",
+                               "Sửa các ô được nêu trong tệp rồi nhập lại; nếu số liệu đúng như vậy, chạy lại lệnh với "
+                               "--accept-warnings (việc xác nhận được ghi vào nhật ký).")
         if args.dry_run:
             print(f"Xem trước (chưa ghi gì): {summary}.")
             return 0
-        sub_id, written = intake.commit(store, parsed, **writer)
+        decisions = {w.key: "keep" for w in preview.warnings}
+        sub_id, written = intake.commit(store, parsed, decisions=decisions, **writer)
         print(f"Đã ghi báo cáo số {sub_id}: {written['new']} mới, {written['changed']} thay đổi, "
               f"{written['unchanged']} không đổi, {parsed.blank} để trống.")
     return 0
@@ -538,7 +592,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.xlsx", help="biểu mẫu đã điền")
     p.add_argument("--dry-run", action="store_true", help="chỉ xem trước: mới / thay đổi / không đổi, không ghi")
     p.add_argument("--as", dest="as_user", metavar="USER", help="người nộp (ghi vào lịch sử)")
+    p.add_argument("--accept-warnings", action="store_true",
+                   help="xác nhận các số liệu bất thường (ví dụ 0,986 ở chỉ tiêu %%) là đúng; được ghi vào nhật ký")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("units", help="đơn vị báo cáo của biểu tổng hợp (xã, phường…): liệt kê, đăng ký, bỏ đăng ký")
+    units = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser)
+    units.required = True
+    q = units.add_parser("list", help="các đơn vị khai báo trong danh mục và do quản trị đăng ký")
+    q.add_argument("plan", metavar="PLAN", help="mã kế hoạch")
+    q.add_argument("--agency", metavar="NAME", help="chỉ đơn vị của cơ quan tổng hợp này")
+    q.add_argument("--json", action="store_true", help="in dạng JSON")
+    for action, text in (("add", "đăng ký đơn vị cho biểu tổng hợp của một cơ quan"),
+                         ("remove", "bỏ đăng ký một đơn vị (số liệu đã báo cáo vẫn giữ)")):
+        q = units.add_parser(action, help=text)
+        q.add_argument("plan", metavar="PLAN", help="mã kế hoạch")
+        q.add_argument("--agency", required=True, metavar="NAME", help="cơ quan tổng hợp, ví dụ \"Sở Y tế\"")
+        q.add_argument("names", nargs="*" if action == "add" else 1, metavar="TÊN", help="tên đơn vị")
+        if action == "add":
+            q.add_argument("--file", metavar="FILE", help="tệp văn bản UTF-8, mỗi dòng một tên đơn vị")
+    p.set_defaults(func=cmd_units)
 
     p = sub.add_parser("users", help="tài khoản: thêm, liệt kê, khóa/mở, đặt lại mật khẩu")
     users = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser)

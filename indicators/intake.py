@@ -3,9 +3,9 @@
 transaction; unchanged values create no new version."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from indicators import accounts, fmt
+from indicators import accounts, fmt, periods, plausibility, scopes
 from indicators.errors import InputRefused, PermissionDenied
 from indicators.store import Change
 
@@ -13,6 +13,7 @@ from indicators.store import Change
 @dataclass(frozen=True)
 class Preview:
     changes: list[Change]
+    warnings: list[plausibility.Warning_] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = {"new": 0, "changed": 0, "unchanged": 0}
@@ -35,11 +36,74 @@ def describe(payload: dict | None, unit: str) -> str:
     return text
 
 
+def describe_pair(old: dict | None, new: dict, unit: str) -> tuple[str, str]:
+    """(before, after) as shown in a preview; a change of the note alone shows the notes, so a row
+    never reads "0,99% → 0,99%"."""
+    before, after = describe(old, unit), describe(new, unit)
+    if old is not None and before == after and (old.get("note") or "") != (new.get("note") or ""):
+        before += f" · ghi chú: {old.get('note') or '(trống)'}"
+        after += f" · ghi chú: {new.get('note') or '(trống)'}"
+    return before, after
+
+
+def fix_hint(problems) -> str:
+    """What to do, depending on whether the problems name cells."""
+    if any("!" in (p.where or "") for p in problems):
+        return "Sửa các ô được nêu trong tệp rồi tải lên lại."
+    return "Làm theo cách sửa ghi ở từng lỗi rồi tải lên lại."
+
+
 def refuse_if_problems(parsed) -> None:
     if parsed.problems:
         raise InputRefused(
             f"Tệp {parsed.file_name} bị từ chối: {len(parsed.problems)} lỗi. Chưa ghi gì vào cơ sở dữ liệu.",
-            "Sửa các ô được nêu trong tệp rồi tải lên lại.", parsed.problems)
+            fix_hint(parsed.problems), parsed.problems)
+
+
+def warnings(store, parsed) -> list[plausibility.Warning_]:
+    """The plausibility warnings of a report's rows (indicators/plausibility.py)."""
+    ident = parsed.identity
+    plan = store.plan(ident.plan)
+    order = sorted(plan.accepted_periods(), key=periods.sort_key)
+    up_to = order[:order.index(ident.period) + 1] if ident.period in order else [ident.period]
+    reporters = sorted({r.agency or ident.agency for r in parsed.rows})
+    latest = store.latest_values(ident.plan, reporters, up_to)
+    targets = {t.code: t for t in store.targets(ident.plan)}
+    out = []
+    for row in parsed.rows:
+        w = plausibility.check(targets[row.code], row, latest.get((row.agency or ident.agency, row.code)), ident.agency)
+        if w is not None:
+            out.append(w)
+    return out
+
+
+def apply_decisions(store, parsed, decisions: dict[str, str]) -> list[tuple[str, str, dict]]:
+    """Settle every warning: decisions maps a warning's key to "fix" (take the suggested value)
+    or "keep" (the person confirms the value as it is). Rows are corrected in place; returns the
+    audit notes. A warning left without a decision refuses the whole file."""
+    notes: list[tuple[str, str, dict]] = []
+    fixes: dict[str, float] = {}
+    open_ones = []
+    for w in warnings(store, parsed):
+        choice = decisions.get(w.key)
+        if choice == "fix" and w.suggested is not None:
+            fixes[w.key] = w.suggested
+            notes.append(("warning.corrected", w.key, {**w.as_dict(), "written": w.suggested}))
+        elif choice in ("keep", "fix"):
+            notes.append(("warning.confirmed", w.key, {**w.as_dict(), "written": w.value}))
+        else:
+            open_ones.append(w)
+    if open_ones:
+        from indicators.errors import Problem
+
+        raise InputRefused(f"Tệp {parsed.file_name}: {len(open_ones)} số liệu bất thường cần xác nhận. Chưa ghi gì vào cơ sở dữ liệu.",
+                           "Kiểm tra từng ô: sửa trong tệp rồi tải lên lại, hoặc xác nhận số liệu là đúng "
+                           "(trang Nộp báo cáo: chọn cho từng cảnh báo; dòng lệnh: thêm --accept-warnings).",
+                           [Problem(w.where, w.message) for w in open_ones])
+    if fixes:
+        parsed.rows = [replace(r, value=fixes[f"{r.agency or parsed.identity.agency}|{r.code}"])
+                       if f"{r.agency or parsed.identity.agency}|{r.code}" in fixes else r for r in parsed.rows]
+    return notes
 
 
 def _who(store, parsed, user: str | None, operator: str | None) -> str:
@@ -63,18 +127,38 @@ def _who(store, parsed, user: str | None, operator: str | None) -> str:
     return accounts.operator(operator)
 
 
+def authorize(store, parsed) -> None:
+    """The per-row rule of indicators/scopes.py, whoever uploads (page, command line, operator):
+    refuses the whole file when any row is not the template agency's to report; unit names are
+    spelt as on record afterwards."""
+    ident = parsed.identity
+    plan = store.plan(ident.plan)
+    rows, problems = scopes.check_rows(plan, store.targets(ident.plan), store.registered_units(ident.plan),
+                                       ident.agency, ident.kind, parsed.rows)
+    if problems:
+        raise InputRefused(f"Tệp {parsed.file_name} bị từ chối: {len(problems)} dòng không thuộc quyền báo cáo của "
+                           f"{ident.agency}. Chưa ghi gì vào cơ sở dữ liệu.",
+                           "Sửa hoặc xóa các dòng được nêu rồi tải lên lại.", problems)
+    parsed.rows = rows
+
+
 def preview(store, parsed, user: str | None = None, operator: str | None = None) -> Preview:
     refuse_if_problems(parsed)
+    authorize(store, parsed)
     if user is not None:  # a preview writes nothing; a named user still learns at once if refused
         _who(store, parsed, user, operator)
     ident = parsed.identity
-    return Preview(store.diff(ident.plan, ident.agency, ident.period, parsed.rows))
+    return Preview(store.diff(ident.plan, ident.agency, ident.period, parsed.rows), warnings(store, parsed))
 
 
-def commit(store, parsed, user: str | None = None, operator: str | None = None) -> tuple[int, dict[str, int]]:
-    """Write the whole report as one submission, or nothing."""
+def commit(store, parsed, user: str | None = None, operator: str | None = None,
+           decisions: dict[str, str] | None = None) -> tuple[int, dict[str, int]]:
+    """Write the whole report as one submission, or nothing. Every plausibility warning needs a
+    decision (see apply_decisions); decisions are audited with the submission."""
     refuse_if_problems(parsed)
+    authorize(store, parsed)
     actor = _who(store, parsed, user, operator)
+    notes = apply_decisions(store, parsed, decisions or {})
     ident = parsed.identity
     return store.record_submission(ident.plan, ident.agency, ident.period, parsed.rows, actor=actor,
-                                   file_name=parsed.file_name, checksum=parsed.checksum, source="excel")
+                                   file_name=parsed.file_name, checksum=parsed.checksum, source="excel", notes=notes)

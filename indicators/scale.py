@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from indicators import charts, intake, progress, reporting, synthetic
+from indicators import charts, intake, progress, reporting, signing, synthetic
 from indicators.bench import median_ms
 from indicators.settings import now_local
 from indicators.store import Store
@@ -113,7 +113,8 @@ def figures(scale: str, runs: int = 10, naive_runs: int = 3) -> dict[str, float]
             prefill = {(u, t.code): synthetic.value_for(t.unit, i, j) for i, u in enumerate(units)
                        for j, t in enumerate(targets)}
             ident = templates.Identity(slug, plan.standing_agency, period, kind="compilation")
-            data = templates.to_bytes(templates.build(plan, ident, templates.make_lines(targets, prefill, units)))
+            data = templates.to_bytes(templates.build(plan, ident, templates.make_lines(targets, prefill, units),
+                                                      store.secret(signing.KEY_NAME)))
             out["page_upload_preview"] = median_ms(
                 lambda: intake.preview(store, read_report(data, "tinh.xlsx", store)), runs)
             out["peak_memory_mb"] = peak_mb()  # the product's own work, before the naive way loads everything

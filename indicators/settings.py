@@ -48,7 +48,7 @@ def now_local():
 WRITE_RETRIES = 20
 
 # Excel report templates (DESIGN.md §6).
-TEMPLATE_VERSION = "2026.1"
+TEMPLATE_VERSION = "2026.2"  # 2026.2: the identity sheet is signed (indicators/signing.py)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a national compilation (3.321 xã × 30 chỉ tiêu) is about 6 MB
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # the same file unpacks to about 80 MB of XML
 MAX_ROWS = 150_000  # rows on the report sheet

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -116,6 +116,7 @@ class Row:
     denominator: float | None = None
     note: str | None = None
     agency: str | None = None  # for compilation workbooks: the reporting unit of this row
+    where: str | None = field(default=None, compare=False)  # the cell it was read from ("Báo cáo!E12")
 
 
 @dataclass(frozen=True)
@@ -390,6 +391,19 @@ class Store:
               AND list_contains(?, a.name)""", [slug, plan.scope, period, agencies]).fetchall()
         return {(r[0], r[1]): _payload(*r[2:]) for r in rows}
 
+    def latest_values(self, slug: str, agencies: list[str], periods_up_to: list[str]) -> dict[tuple[str, str], float]:
+        """(agency, code) -> the agency's latest current numeric value over `periods_up_to` (in time
+        order, latest last): the reference of the plausibility check."""
+        plan = self.plan(slug)
+        rows = self.con.execute("""
+            SELECT a.name, t.code, x.value
+            FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+            WHERE t.plan = ? AND a.scope = ? AND x.superseded_at IS NULL AND x.value IS NOT NULL
+              AND list_contains(?, x.period) AND list_contains(?, a.name)
+            QUALIFY row_number() OVER (PARTITION BY a.name, t.code ORDER BY list_position(?, x.period) DESC) = 1""",
+                                [slug, plan.scope, periods_up_to, agencies, periods_up_to]).fetchall()
+        return {(r[0], r[1]): r[2] for r in rows}
+
     def diff(self, slug: str, agency: str, period: str, rows: list[Row]) -> list[Change]:
         """What a submission would change: per row new / changed (from -> to) / unchanged."""
         who_all = sorted({row.agency or agency for row in rows})
@@ -411,7 +425,7 @@ class Store:
     def record_submission(
         self, slug: str, agency: str, period: str, rows: list[Row], *, actor: str,
         file_name: str | None = None, checksum: str | None = None, source: str = "excel",
-        is_demo: bool = False, received_at: datetime | None = None,
+        is_demo: bool = False, received_at: datetime | None = None, notes: list[tuple[str, str, dict]] = (),
     ) -> tuple[int, dict[str, int]]:
         """Write one submission as a single transaction: every row or none.
 
@@ -426,6 +440,11 @@ class Store:
         unknown = sorted({r.code for r in rows} - set(target_ids))
         if unknown:
             raise UsageError(f"Kế hoạch {slug} không có chỉ tiêu mã {', '.join(unknown)}.")
+        known = set(plan.all_agencies()) | {u for _, u in self.registered_units(slug)}
+        strangers = sorted({r.agency or agency for r in rows} - known) + ([agency] if agency not in known else [])
+        if strangers:  # the core's permission check comes first; this keeps the table itself clean
+            raise UsageError(f"Kế hoạch {slug} không có cơ quan hay đơn vị báo cáo \"{strangers[0]}\".",
+                             "Quản trị đăng ký đơn vị báo cáo cho cơ quan tổng hợp trước (lệnh `units add`).")
         when = received_at or now_local()
 
         def work(cur):
@@ -493,12 +512,44 @@ class Store:
                                 [period, sub_id, when, actor, is_demo])
                 finally:
                     cur.unregister("new_actuals")
+            for action, key, detail in notes:  # e.g. a plausibility warning confirmed or corrected
+                self._audit(cur, actor, action, slug, "actual", f"{key}|{period}", None,
+                            json.dumps(detail, ensure_ascii=False), sub_id, is_demo, at=when)
             pause = os.environ.get("INDICATORS_FAULT_PAUSE_BEFORE_COMMIT")  # fault-injection point for tests
             if pause:
                 print("INDICATORS_FAULT_PAUSE: inside the transaction, rows written", file=sys.stderr, flush=True)
                 time.sleep(float(pause))
             return sub_id, counts
 
+        return self._retrying(work)
+
+    # -- reporting units an administrator registered for an agency's compilations -------------
+
+    def registered_units(self, slug: str, agency: str | None = None) -> list[tuple[str, str]]:
+        """(agency, unit) pairs registered for a plan (optionally for one agency), in name order."""
+        sql = "SELECT agency, unit FROM registered_units WHERE plan = ?" + (" AND agency = ?" if agency else "")
+        return [tuple(r) for r in self.con.execute(sql + " ORDER BY agency, unit COLLATE vi",
+                                                   [slug] + ([agency] if agency else [])).fetchall()]
+
+    def register_units(self, slug: str, agency: str, units: list[str], *, actor: str) -> list[str]:
+        """Register units (already checked and spelt by the core); returns those that were new."""
+        def work(cur):
+            have = {r[0] for r in cur.execute("SELECT unit FROM registered_units WHERE plan = ? AND agency = ?",
+                                              [slug, agency]).fetchall()}
+            new = [u for u in dict.fromkeys(units) if u not in have]
+            for u in new:
+                cur.execute("INSERT INTO registered_units VALUES (?, ?, ?, ?, ?)", [slug, agency, u, actor, now_local()])
+                self._audit(cur, actor, "unit.register", slug, "unit", f"{agency}|{u}", None, u, None, False)
+            return new
+        return self._retrying(work)
+
+    def unregister_unit(self, slug: str, agency: str, unit: str, *, actor: str) -> bool:
+        def work(cur):
+            gone = cur.execute("DELETE FROM registered_units WHERE plan = ? AND agency = ? AND unit = ? RETURNING unit",
+                               [slug, agency, unit]).fetchall()
+            if gone:
+                self._audit(cur, actor, "unit.unregister", slug, "unit", f"{agency}|{unit}", unit, None, None, False)
+            return bool(gone)
         return self._retrying(work)
 
     def _audit(self, cur, actor, action, plan, entity, key, old, new, submission_id, is_demo, at=None) -> None:
@@ -732,6 +783,22 @@ class Store:
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self._one("SELECT value FROM app_settings WHERE key = ?", [key])
         return row[0] if row else default
+
+    def secret(self, name: str) -> bytes:
+        """A random 32-byte key kept in the store, made on first use; never written to the audit
+        trail (it signs report templates: indicators/signing.py)."""
+        import secrets
+
+        key = f"secret.{name}"
+        found = self.setting(key)
+        if found is None:
+            with self._write_lock:
+                found = self.setting(key)
+                if found is None:
+                    found = secrets.token_hex(32)
+                    with self.transaction() as cur:
+                        cur.execute("INSERT INTO app_settings VALUES (?, ?)", [key, found])
+        return bytes.fromhex(found)
 
     def set_setting(self, key: str, value: str, *, actor: str) -> None:
         def work(cur):

@@ -102,6 +102,12 @@ def check_package(zf: zipfile.ZipFile, file_label: str) -> None:
         raise Refused(file_label, f"Tệp gồm {fmt.num(len(infos))} phần nén (tối đa {fmt.num(S.MAX_ZIP_MEMBERS)}), "
                                   "không phải một biểu mẫu bình thường.",
                       "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi tải lên; hoặc tải biểu mẫu mới.")
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):  # two parts of one name: programs disagree on which one counts
+        twice = next(n for n in names if names.count(n) > 1)
+        raise Refused(file_label, f"Tệp có hai phần nén cùng tên \"{twice}\", điều Excel và LibreOffice không bao giờ ghi; "
+                                  "tệp có thể đã bị sửa bằng công cụ khác.",
+                      "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi tải lên; hoặc tải biểu mẫu mới.")
     total = 0
     for info in infos:
         for chunk in _stream(zf, info, _member_cap(info.filename), file_label):
@@ -163,6 +169,9 @@ _R_ATTR = re.compile(rb'\br="([A-Z]*)(\d+)"')
 _ROW_END = re.compile(rb"</" + _P + rb"row>")
 _ERROR_CELL = re.compile(rb"<" + _P + rb'c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(.*?)</' + _P + rb"c>", re.S)
 _FORMULA_CELL = re.compile(rb"<" + _P + rb'c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</' + _P + rb"c>).)*?<" + _P + rb"f[ >/]", re.S)
+# 50 elements opened one inside another (text between them allowed, no closing tag): a real sheet
+# nests 6 deep at most (worksheet > sheetData > row > c > is > r > t)
+_DEEP = re.compile(rb"(?:<[A-Za-z_][^<>/!?]*>[^<]*){50}")
 _VALUE = re.compile(rb"<" + _P + rb"v>([^<]*)</" + _P + rb"v>")
 
 
@@ -206,6 +215,10 @@ def _scan_xlsx_sheet(zf: zipfile.ZipFile, path: str, sheet: str, percent_styles:
 
     def scan(block: bytes) -> None:
         nonlocal exact
+        if _DEEP.search(block):
+            raise Refused(sheet, f"Trang tính \"{sheet}\" có các phần tử XML lồng nhau quá 50 cấp, điều Excel và "
+                                 "LibreOffice không bao giờ ghi; tệp có thể đã bị sửa bằng công cụ khác.",
+                          "Tải biểu mẫu mới từ hệ thống, điền bằng Excel hoặc LibreOffice rồi tải lên.")
         if not exact:
             rows_r = _ROW_R.findall(block)
             cells_r = _CELL_R.findall(block)

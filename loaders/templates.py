@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from indicators import fmt, periods
+from indicators import fmt, periods, signing
+from indicators.scopes import agency_targets, compilation_targets, name_key, units_of
 from indicators.models import RATE_UNITS, Plan, Target
 from indicators.settings import TEMPLATE_VERSION, now_local
 from indicators.status import MILESTONE_ANSWERS
@@ -36,6 +37,7 @@ UNIT_HEADER = "Đơn vị báo cáo"
 INPUTS = HEADERS[4:]  # the only editable columns
 HEADER_ROW = 8
 META_ROWS_START = 20  # in the hidden sheet, the listing of rows starts here
+SIGNATURE = "chu_ky"  # the identity line holding the HMAC of the others and of the row records
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFF4C2")
 _LOCKED_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -76,12 +78,9 @@ def locked_record(unit: str | None, cells: tuple[str, str, str, str]) -> list[st
     return [unit or "", code, text_crc(text), unit_label, goal]
 
 
-def agency_targets(targets: list[Target], agency: str) -> list[Target]:
-    """The targets an agency reports: those it leads or coordinates."""
-    return [t for t in targets if agency in t.agencies]
 
 
-def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
+def build(plan: Plan, identity: Identity, lines: list[Line], key: bytes) -> Workbook:
     compilation = identity.kind == "compilation"
     headers = ([UNIT_HEADER] if compilation else []) + HEADERS
     offset = 1 if compilation else 0
@@ -258,7 +257,7 @@ def build(plan: Plan, identity: Identity, lines: list[Line]) -> Workbook:
     _guide(guide, compilation)
     print_setup(guide)
     meta = wb.create_sheet(META_SHEET)
-    _meta(meta, identity, len(lines), meta_rows)
+    _meta(meta, identity, len(lines), meta_rows, key)
     meta.sheet_state = "veryHidden"
     return wb
 
@@ -320,13 +319,19 @@ def _guide(ws, compilation: bool) -> None:
     ws.protection.sheet = True
 
 
-def _meta(ws, identity: Identity, n: int, rows: list[list[str]]) -> None:
+def signed_cells(info: list[tuple[str, str]], rows: list[list[str]]) -> list[list[str]]:
+    """What the signature covers: every identity line but the signature itself, and every row record."""
+    return [[k, v] for k, v in info if k != SIGNATURE] + [list(r) + [""] * (5 - len(r)) for r in rows]
+
+
+def _meta(ws, identity: Identity, n: int, rows: list[list[str]], key: bytes) -> None:
     info = [("loai", MARKER), ("phien_ban", identity.version), ("ke_hoach", identity.plan),
             ("co_quan", identity.agency), ("ky", identity.period), ("kieu", identity.kind),
             ("so_dong", str(n)), ("dong_tieu_de", str(HEADER_ROW)), ("tao_luc", now_local().isoformat())]
+    info.append((SIGNATURE, signing.sign(key, signed_cells(info, rows))))
     for i, (k, v) in enumerate(info, start=1):
         ws.cell(i, 1, k)
-        ws.cell(i, 2, v)
+        _put(ws, i, 2, v)
     for i, row in enumerate(rows):
         for j, v in enumerate(row, start=1):
             _put(ws, META_ROWS_START + i, j, v)
@@ -382,13 +387,21 @@ def template_for(store, slug: str, agency: str, period: str, units: list[str] | 
         units = list(dict.fromkeys(u.strip() for u in units if u.strip()))
         if not units:
             raise UsageError("Danh sách đơn vị báo cáo đang trống.", "Mỗi dòng của tệp danh sách là tên một đơn vị.")
-        named = [u for u in units if u in set(agencies) - set(plan.reporting_units)]
+        plan_agencies = {name_key(a) for a in agencies} - {name_key(u) for u in plan.reporting_units}
+        named = [u for u in units if name_key(u) in plan_agencies]
         if named:
             raise UsageError(f"Đơn vị báo cáo trong biểu tổng hợp không được là cơ quan của kế hoạch: {'; '.join(named)}.",
                              "Biểu tổng hợp dành cho các đơn vị cấp dưới (xã, phường); mỗi cơ quan tự nộp báo cáo của mình.")
-        targets = agency_targets(targets, agency) or targets
+        known = units_of(plan, store.registered_units(slug), agency)
+        strangers = [u for u in units if name_key(u) not in known]
+        if strangers:
+            raise UsageError(f"Chưa đăng ký đơn vị báo cáo cho {agency} trong kế hoạch {slug}: {'; '.join(strangers[:5])}"
+                             + (f" và {len(strangers) - 5} đơn vị khác" if len(strangers) > 5 else "") + ".",
+                             f"Quản trị đăng ký trước: python -m indicators units add {slug} --agency \"{agency}\" TÊN_ĐƠN_VỊ …")
+        units = list(dict.fromkeys(known[name_key(u)] for u in units))
+        targets = compilation_targets(targets, agency)
         prefill = store.current_values_many(slug, units, period)
         identity = Identity(slug, agency, period, kind="compilation")
         name = f"bieu-tong-hop-{slug}-{ascii_slug(agency)}-{period}.xlsx"
-    wb = build(plan, identity, make_lines(targets, prefill, units, agency))
+    wb = build(plan, identity, make_lines(targets, prefill, units, agency), store.secret(signing.KEY_NAME))
     return name, to_bytes(wb)

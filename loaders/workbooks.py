@@ -12,7 +12,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from indicators import fmt, periods
+from indicators import fmt, periods, signing
 from indicators import settings
 from indicators.errors import Problem
 from indicators.models import Target
@@ -21,7 +21,7 @@ from indicators.store import Row
 from indicators.validation import ValueProblem, check_ratio, check_value, milestone_answer, parse_number
 from loaders import sandbox, sheet_file
 from loaders.templates import (COMPILATION_SHEET, HEADER_ROW, HEADERS, MARKER, META_ROWS_START, META_SHEET, REPORT_SHEET,
-                               UNIT_HEADER, Identity, target_cells)
+                               SIGNATURE, UNIT_HEADER, Identity, signed_cells, target_cells)
 
 @dataclass
 class ParsedReport:
@@ -148,7 +148,8 @@ def _read_workbook(parsed: ParsedReport, raw: dict, name: str, store, expected: 
     identity = Identity(info.get("ke_hoach", ""), info.get("co_quan", ""), info.get("ky", ""),
                         info.get("kieu", "agency"), info.get("phien_ban", ""))
     parsed.identity = identity
-    if not _identity_ok(parsed, identity, expected, store, name):
+    meta_rows = _signed_rows(parsed, meta, info, identity, store, name)
+    if meta_rows is None or not _identity_ok(parsed, identity, expected, store, name):
         return
     targets = {t.code: t for t in store.targets(identity.plan)}
     sheet_name = COMPILATION_SHEET if identity.kind == "compilation" else REPORT_SHEET
@@ -161,7 +162,32 @@ def _read_workbook(parsed: ParsedReport, raw: dict, name: str, store, expected: 
         parsed.warnings.append(Problem(name, f"Trang tính \"{sheet_name}\" không còn là trang đầu tiên; vẫn đọc bình thường."))
     facts = raw["facts"].get(sheet_name) or {"errors": {}, "formulas": [], "percent": []}
     xml = _SheetXml(dict(facts["errors"]), set(facts["formulas"]), set(facts["percent"]))
-    _read_rows(parsed, raw["grids"][sheet_name], meta, identity, targets, xml, sheet_name)
+    _read_rows(parsed, raw["grids"][sheet_name], meta_rows, identity, targets, xml, sheet_name)
+
+
+def _signed_rows(parsed: ParsedReport, meta: list[list], info: dict[str, str], identity: Identity, store,
+                 name: str) -> list[list] | None:
+    """The template's row records, once the signature over them and the identity holds; None
+    (with the problem noted) when the identity sheet was edited. An older template version is
+    left to _identity_ok, which says the template is out of date."""
+    if identity.version != TEMPLATE_VERSION:
+        return []
+    lines = [[_text(r[0]), _text(r[1]) if len(r) > 1 else ""] for r in meta[:META_ROWS_START - 1] if _text(r[0])]
+    try:
+        n = int(info.get("so_dong", ""))
+    except ValueError:
+        n = -1
+    rows = [list(r[:5]) + [""] * (5 - len(r[:5])) for r in meta[META_ROWS_START - 1:META_ROWS_START - 1 + max(n, 0)]]
+    rows += [[""] * 5 for _ in range(max(n, 0) - len(rows))]
+    if n < 0 or not signing.verify(store.secret(signing.KEY_NAME), signed_cells([tuple(x) for x in lines], rows),
+                                   info.get(SIGNATURE, "")):
+        parsed.problems.append(Problem(f"{name} (thông tin biểu mẫu)",
+                                       "Thông tin ẩn của biểu mẫu (kế hoạch, cơ quan, kỳ, danh sách dòng) đã bị sửa hoặc "
+                                       "chép từ biểu mẫu khác: không khớp chữ ký của hệ thống.",
+                                       "Tải biểu mẫu mới từ hệ thống rồi chép số liệu sang; không sửa trang tính ẩn "
+                                       "và không chép dòng từ biểu mẫu của cơ quan khác."))
+        return None
+    return rows
 
 
 def _identity_ok(parsed: ParsedReport, identity: Identity, expected: Identity | None, store, name: str) -> bool:
@@ -220,7 +246,7 @@ def _cell(row: list, i: int):
     return row[i] if i < len(row) else ""
 
 
-def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identity: Identity,
+def _read_rows(parsed: ParsedReport, grid: list[list], meta_rows: list[list], identity: Identity,
                targets: dict[str, Target], xml: _SheetXml, sheet: str) -> None:
     compilation = identity.kind == "compilation"
     headers = ([UNIT_HEADER] if compilation else []) + HEADERS
@@ -246,9 +272,7 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identit
                                                f"Tiêu đề cột là \"{g}\", phải là \"{h}\".",
                                                "Không sửa, thêm hay xóa cột; tải biểu mẫu mới nếu cần."))
         return
-    expected_rows = meta[META_ROWS_START - 1:]
-    while expected_rows and not any(_text(c) for c in expected_rows[-1][:5]):
-        expected_rows.pop()
+    expected_rows = list(meta_rows)  # the signed row records, exactly as many as the template had
     body = grid[header_row + 1:]
     while body and not any(_text(c) for c in body[-1]):
         body.pop()
@@ -295,13 +319,14 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta: list[list], identit
             if type(v) is float and n == "" and d == "":
                 v = round(v, 9)
                 if exp.low <= v <= exp.high and (not exp.whole or v == int(v)):
-                    parsed.rows.append(Row(code, value=v, note=note, agency=unit))
+                    parsed.rows.append(Row(code, value=v, note=note, agency=unit, where=f"{sheet}!{col_letter(c_value)}{excel_row}"))
                     continue
             elif exp.rate and type(n) is float and type(d) is float and (type(v) is float or v == ""):
                 try:
                     value = check_ratio(exp.target, round(v, 9) if v != "" else None, n, d)
                     check_value(exp.target, value)
-                    parsed.rows.append(Row(code, value=value, numerator=n, denominator=d, note=note, agency=unit))
+                    parsed.rows.append(Row(code, value=value, numerator=n, denominator=d, note=note, agency=unit,
+                                           where=f"{sheet}!{col_letter(c_value)}{excel_row}"))
                     continue
                 except ValueProblem:
                     pass  # the full reader below reports it with its cell
@@ -449,7 +474,7 @@ def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_
         except ValueProblem as exc:
             parsed.problems.append(Problem(where["value"], f"{exc} ({label})"))
             return None
-        return Row(target.code, text=answer, note=note, agency=unit)
+        return Row(target.code, text=answer, note=note, agency=unit, where=where["value"])
 
     values: dict[str, float | None] = {}
     decimals = None
@@ -484,4 +509,4 @@ def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_
         parsed.problems.append(Problem(where[key], f"{str(exc)[0].upper()}{str(exc)[1:]} ({label})"))
         return None
     return Row(target.code, value=value, numerator=values["numerator"], denominator=values["denominator"],
-               note=note, agency=unit)
+               note=note, agency=unit, where=where["value"])

@@ -218,6 +218,9 @@ def guard():
         yield
     except AppError as exc:
         st.error(exc.message + (f"  \n**Cách khắc phục:** {exc.hint}" if exc.hint else ""))
+        if exc.problems:
+            dataframe(pd.DataFrame([{"Vị trí": p.where, "Lỗi": p.message, "Cách sửa": p.hint} for p in exc.problems]),
+                      status_columns=())
         st.stop()
 
 

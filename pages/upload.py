@@ -49,7 +49,7 @@ with ui.guard():
                        on_click="ignore", type="primary")
 
 st.subheader("2. Tải lên biểu mẫu đã điền")
-upload = st.file_uploader("Chọn tệp .xlsx đã điền", key=f"upload_file_{slug}_{agency}_{period}",
+upload = st.file_uploader("Chọn tệp .xlsx (hoặc .ods) đã điền", key=f"upload_file_{slug}_{agency}_{period}",
                           help="Hệ thống kiểm tra mọi ô trước; tệp có lỗi không được ghi.")
 if upload is None:
     st.stop()
@@ -61,7 +61,7 @@ for w in parsed.warnings:
     st.info(f"Lưu ý — {w}")
 if not parsed.ok:
     st.error(f"Tệp **{ui.esc(upload.name)}** bị từ chối: {len(parsed.problems)} lỗi. Chưa ghi gì vào cơ sở dữ liệu. "
-             "Sửa các ô dưới đây rồi tải lên lại.")
+             + intake.fix_hint(parsed.problems))
     ui.dataframe(pd.DataFrame([{"Vị trí": p.where, "Lỗi": p.message, "Cách sửa": p.hint} for p in parsed.problems]),
                  status_columns=())
     st.stop()
@@ -76,10 +76,24 @@ st.markdown(f"**{counts['new']}** chỉ tiêu mới · **{counts['changed']}** t
 rows = []
 for c in preview.changes:
     t = by_code[c.code]
+    before, after = intake.describe_pair(c.old, c.new, t.unit)
     rows.append({"Mã": c.code, **({"Đơn vị": c.agency} if c.agency != agency else {}), "Nội dung chỉ tiêu": t.text,
-                 "Thay đổi": intake.KIND_VI[c.kind].capitalize(), "Trước": intake.describe(c.old, t.unit),
-                 "Sau": intake.describe(c.new, t.unit)})
+                 "Thay đổi": intake.KIND_VI[c.kind].capitalize(), "Trước": before, "Sau": after})
 ui.dataframe(pd.DataFrame(rows), status_columns=())
+
+# Plausibility warnings: each needs a decision, the suggested correction or a confirmation.
+decisions: dict[str, str] = {}
+if preview.warnings:
+    st.warning(f"**{len(preview.warnings)} số liệu bất thường** cần kiểm tra trước khi ghi. Chọn cho từng số: sửa theo "
+               "gợi ý, hoặc xác nhận số liệu đúng như trong tệp (lựa chọn được ghi vào nhật ký).")
+    for i, w in enumerate(preview.warnings):
+        options = (["fix"] if w.suggested is not None else []) + ["keep"]
+        labels = {"fix": f"Sửa thành {fmt.with_unit(w.suggested, w.unit, 3)}" if w.suggested is not None else "",
+                  "keep": f"Giữ {fmt.with_unit(w.value, w.unit, 3)} (tôi xác nhận số này đúng)"}
+        choice = st.radio(f"**{ui.esc(w.where)}** — {ui.esc(w.message)}", options, index=None,
+                          format_func=labels.get, key=f"warn_{parsed.checksum}_{i}")
+        if choice:
+            decisions[w.key] = choice
 
 done_key = f"_committed_{parsed.checksum}_{agency}_{period}"
 if st.session_state.get(done_key):
@@ -90,9 +104,12 @@ if st.session_state.get(done_key):
     st.stop()
 if counts["new"] + counts["changed"] == 0:
     st.info("Không có số liệu mới hay thay đổi so với số đã lưu; vẫn có thể ghi để lưu lại lần nộp này.")
-if st.button("✔ Xác nhận ghi báo cáo", type="primary"):
+undecided = len(preview.warnings) - len(decisions)
+if undecided:
+    st.caption(f"Còn {undecided} số liệu bất thường chưa chọn cách xử lý.")
+if st.button("✔ Xác nhận ghi báo cáo", type="primary", disabled=bool(undecided)):
     with ui.guard():
-        sub_id, written = intake.commit(store, parsed, user=user.name)
+        sub_id, written = intake.commit(store, parsed, user=user.name, decisions=decisions)
     st.session_state[done_key] = (sub_id, written)
     if period in deadline:  # the other pages open on the period just reported
         st.session_state.setdefault("_period", {})[slug] = period

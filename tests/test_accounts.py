@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import accounts, intake
 from indicators.errors import PermissionDenied, UsageError
+from indicators.scopes import register_units
 from indicators.settings import IDLE_MINUTES, LOCK_AFTER_FAILURES, now_local
 from indicators.store import Row, Store
 from loaders.templates import template_for
@@ -487,6 +488,7 @@ def test_a_compilation_cannot_carry_another_agencys_figures(demo_store, tmp_path
     with pytest.raises(UsageError, match="không được là cơ quan của kế hoạch"):
         template_for(demo_store, "son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi", "2026", units=["Sở Y tế"])
     # the same workbook built by hand: the hidden sheet edited, a unit renamed to the lead agency
+    register_units(demo_store, "son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi", ["Xã A"], actor=ADMIN)
     _, data = template_for(demo_store, "son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi", "2026", units=["Xã A"])
     wb = openpyxl.load_workbook(io.BytesIO(data))
     for ws in (wb[COMPILATION_SHEET], wb[META_SHEET]):
@@ -500,14 +502,17 @@ def test_a_compilation_cannot_carry_another_agencys_figures(demo_store, tmp_path
             row[5].value = 10.0
     out = io.BytesIO()
     wb.save(out)
-    parsed = read_report(out.getvalue(), "tong-hop.xlsx", demo_store)
-    assert parsed.ok
+    forged = read_report(out.getvalue(), "tong-hop.xlsx", demo_store)  # the signed identity sheet no longer matches
+    assert not forged.ok and any("chữ ký" in p.message for p in forged.problems), forged.problems
+    # and should a forged row get past the reader, the core still checks every row's agency
+    parsed = read_report(data, "tong-hop.xlsx", demo_store)
+    parsed.rows = [Row("27", value=10.0, agency="Sở Y tế")]
     before = demo_store.snapshot()
     with pytest.raises(PermissionDenied, match="Sở Y tế"):
         intake.commit(demo_store, parsed, user="canbo")
     assert demo_store.snapshot() == before
     chosen = Identity("son-la-2026", "Ban Công tác Đoàn và Thanh thiếu nhi", "2026")  # an agency report was chosen
-    refused = read_report(out.getvalue(), "tong-hop.xlsx", demo_store, expected=chosen)
+    refused = read_report(data, "tong-hop.xlsx", demo_store, expected=chosen)
     assert any("biểu tổng hợp" in p.message for p in refused.problems)
 
 

@@ -1,0 +1,90 @@
+"""Figures people can trust: a value that is allowed but improbable is a warning, not an error.
+
+The slip it is for: "98,6%" typed into a plain number cell, which a spreadsheet stores as 0,986
+(LibreOffice in vi-VN and en-US, and Excel alike), so the report says 0,99% where 98,6% was meant.
+A rate (%, ‰, /100.000) more than PLAUSIBLE_FACTOR times away from its reference is flagged:
+the reference is the same reporter's latest value of the target (this period or an earlier one),
+or, when there is none, the target's own value. The warning names the cell, the reference and,
+when a slip by a power of ten explains it, the value most likely meant. A person must confirm the
+value or take the correction; either choice is written to the audit trail with the submission.
+Values read from a numerator and a denominator are not flagged: they cannot carry that slip.
+Anchors: DHIS2 min–max and outlier checks."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from indicators import fmt
+from indicators.models import RATE_UNITS, Target
+
+PLAUSIBLE_FACTOR = 10.0
+_SLIPS = (100.0, 1000.0, 10.0, 0.01, 0.001, 0.1)  # the factors a misplaced % or decimal mark produces
+
+
+@dataclass(frozen=True)
+class Warning_:
+    code: str
+    agency: str  # the reporter of the row (the unit in a compilation)
+    where: str  # the cell
+    value: float
+    reference: float
+    reference_kind: str  # "previous" | "target"
+    suggested: float | None  # the value most likely meant, if a power of ten explains the gap
+    unit: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.agency}|{self.code}"
+
+    @property
+    def message(self) -> str:
+        ref = ("số đã báo cáo gần nhất" if self.reference_kind == "previous" else "chỉ tiêu kế hoạch")
+        ratio = max(self.value / self.reference, self.reference / self.value)
+        text = (f"Chỉ tiêu {self.code}: {fmt.with_unit(self.value, self.unit, 3)} khác {ref} "
+                f"({fmt.with_unit(self.reference, self.unit, 3)}) tới {fmt.num(ratio, 0)} lần.")
+        if self.suggested is not None:
+            text += f" Có thể ý là {fmt.with_unit(self.suggested, self.unit, 3)}"
+            if self.unit == "%" and abs(self.suggested - self.value * 100) < 1e-9:
+                text += " (gõ \"98,6%\" vào ô số thì bảng tính lưu thành 0,986)"
+            text += "."
+        return text
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "agency": self.agency, "cell": self.where, "value": self.value,
+                "reference": self.reference, "reference_kind": self.reference_kind, "suggested": self.suggested}
+
+
+def _far(a: float, b: float) -> bool:
+    return a > 0 and b > 0 and max(a / b, b / a) > PLAUSIBLE_FACTOR
+
+
+def suggestion(value: float, reference: float, target: Target) -> float | None:
+    """The power-of-ten slip that brings the value closest to the reference, if it lands within
+    the plausible band and within the unit's range."""
+    best = None
+    for factor in _SLIPS:
+        candidate = round(value * factor, 9)
+        if target.unit == "%" and candidate > 100:
+            continue
+        if _far(candidate, reference):
+            continue
+        gap = abs(math.log(candidate / reference))
+        if best is None or gap < best[0]:
+            best = (gap, candidate)
+    return best[1] if best else None
+
+
+def check(target: Target, row, reference_value: float | None, default_agency: str) -> Warning_ | None:
+    """The warning for one reported row, or None."""
+    if target.unit not in RATE_UNITS or row.value is None or row.numerator is not None:
+        return None
+    if reference_value is not None and reference_value > 0:
+        ref, kind = reference_value, "previous"
+    elif target.target is not None and target.target > 0:
+        ref, kind = target.target, "target"
+    else:
+        return None
+    if not _far(row.value, ref):
+        return None
+    return Warning_(row.code, row.agency or default_agency, row.where or row.code, row.value, ref, kind,
+                    suggestion(row.value, ref, target), target.unit)

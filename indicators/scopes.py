@@ -1,0 +1,113 @@
+"""Who may report what: the rule, in one place, that every upload path applies per row.
+
+- An agency's template holds the targets the agency leads or coordinates, and only those: a row
+  for any other target is refused, whatever the workbook claims.
+- A compilation (biểu tổng hợp) is made by one agency for reporting units below it (the communes
+  of a commune or province plan). Its units must be the plan's declared reporting units or units
+  an administrator registered for that agency; names are compared after normalising case and
+  spacing ("Sở Y Tế" is not a new unit, it is "Sở Y tế" or nothing). A unit's figures count only
+  for the targets the compilation covers: the compiling agency's own targets (all targets when
+  the agency leads none, as the plan's standing agency may).
+- An agency named in the plan (not a reporting unit) always files its own report: a compilation
+  row for it needs the account to hold that agency (checked in intake)."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+
+from indicators.errors import Problem
+from indicators.models import Plan, Target
+
+
+def name_key(name: str) -> str:
+    """'  Sở  Y Tế ' and 'Sở Y tế' compare equal."""
+    return " ".join(unicodedata.normalize("NFC", str(name)).casefold().split())
+
+
+def agency_targets(targets: list[Target], agency: str) -> list[Target]:
+    """The targets an agency reports on its own template: those it leads or coordinates."""
+    return [t for t in targets if agency in t.agencies]
+
+
+def compilation_targets(targets: list[Target], agency: str) -> list[Target]:
+    """The targets a compilation made by `agency` covers."""
+    return agency_targets(targets, agency) or list(targets)
+
+
+def units_of(plan: Plan, registered: list[tuple[str, str]], agency: str) -> dict[str, str]:
+    """name_key -> the spelling on record, of every unit a compilation by `agency` may carry:
+    the plan's reporting units, the units registered for that agency, and the plan's own agencies
+    (whose rows intake checks against the account)."""
+    names = list(plan.reporting_units) + [u for a, u in registered if a == agency] + plan.all_agencies()
+    out: dict[str, str] = {}
+    for n in names:
+        out.setdefault(name_key(n), n)
+    return out
+
+
+def check_rows(plan: Plan, targets: list[Target], registered: list[tuple[str, str]], agency: str, kind: str,
+               rows: list) -> tuple[list, list[Problem]]:
+    """Rows with their unit names spelt as on record, and a problem for every row that the
+    template's agency may not report."""
+    problems: list[Problem] = []
+    out = []
+    if kind == "compilation":
+        allowed = {t.code for t in compilation_targets(targets, agency)}
+        known = units_of(plan, registered, agency)
+    else:
+        allowed = {t.code for t in agency_targets(targets, agency)}
+        known = {name_key(agency): agency}
+    for row in rows:
+        where = row.where or agency
+        unit = row.agency if kind == "compilation" else (row.agency or agency)
+        spelt = known.get(name_key(unit or ""))
+        if spelt is None:
+            if kind == "compilation":
+                problems.append(Problem(where, f"Đơn vị báo cáo \"{unit}\" không thuộc kế hoạch {plan.slug} và chưa được đăng ký "
+                                               f"cho {agency}.",
+                                        "Quản trị đăng ký đơn vị (trang Tài khoản → Đơn vị báo cáo, hoặc lệnh `units add`), "
+                                        "rồi tải biểu tổng hợp mới."))
+            else:
+                problems.append(Problem(where, f"Dòng này ghi cho \"{unit}\", không phải cơ quan của biểu mẫu ({agency}).",
+                                        "Mỗi cơ quan chỉ báo cáo bằng biểu mẫu của mình."))
+            continue
+        if row.code not in allowed:
+            problems.append(Problem(where, f"Chỉ tiêu {row.code} không do {agency} chủ trì hay phối hợp, nên không báo cáo "
+                                           "bằng biểu mẫu này.",
+                                    "Xóa dòng này; chỉ tiêu của cơ quan khác do cơ quan đó báo cáo bằng biểu mẫu của mình."))
+            continue
+        out.append(replace(row, agency=spelt) if kind == "compilation" and spelt != row.agency else row)
+    return out, problems
+
+
+def register_units(store, slug: str, agency: str, names: list[str], *, actor: str) -> list[str]:
+    """An administrator registers reporting units for an agency's compilations. Each name is
+    checked (no formula, not one of the plan's agencies, not too long) and spaced normally;
+    a name that differs from a registered one only in case or spacing is that one."""
+    from indicators.errors import UsageError
+
+    plan = store.plan(slug)
+    if agency not in plan.all_agencies():
+        raise UsageError(f"Kế hoạch {slug} không có cơ quan \"{agency}\".",
+                         "Các cơ quan của kế hoạch: " + "; ".join(plan.all_agencies()) + ".")
+    known = units_of(plan, store.registered_units(slug), agency)
+    agencies = {name_key(a) for a in plan.all_agencies()} - {name_key(u) for u in plan.reporting_units}
+    clean, problems = [], []
+    for i, raw in enumerate(names, start=1):
+        name = " ".join(unicodedata.normalize("NFC", str(raw)).split())
+        where = f"tên thứ {i}"
+        if not name:
+            problems.append(Problem(where, "Tên đơn vị trống.", "Bỏ dòng trống."))
+        elif len(name) > 120:
+            problems.append(Problem(where, f"Tên đơn vị dài {len(name)} ký tự (tối đa 120).", "Viết tên ngắn gọn, ví dụ \"UBND xã Châu Sơn\"."))
+        elif name[0] in "=+-@\t\r":
+            problems.append(Problem(where, f"Tên \"{name}\" bắt đầu bằng \"{name[0]}\" (dễ bị hiểu là công thức).",
+                                    "Viết tên đơn vị bằng chữ, ví dụ \"UBND xã Châu Sơn\"."))
+        elif name_key(name) in agencies:
+            problems.append(Problem(where, f"\"{name}\" là cơ quan của kế hoạch, tự nộp báo cáo của mình, không phải đơn vị "
+                                           "trong biểu tổng hợp.", "Bỏ tên này."))
+        else:
+            clean.append(known.get(name_key(name), name))
+    if problems:
+        raise UsageError(f"Không đăng ký được: {len(problems)} tên đơn vị không hợp lệ. Chưa ghi gì.", "", problems)
+    return store.register_units(slug, agency, clean, actor=actor)
