@@ -149,3 +149,53 @@ def export_figures(runs: int = 3) -> dict[str, float]:
     figures["export_docx_son_la_ms"] = median_ms(lambda: exports.word(b), runs)
     figures["export_pptx_son_la_ms"] = median_ms(lambda: exports.powerpoint(b), runs)
     return figures
+
+
+_MEASURE = r"""
+import json, resource, subprocess, sys, time
+start = time.monotonic()
+proc = subprocess.run(json.loads(sys.argv[1]), capture_output=True, timeout=60)
+print(json.dumps({"rc": proc.returncode, "s": time.monotonic() - start,
+                  "mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def hostile_figures() -> dict[str, float]:
+    """Every file of the hostile corpus (tests/hostile_files.py) through `import --dry-run` in a
+    real process: the worst wall time and the worst peak memory of the command with its reading
+    child (issue 11 budget: each refusal within 10 s, under 500 MB), and how many were refused."""
+    import json
+    import subprocess
+    import sys
+
+    from loaders.catalogue import load_catalogue
+    from indicators.settings import ROOT
+
+    sys.path.insert(0, str(ROOT))
+    from tests import hostile_files  # the corpus is built by code, as the tests build it
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        files = []
+        with Store(db) as store:
+            store.migrate()
+            store.load_catalogue(load_catalogue())
+            for kind, k in hostile_files.KINDS.items():
+                name, data = k.make(store)
+                path = Path(tmp) / f"{kind}-{name}"
+                path.write_bytes(data)
+                files.append((kind, path))
+        worst_s, worst_mb, refused = 0.0, 0.0, 0
+        for kind, path in files:
+            cmd = [sys.executable, "-m", "indicators", "--db", str(db), "import", str(path), "--dry-run"]
+            out = subprocess.run([sys.executable, "-c", _MEASURE, json.dumps(cmd)], capture_output=True, text=True,
+                                 cwd=ROOT, timeout=120)
+            got = json.loads(out.stdout.strip().splitlines()[-1])
+            worst_s, worst_mb = max(worst_s, got["s"]), max(worst_mb, got["mb"])
+            refused += got["rc"] == 1
+        figures["hostile_files"] = float(len(files))
+        figures["hostile_refused"] = float(refused)
+        figures["hostile_worst_seconds"] = worst_s
+        figures["hostile_worst_peak_mb"] = worst_mb
+    return figures

@@ -512,6 +512,7 @@ def cmd_bench(args) -> int:
         figures.update({f"{k}_{scale}": v for k, v in pages.items()})
         figures.update(bench.import_figures(scale))
     figures.update(bench.export_figures())
+    figures.update(bench.hostile_figures())
     if not args.no_browser:
         try:
             figures.update(scale_bench.browser_figures())
@@ -537,7 +538,8 @@ def cmd_bench(args) -> int:
                ("import_province_ratio_to_reader", 3, "≤"), ("import_national_ratio_to_reader", 3, "≤"),
                ("naive_to_overview_ratio_national", 5, "≥"), ("export_image_after_first_ms", 500, "≤"),
                ("export_docx_son_la_ms", 10000, "≤"), ("export_pptx_son_la_ms", 10000, "≤"),
-               ("browser_overview_demo_ms", 2000, "≤"), ("browser_overview_national_ms", 2000, "≤")]
+               ("browser_overview_demo_ms", 2000, "≤"), ("browser_overview_national_ms", 2000, "≤"),
+               ("hostile_worst_seconds", 10, "≤"), ("hostile_worst_peak_mb", 500, "≤")]
     for name, limit, op in checks:
         if name in figures:
             ok = figures[name] <= limit if op == "≤" else figures[name] >= limit

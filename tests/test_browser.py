@@ -16,6 +16,7 @@ from indicators import scale
 from indicators.scale import serve_app
 from indicators.store import Store
 from loaders.templates import template_for
+from tests import hostile_files
 from tests.conftest import ROOT
 from tests.test_import import fill
 
@@ -57,6 +58,9 @@ def served(demo_db, tmp_path_factory):
         expected = {"behind": [(r.target.code, r.target.lead_agency) for r in pp.behind()], "counts": pp.counts(),
                     "status_18": next(r.status for r in pp.rows if r.target.code == "18")}
         _, template = template_for(s, "son-la-2026", "Sở Tư pháp", "2026-H1")
+        far_name, far = hostile_files.far_cell_report(s)  # one cell at XFD1048576, no <dimension>
+    (folder / far_name).write_bytes(far)
+    expected["far_cell"] = folder / far_name
     filled = folder / "bao-cao-so-tu-phap-2026-H1.xlsx"
     filled.write_bytes(fill(template, {"18": "98,7"}))  # 93,9% (on track) -> 98,7% >= 98,6%: achieved
     expected["upload"] = filled
@@ -214,3 +218,24 @@ def test_upload_a_filled_template_then_the_overview_shows_the_new_status(page, s
     after = {c: int(pg.locator(f'div.kpi[data-status="{c}"] .val').inner_text()) for c in expected["counts"]}
     assert after["achieved"] == before["achieved"] + 1 and after["on_track"] == before["on_track"] - 1
     _no_exception(pg, "Tổng quan sau khi nộp")
+
+
+def test_a_hostile_upload_is_refused_and_the_server_goes_on(page, served):
+    """The 8,9 KB workbook with one cell at XFD1048576 aborted the whole server (issue 11): now its
+    reading ends in a refusal naming the limit, and the overview still opens afterwards."""
+    url, expected = served
+    pg = page
+    _start(pg, url)
+    _open_from_sidebar(pg, "Nộp báo cáo")
+    pg.get_by_role("combobox", name="Cơ quan báo cáo").click()
+    pg.get_by_role("option", name="Sở Tư pháp").click()
+    _settled(pg)
+    pg.locator('input[type="file"]').set_input_files(str(expected["far_cell"]))
+    pg.get_by_text("bị từ chối").first.wait_for()
+    _settled(pg)
+    _no_exception(pg, "Nộp báo cáo (tệp độc hại)")
+    assert "1 lỗi" in pg.locator('[data-testid="stAlert"]').filter(has_text="bị từ chối").first.inner_text()
+    _screenshot(pg, "nop-bao-cao-tu-choi-tep-doc-hai")  # the problem table (a canvas) names the row limit
+    _open_from_sidebar(pg, "Tổng quan")
+    pg.locator("div.kpi").first.wait_for()
+    _no_exception(pg, "Tổng quan sau tệp độc hại")
