@@ -84,8 +84,11 @@ def register_units(store, slug: str, agency: str, names: list[str], *, actor: st
     """An administrator registers reporting units for an agency's compilations. Each name is
     checked (no formula, not one of the plan's agencies, not too long) and spaced normally;
     a name that differs from a registered one only in case or spacing is that one."""
+    from indicators import accounts
     from indicators.errors import UsageError
 
+    if accounts.operator_of(actor) is None:  # a signed-in person, not the machine's operator
+        accounts.require_admin(store, actor)
     plan = store.plan(slug)
     if agency not in plan.all_agencies():
         raise UsageError(f"Kế hoạch {slug} không có cơ quan \"{agency}\".",

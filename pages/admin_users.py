@@ -3,7 +3,7 @@ whether reading is open without signing in."""
 import pandas as pd
 import streamlit as st
 
-from indicators import accounts, fmt
+from indicators import accounts, fmt, scopes
 from indicators.settings import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLE_LABEL, ROLES
 from pages import auth, ui
 
@@ -31,7 +31,8 @@ def agency_picker(prefix: str, default_plan: str | None = None, default: list[st
     return slug, picked
 
 
-tab_new, tab_edit, tab_settings = st.tabs(["Thêm tài khoản", "Sửa tài khoản", "Cài đặt truy cập"])
+tab_new, tab_edit, tab_units, tab_settings = st.tabs(["Thêm tài khoản", "Sửa tài khoản", "Đơn vị báo cáo",
+                                                     "Cài đặt truy cập"])
 with tab_new:
     with st.form("new_user", clear_on_submit=True):
         name = st.text_input("Tên đăng nhập", help="Không dấu cách, ví dụ nguyen.van.a")
@@ -82,6 +83,34 @@ with tab_edit:
                     store.set_user_agencies(who, others + [(slug, a) for a in picked], actor=admin.name)
                 st.success("Đã lưu.")
                 st.rerun()
+with tab_units:
+    st.caption("Đơn vị cấp dưới (xã, phường…) mà một cơ quan được tổng hợp số liệu trong biểu tổng hợp. Chỉ đơn vị khai "
+               "báo trong danh mục kế hoạch hoặc đăng ký ở đây mới được nhận; số liệu của đơn vị chỉ tính cho các chỉ tiêu "
+               "của cơ quan tổng hợp.")
+    slugs = list(plans)
+    unit_plan = st.selectbox("Kế hoạch", slugs, format_func=lambda s: f"{plans[s].issuer} — {plans[s].title} ({plans[s].year})",
+                             key="units_plan")
+    unit_agency = st.selectbox("Cơ quan tổng hợp", plans[unit_plan].all_agencies(), key="units_agency")
+    listed = [u for a, u in store.registered_units(unit_plan, unit_agency)]
+    declared = plans[unit_plan].reporting_units
+    st.markdown(f"**{len(listed)}** đơn vị đã đăng ký cho {ui.esc(unit_agency)}"
+                + (f"; **{len(declared)}** đơn vị khai báo trong danh mục (mọi cơ quan)." if declared else "."))
+    if listed:
+        st.dataframe(pd.DataFrame({"Đơn vị": listed}), hide_index=True, width="stretch")
+    with st.form("add_units", clear_on_submit=True):
+        text = st.text_area("Thêm đơn vị (mỗi dòng một tên)", placeholder="UBND xã Chiềng Sinh\nUBND phường Tô Hiệu")
+        if st.form_submit_button("Đăng ký", type="primary"):
+            with ui.guard():
+                new = scopes.register_units(store, unit_plan, unit_agency, [n for n in text.splitlines() if n.strip()],
+                                            actor=admin.name)
+            st.success(f"Đã đăng ký {len(new)} đơn vị mới.")
+            st.rerun()
+    if listed:
+        gone = st.selectbox("Bỏ đăng ký đơn vị", listed, index=None, key="units_remove",
+                            placeholder="Chọn đơn vị (số liệu đã báo cáo vẫn giữ trong lịch sử)")
+        if gone and st.button("Bỏ đăng ký", key="units_remove_btn"):
+            store.unregister_unit(unit_plan, unit_agency, gone, actor=admin.name)
+            st.rerun()
 with tab_settings:
     current = auth.open_reading()
     choice = st.toggle("Cho phép xem bảng điều khiển không cần đăng nhập", value=current,

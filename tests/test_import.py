@@ -128,7 +128,7 @@ def test_preview_reports_new_changed_unchanged_and_writes_nothing(store):
 def test_compilation_workbook_round_trip_and_weighted_aggregate(store):
     slug = "son-la-2026"
     units = ["UBND xã Chiềng Sinh", "UBND phường Tô Hiệu"]
-    register_units(store, slug, "Sở Y tế", units, actor="test")  # an administrator registers them first
+    register_units(store, slug, "Sở Y tế", units, actor="máy chủ:kiem-thu")  # an administrator registers them first
     _, data = template_for(store, slug, "Sở Y tế", "2026-H1", units=units)
     ws = openpyxl.load_workbook(io.BytesIO(data))[COMPILATION_SHEET]
     assert [c.value for c in ws[HEADER_ROW]][:2] == ["Đơn vị báo cáo", "Mã chỉ tiêu"]

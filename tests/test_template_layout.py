@@ -23,7 +23,7 @@ def template(request, store):
         _, data = template_for(store, SLUG, AGENCY, PERIOD)
         sheet, offset = REPORT_SHEET, 0
     else:
-        register_units(store, SLUG, AGENCY, UNITS, actor="test")
+        register_units(store, SLUG, AGENCY, UNITS, actor="máy chủ:kiem-thu")
         _, data = template_for(store, SLUG, AGENCY, PERIOD, units=UNITS)
         sheet, offset = COMPILATION_SHEET, 1
     wb = openpyxl.load_workbook(io.BytesIO(data))

@@ -12,14 +12,15 @@ import openpyxl
 import pytest
 
 from indicators import intake, progress
-from indicators.errors import InputRefused, UsageError
+from indicators.errors import InputRefused, PermissionDenied, UsageError
 from indicators.scopes import register_units
 from indicators.store import Row, Store
 from loaders.templates import COMPILATION_SHEET, HEADER_ROW, META_ROWS_START, META_SHEET, REPORT_SHEET, template_for
 from loaders.workbooks import read_report
-from tests.conftest import STAFF, run_cli
+from tests.conftest import ADMIN, STAFF, run_cli
 
 SLUG = "son-la-2026"
+OPERATOR = "máy chủ:kiem-thu"  # the command line on the server itself, as accounts.operator records it
 
 
 def fill(data: bytes, values: dict, sheet: str = REPORT_SHEET, off: int = 0, notes: dict | None = None) -> bytes:
@@ -104,11 +105,11 @@ def test_compilation_units_must_be_declared_or_registered(store):
     with pytest.raises(UsageError, match="Chưa đăng ký đơn vị"):
         template_for(store, SLUG, agency, "2026-H1", units=['=HYPERLINK("http://x","y")'])
     with pytest.raises(UsageError) as exc:
-        register_units(store, SLUG, agency, ['=HYPERLINK("http://x","y")', "sở y TẾ", "  "], actor="quantri")
+        register_units(store, SLUG, agency, ['=HYPERLINK("http://x","y")', "sở y TẾ", "  "], actor=OPERATOR)
     assert [p.where for p in exc.value.problems] == ["tên thứ 1", "tên thứ 2", "tên thứ 3"]
     assert store.registered_units(SLUG) == []
-    assert register_units(store, SLUG, agency, ["UBND  xã Chiềng Sinh"], actor="quantri") == ["UBND xã Chiềng Sinh"]
-    assert register_units(store, SLUG, agency, ["ubnd xã chiềng sinh"], actor="quantri") == []  # the same unit
+    assert register_units(store, SLUG, agency, ["UBND  xã Chiềng Sinh"], actor=OPERATOR) == ["UBND xã Chiềng Sinh"]
+    assert register_units(store, SLUG, agency, ["ubnd xã chiềng sinh"], actor=OPERATOR) == []  # the same unit
     _, data = template_for(store, SLUG, agency, "2026-H1", units=["UBND XÃ Chiềng Sinh"])
     wb = openpyxl.load_workbook(io.BytesIO(data))
     assert {r[0].value for r in wb[COMPILATION_SHEET].iter_rows(min_row=HEADER_ROW + 1)} == {"UBND xã Chiềng Sinh"}
@@ -121,10 +122,17 @@ def test_compilation_units_must_be_declared_or_registered(store):
     assert "chưa được đăng ký" in refused.value.problems[0].message
 
 
+def test_only_an_administrator_registers_units(demo_store):
+    with pytest.raises(PermissionDenied):
+        register_units(demo_store, SLUG, "Sở Tư pháp", ["UBND xã A"], actor=STAFF)
+    assert register_units(demo_store, SLUG, "Sở Tư pháp", ["UBND xã A"], actor=ADMIN) == ["UBND xã A"]
+    assert [r["action"] for r in demo_store.audit_trail(plan=SLUG, limit=1)] == ["unit.register"]
+
+
 def test_a_registered_units_figures_count_only_for_its_agencys_targets(store):
     """A unit registered under Sở Tư pháp may report Sở Tư pháp's targets only: a row for Sở Y tế's
     target 13 in that compilation is refused by the core."""
-    register_units(store, SLUG, "Sở Tư pháp", ["UBND xã A"], actor="quantri")
+    register_units(store, SLUG, "Sở Tư pháp", ["UBND xã A"], actor=OPERATOR)
     _, data = template_for(store, SLUG, "Sở Tư pháp", "2026-H1", units=["UBND xã A"])
     parsed = read_report(data, "th.xlsx", store)
     assert parsed.ok
