@@ -527,7 +527,8 @@ def cmd_bench(args) -> int:
         print(f"Lưu ý: {images.no_browser_message()} Chưa đo được thời gian xuất hình.")
     print(f"Đo tốc độ (mili giây, trung vị của {args.runs} lần trừ khi ghi khác):")
     for name, value in figures.items():
-        unit = ("" if name.endswith(("_ratio", "_ratio_to_reader", "_rows")) or "_actuals" in name or "_ratio_" in name
+        unit = ("" if name.endswith(("_ratio", "_ratio_to_reader", "_rows", "_files", "_refused")) or "_actuals" in name
+                or "_ratio_" in name else " s" if name.endswith("_seconds")
                 else " KB" if name.endswith("_kb") else " MB" if "_mb" in name else " ms")
         print(f"  {name:45} {fmt.num(value, 1):>12}{unit}")
     print(f"  {'peak_memory_mb':45} {fmt.num(peak, 1):>12} MB")
