@@ -63,10 +63,10 @@ def import_figures(scale: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "bench.duckdb") as store:
             store.migrate()
-            plan = synthetic.plan()
+            units = synthetic.communes(n)
+            plan = synthetic.plan().model_copy(update={"reporting_units": units})  # the communes it declares
             store.load_catalogue([plan])
             targets = store.targets(plan.slug)
-            units = synthetic.communes(n)
             prefill = {(u, t.code): synthetic.value_for(t.unit, i, j)
                        for i, u in enumerate(units) for j, t in enumerate(targets)}
             identity = templates.Identity(plan.slug, synthetic.STANDING, "2026-H1", kind="compilation")
