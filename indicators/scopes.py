@@ -57,11 +57,15 @@ def check_rows(plan: Plan, targets: list[Target], registered: list[tuple[str, st
     else:
         allowed = {t.code for t in agency_targets(targets, agency)}
         known = {name_key(agency): agency}
+    told: set = set()  # one problem per unknown unit and per target refused, at its first row
     for row in rows:
         where = row.where or agency
         unit = row.agency if kind == "compilation" else (row.agency or agency)
         spelt = known.get(name_key(unit or ""))
+        if (spelt is None and unit in told) or (spelt is not None and row.code not in allowed and row.code in told):
+            continue
         if spelt is None:
+            told.add(unit)
             if kind == "compilation":
                 problems.append(Problem(where, f"Đơn vị báo cáo \"{unit}\" không thuộc kế hoạch {plan.slug} và chưa được đăng ký "
                                                f"cho {agency}.",
@@ -72,6 +76,7 @@ def check_rows(plan: Plan, targets: list[Target], registered: list[tuple[str, st
                                         "Mỗi cơ quan chỉ báo cáo bằng biểu mẫu của mình."))
             continue
         if row.code not in allowed:
+            told.add(row.code)
             problems.append(Problem(where, f"Chỉ tiêu {row.code} không do {agency} chủ trì hay phối hợp, nên không báo cáo "
                                            "bằng biểu mẫu này.",
                                     "Xóa dòng này; chỉ tiêu của cơ quan khác do cơ quan đó báo cáo bằng biểu mẫu của mình."))
