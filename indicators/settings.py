@@ -67,6 +67,33 @@ MAX_GRID_CELLS = 2_500_000  # rows × columns of the grid python-calamine builds
 # a file that needs more is refused and only that child ends, never the server.
 READ_MEMORY_MB = 1024
 READ_SECONDS = 8
+# Plan documents uploaded by administrators (read by `parse-plan`). The largest real plan is
+# about 40 KB of text (300 lines, longest paragraph 2.728 characters); a real .docx is under 1 MB
+# with fewer than 5.000 paragraphs. Everything is checked before python-docx parses, which then
+# runs in a child process (loaders/sandbox.py) with its own memory and time limits.
+MAX_PLAN_FILE_BYTES = 20 * 1024 * 1024  # a .docx as uploaded (pictures included)
+MAX_PLAN_TEXT_BYTES = 2 * 1024 * 1024  # a .txt, or the text read from a .docx
+MAX_PLAN_LINES = 50_000  # lines of a .txt, or paragraphs and table rows read from a .docx
+MAX_PLAN_LINE_CHARS = 5_000  # one paragraph, after lines broken across a page are joined back
+MAX_PLAN_LINE_NUMBERS = 200  # numbers in one paragraph (the most in a real plan: 64)
+MAX_PLAN_NUMBERS = 20_000  # numbers in the whole document (the most in a real plan: 313)
+MAX_PLAN_DOCX_MEMBERS = 1_000  # parts inside the .docx (a zip); Word writes about 10 to 30
+MAX_PLAN_DOCX_PART_BYTES = 20 * 1024 * 1024  # one part unpacked, word/document.xml included
+MAX_PLAN_DOCX_UNPACKED_BYTES = 60 * 1024 * 1024  # all parts unpacked
+MAX_PLAN_PARAGRAPHS = 20_000  # <w:p> elements in the .docx
+MAX_PLAN_TABLE_ROWS = 5_000  # <w:tr> elements
+MAX_PLAN_RUNS = 50_000  # <w:r> elements (pieces of text with their own formatting); python-docx takes ~40 µs each
+MAX_PLAN_TABLE_CELLS = 50_000  # <w:tc> elements
+MAX_PLAN_XML_ELEMENTS = 1_000_000  # elements of all XML parts; lxml needs ~200 bytes each in the child
+# Checked in the child once python-docx has parsed: shapes whose text lookup in python-docx is
+# quadratic (or worse, for vertical merges) in their size.
+MAX_PLAN_RUN_ITEMS = 1_000  # children of one <w:r> (text, line breaks, tabs …)
+MAX_PLAN_RUN_ITEMS_TOTAL = 200_000  # children of all <w:r> together
+MAX_PLAN_PARAGRAPH_ITEMS = 5_000  # children of one <w:p> (runs, links …)
+MAX_PLAN_TABLE_COLUMNS = 100  # grid columns of one table row, spans included (Word allows 63)
+MAX_PLAN_MERGED_CELLS = 200  # cells continuing a vertical merge (python-docx walks each chain up)
+PLAN_READ_MEMORY_MB = 512  # the child process that runs python-docx
+PLAN_READ_SECONDS = 8
 # A reported value may differ from numerator / denominator × unit factor by this much beyond its
 # own rounding (half a unit of its last decimal).
 RATIO_SLACK = 1e-6

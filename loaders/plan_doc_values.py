@@ -154,7 +154,7 @@ def _read_value(s: str, low: str, m: re.Match, per_mille: bool, per_100k: bool) 
     before, rest = low[:start], low[end:]
     if re.fullmatch(r"(?:19|20)\d\d", text) and not re.match(r"^\s*(?:%|‰|/)", rest):
         return None  # a year
-    if _NOT_VALUE_BEFORE.search(before):
+    if _NOT_VALUE_BEFORE.search(before[-80:]):  # the word right before; searching the whole line made a line of numbers quadratic
         return None
     number = parse_number(text)
     # a fraction or a date: "144/200", "3/9 thôn", "01/6", "10/5/2026"
