@@ -1,5 +1,8 @@
+"""`python -m indicators …`: the documented entry point. The command line itself lives at the
+edge (commands/cli.py); this file is the one place the core's package hands over to it (declared
+as such in the import-linter contract, .importlinter)."""
 import sys
 
-from indicators.cli import main
+from commands.cli import main
 
 sys.exit(main())

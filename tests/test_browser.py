@@ -12,8 +12,8 @@ import shutil
 import pytest
 
 from indicators import progress
-from indicators import scale
-from indicators.scale import serve_app
+from commands import scale
+from commands.scale import serve_app
 from indicators.store import Store
 from loaders.templates import template_for
 from tests import hostile_files

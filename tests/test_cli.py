@@ -6,7 +6,7 @@ import re
 import pytest
 
 from indicators import status
-from indicators.cli import build_parser
+from commands.cli import build_parser
 from tests.conftest import ROOT, cli_json, run_cli
 
 

@@ -1,30 +1,38 @@
-"""The house rules that keep the layers apart (DESIGN.md §8)."""
+"""The house rules that keep the layers apart (docs/architecture.md), checked by import-linter
+against the contracts in .importlinter: the edge (pages, command line) > loaders > core; only the
+pages use Streamlit; only indicators.store opens DuckDB. import-linter sees every import, including
+those inside functions."""
 from __future__ import annotations
 
-import ast
+import subprocess
+import sys
+
+import pytest
 
 from tests.conftest import ROOT
 
-
-def _imports(path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
-    return names
+pytestmark = pytest.mark.unit
 
 
-def test_core_and_loaders_never_import_streamlit():
-    for folder in ("indicators", "loaders"):
-        for path in (ROOT / folder).rglob("*.py"):
-            assert "streamlit" not in _imports(path), f"{path.relative_to(ROOT)} imports streamlit"
+def _lint(config=ROOT / ".importlinter") -> subprocess.CompletedProcess:
+    exe = ROOT / ".venv" / "bin" / "lint-imports"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "importlinter.cli"]
+    return subprocess.run(cmd + ["--config", str(config), "--no-cache"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
 
 
-def test_only_the_store_imports_duckdb():
-    offenders = [str(p.relative_to(ROOT)) for folder in ("indicators", "loaders", "pages")
-                 for p in (ROOT / folder).rglob("*.py") if "duckdb" in _imports(p)]
-    offenders += ["app.py"] if "duckdb" in _imports(ROOT / "app.py") else []
-    assert offenders == ["indicators/store.py"]
+def test_the_import_contracts_are_kept():
+    out = _lint()
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "3 kept, 0 broken" in out.stdout
+
+
+def test_the_contract_catches_a_core_module_importing_the_edge(tmp_path):
+    """The check is not a formality: a core module importing loaders inside a function breaks it."""
+    probe = ROOT / "indicators" / "_layering_probe.py"
+    probe.write_text("def f():\n    from loaders import cells  # noqa: F401\n", encoding="utf-8")
+    try:
+        out = _lint()
+    finally:
+        probe.unlink()
+    assert out.returncode != 0 and "indicators._layering_probe -> loaders.cells" in out.stdout

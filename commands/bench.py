@@ -54,7 +54,8 @@ def import_figures(scale: str) -> dict[str, float]:
     import python_calamine
     import io
 
-    from indicators import intake, synthetic
+    from commands import synthetic
+    from indicators import intake
     from loaders import templates
     from loaders.workbooks import read_report
 

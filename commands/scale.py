@@ -10,8 +10,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from indicators import charts, intake, progress, reporting, signing, synthetic
-from indicators.bench import median_ms
+from commands import synthetic
+from indicators import charts, intake, progress, reporting, signing
+from commands.bench import median_ms
 from indicators.settings import now_local
 from indicators.store import Store
 

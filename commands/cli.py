@@ -501,7 +501,7 @@ def _print_proposal(proposal) -> None:
 
 
 def cmd_bench(args) -> int:
-    from indicators import bench, scale as scale_bench
+    from commands import bench, scale as scale_bench
 
     scales = args.scale or ["province", "national"]
     figures = dict(bench.demo_figures(runs=args.runs))
