@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from indicators import accounts, fmt, periods, plausibility, scopes
 from indicators.errors import InputRefused, PermissionDenied
-from indicators.store import Change
+from indicators.submission import Change
 
 
 @dataclass(frozen=True)

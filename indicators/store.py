@@ -6,13 +6,10 @@ are never overwritten: a new value inserts a new version and marks the old one s
 from __future__ import annotations
 
 import json
-import os
 import random
-import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -25,6 +22,7 @@ from indicators.errors import DatabaseBusy, NotFound, UsageError
 from indicators.models import Plan, Target
 from indicators.settings import WRITE_RETRIES, now_local
 from indicators.status import Inputs, Report
+from indicators.submission import Change, Row  # the vocabulary of a submission, shared with the reader
 
 # Each migration takes the schema from version i to i + 1. Never edit a released one: add a new one.
 MIGRATIONS: list[list[str]] = [
@@ -103,29 +101,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # An actual as JSON in the audit trail (same keys as _payload), built by DuckDB for whole batches.
 _JSON_PAYLOAD = ("json_object('value', {t}.value, 'text', {t}.text_value, 'numerator', {t}.numerator, "
                  "'denominator', {t}.denominator, 'note', {t}.note)::VARCHAR")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One value an agency reports for a target (the input of a submission)."""
-
-    code: str
-    value: float | None = None
-    text: str | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    note: str | None = None
-    agency: str | None = None  # for compilation workbooks: the reporting unit of this row
-    where: str | None = field(default=None, compare=False)  # the cell it was read from ("Báo cáo!E12")
-
-
-@dataclass(frozen=True)
-class Change:
-    code: str
-    agency: str
-    kind: str  # "new" | "changed" | "unchanged"
-    old: dict | None
-    new: dict
 
 
 def _sql_path(path: Path) -> str:
@@ -515,10 +490,6 @@ class Store:
             for action, key, detail in notes:  # e.g. a plausibility warning confirmed or corrected
                 self._audit(cur, actor, action, slug, "actual", f"{key}|{period}", None,
                             json.dumps(detail, ensure_ascii=False), sub_id, is_demo, at=when)
-            pause = os.environ.get("INDICATORS_FAULT_PAUSE_BEFORE_COMMIT")  # fault-injection point for tests
-            if pause:
-                print("INDICATORS_FAULT_PAUSE: inside the transaction, rows written", file=sys.stderr, flush=True)
-                time.sleep(float(pause))
             return sub_id, counts
 
         return self._retrying(work)

@@ -17,7 +17,7 @@ from indicators import settings
 from indicators.errors import Problem
 from indicators.models import Target
 from indicators.settings import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, TEMPLATE_VERSION
-from indicators.store import Row
+from indicators.submission import Row
 from indicators.validation import ValueProblem, check_ratio, check_value, milestone_answer, parse_number
 from loaders import sandbox, sheet_file
 from loaders.templates import (COMPILATION_SHEET, HEADER_ROW, HEADERS, MARKER, META_ROWS_START, META_SHEET, REPORT_SHEET,

@@ -3,10 +3,10 @@ says; history and submissions; compilation workbooks; faults and concurrency."""
 from __future__ import annotations
 
 import io
-import os
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 
 import openpyxl
@@ -168,12 +168,31 @@ def test_a_process_killed_during_an_import_leaves_nothing(tmp_path):
         before = s.snapshot()
     path = tmp_path / "y-te.xlsx"
     path.write_bytes(fill(data, {"1": 61.0, "2": 80.0, "3": 9.0}))
-    env = dict(os.environ, INDICATORS_FAULT_PAUSE_BEFORE_COMMIT="60")
-    proc = subprocess.Popen([sys.executable, "-m", "indicators", "--db", str(db), "import", str(path)], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A real process (kill -9 must hit a real one), whose store pauses inside the write transaction
+    # once the submission's rows are written; the pause is patched in here, not built into the store.
+    script = textwrap.dedent("""
+        import sys, time
+        from contextlib import contextmanager
+        from indicators.store import Store
+        original = Store.transaction
+
+        @contextmanager
+        def paused(self):
+            with original(self) as cur:
+                yield cur
+                if cur.execute("SELECT count(*) FROM submissions").fetchall()[0][0]:
+                    print("PAUSED inside the transaction, rows written", file=sys.stderr, flush=True)
+                    time.sleep(60)
+
+        Store.transaction = paused
+        from commands.cli import main
+        sys.exit(main(sys.argv[1:]))
+        """)
+    proc = subprocess.Popen([sys.executable, "-c", script, "--db", str(db), "import", str(path)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        line = proc.stderr.readline()  # the store says when it is inside the transaction, rows written
-        assert "INDICATORS_FAULT_PAUSE" in line
+        line = proc.stderr.readline()
+        assert "PAUSED inside the transaction" in line, line + proc.stderr.read()
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
