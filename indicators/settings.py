@@ -67,6 +67,8 @@ MAX_GRID_CELLS = 2_500_000  # rows × columns of the grid python-calamine builds
 # a file that needs more is refused and only that child ends, never the server.
 READ_MEMORY_MB = 1024
 READ_SECONDS = 8
+READ_PARALLEL = 2  # files read at once per server process (each child may take READ_MEMORY_MB)
+READ_QUEUE_SECONDS = 30  # how long an upload waits for its turn before it is asked to retry
 # Plan documents uploaded by administrators (read by `parse-plan`). The largest real plan is
 # about 40 KB of text (300 lines, longest paragraph 2.728 characters); a real .docx is under 1 MB
 # with fewer than 5.000 paragraphs. Everything is checked before python-docx parses, which then

@@ -24,9 +24,10 @@ import os
 import pickle
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 
-from indicators.settings import ROOT
+from indicators.settings import READ_PARALLEL, READ_QUEUE_SECONDS, ROOT
 
 _SAFE_GLOBALS = {("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
                  ("loaders.sandbox", "Refused")}
@@ -63,11 +64,27 @@ def _loads(data: bytes):
     return _PlainUnpickler(io.BytesIO(data)).load()
 
 
+# At most this many files are read at once in one server process, so parallel uploads cannot add
+# their memory limits up without bound; the others wait their turn (up to READ_QUEUE_SECONDS).
+_SLOTS = threading.BoundedSemaphore(READ_PARALLEL)
+
+
 def run(module: str, function: str, payload, *, memory_mb: int, seconds: float, what: str):
     """Call module.function(payload) in a limited child process and return its result.
 
     Raises Refused when the function refused the input, LimitExceeded when the child ran out of
-    memory or time or died. `what` names the file in messages ("tệp bao-cao.xlsx")."""
+    memory or time or died, or when too many files were being read for too long. `what` names the
+    file in messages ("tệp bao-cao.xlsx")."""
+    if not _SLOTS.acquire(timeout=READ_QUEUE_SECONDS):
+        raise LimitExceeded("busy", f"Máy chủ đang đọc {READ_PARALLEL} tệp khác nên chưa đọc được {what}.",
+                            "Chờ một phút rồi tải lên lại.")
+    try:
+        return _run(module, function, payload, memory_mb=memory_mb, seconds=seconds, what=what)
+    finally:
+        _SLOTS.release()
+
+
+def _run(module: str, function: str, payload, *, memory_mb: int, seconds: float, what: str):
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "LANG", "LC_ALL", "HOME", "TMPDIR")}
     env["PYTHONPATH"] = str(ROOT)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
