@@ -67,6 +67,8 @@ def bounds(target: Target) -> tuple[float | None, float | None, bool]:
     if target.unit == "count":
         return 0.0, target.of, True
     return 0.0, None, False
+    if target.unit == "‰":
+        return 0.0, 1000.0, False  # a ‰ above 1000 is not a rate (DESIGN: an error, not a warning)
 
 
 def check_value(target: Target, value: float) -> None:
@@ -83,6 +85,8 @@ def check_value(target: Target, value: float) -> None:
         raise ValueProblem(f"{fmt.num(value)} vượt quá tổng số {fmt.num(high)}.")
     if whole and value != int(value):
         raise ValueProblem(f"{fmt.num(value)} không phải số nguyên; chỉ tiêu này đếm số lượng.")
+        if target.unit == "‰":
+            raise ValueProblem(f"{fmt.num(value)} vượt quá 1000‰. Nhập tỷ suất phần nghìn từ 0 đến 1000 (ví dụ 9,4).")
 
 
 def check_ratio(target: Target, value: float | None, numerator: float | None, denominator: float | None,

@@ -163,6 +163,11 @@ def build(plan: Plan, identity: Identity, lines: list[Line], key: bytes) -> Work
                                  error="Nhập số không âm, chỉ gõ số (không gõ ‰). " + decimal_mark.format("9,4", "9.4"),
                                  promptTitle="Số không âm",
                                  prompt="Nhập số không âm, chỉ gõ số (không gõ ‰). " + decimal_mark.format("9,4", "9.4")),
+        "‰": DataValidation(type="decimal", operator="between", formula1="0", formula2="1000", allow_blank=True,
+                            errorTitle="Tỷ suất phần nghìn",
+                            error="Nhập số từ 0 đến 1000, chỉ gõ số (không gõ ‰). " + decimal_mark.format("9,4", "9.4"),
+                            promptTitle="Tỷ suất ‰",
+                            prompt="Nhập số từ 0 đến 1000, chỉ gõ số (không gõ ‰). " + decimal_mark.format("9,4", "9.4")),
         "count": DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                                 errorTitle="Số nguyên", error="Nhập số nguyên không âm. " + no_grouping,
                                 promptTitle="Số nguyên", prompt="Nhập số nguyên không âm. " + no_grouping),
@@ -214,7 +219,8 @@ def build(plan: Plan, identity: Identity, lines: list[Line], key: bytes) -> Work
         n = max(fixed_lines, lines_in(line.unit, 1) if compilation else 1, lines_in(pre.get("note"), c_note))
         if n > 1:
             ws.row_dimensions[r].height = height(n)
-        kind = "milestone" if t.kind == "milestone" else "%" if t.unit == "%" else "count" if t.unit == "count" else "nonneg"
+        kind = ("milestone" if t.kind == "milestone" else t.unit if t.unit in ("%", "‰") else "count" if t.unit == "count"
+                else "nonneg")
         add_range(kind, c_value, r)
         if rate:
             add_range("ratio", c_num, r)
