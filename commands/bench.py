@@ -72,7 +72,7 @@ def import_figures(scale: str) -> dict[str, float]:
                        for i, u in enumerate(units) for j, t in enumerate(targets)}
             identity = templates.Identity(plan.slug, synthetic.STANDING, "2026-H1", kind="compilation")
             start = time.perf_counter()
-            wb = templates.build(plan, identity, templates.make_lines(targets, prefill, units), store.secret(signing.KEY_NAME))
+            wb = templates.build(plan, identity, templates.template_rows(targets, prefill, units), store.secret(signing.KEY_NAME))
             data = templates.to_bytes(wb)
             figures[f"template_{scale}_ms"] = (time.perf_counter() - start) * 1000
             figures[f"template_{scale}_kb"] = len(data) / 1024

@@ -1,4 +1,4 @@
-"""Command line: `python -m indicators …` (DESIGN.md §7). Vietnamese output; typed errors are
+"""Command line: `python -m indicators …` (docs/cli.md). Vietnamese output; typed errors are
 translated here, so no traceback reaches a user. Exit 0 success, 1 refused, 2 usage error."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from indicators import fmt, periods, progress, status
 from indicators.errors import AppError, InputRefused, UsageError
-from indicators.settings import db_path
+from indicators.settings import PAGE_BUDGET_MS, db_path
 
 _VI = {
     "usage: ": "Cách dùng: ",
@@ -107,7 +107,7 @@ def cmd_init(args) -> int:
             print(f"Đã tạo tài khoản quản trị \"{args.admin}\" với mật khẩu đọc từ đầu vào chuẩn.")
         if args.demo:
             counts = demo.load_demo(store)
-            print(f"Đã thêm dữ liệu minh họa (DỮ LIỆU MINH HỌA): {counts['submissions']} báo cáo, {counts['values']} giá trị."
+            print(f"Đã thêm dữ liệu minh họa ({fmt.DEMO_MARK}): {counts['submissions']} báo cáo, {counts['values']} giá trị."
                   if counts["submissions"] else "Dữ liệu minh họa đã có sẵn, không thêm lần nữa.")
     return 0
 
@@ -227,10 +227,9 @@ def cmd_plans(args) -> int:
         if args.json:
             _print_json([_plan_json(p) for p in plans])
             return 0
-        level = {"province": "cấp tỉnh", "commune": "cấp xã", "department": "cấp sở"}
         for p in plans:
             print(f"{p.slug}  —  {p.title}")
-            print(f"    {p.issuer} ({level[p.level]}), năm {p.year}; cơ quan thường trực: {p.standing_agency}; "
+            print(f"    {p.issuer} ({fmt.level_label(p.level)}), năm {p.year}; cơ quan thường trực: {p.standing_agency}; "
                   f"{len(p.measurable_targets())} chỉ tiêu")
             for per in p.periods:
                 print(f"    kỳ {per.code:8} {periods.label(per.code):22} hạn {fmt.day(per.deadline)}"
@@ -260,12 +259,8 @@ def cmd_targets(args) -> int:
         text_w = max(30, _width() - 62)
         print(f"{'Mã':5} {'Chỉ tiêu':18} {'Loại':14} {'Cơ quan chủ trì':22} Nội dung")
         for t in targets:
-            print(f"{t.code:5} {_cut(fmt.goal(t), 18):18} {KIND_VI[t.kind]:14} {_cut(t.lead_agency, 22):22} {_cut(t.text, text_w)}")
+            print(f"{t.code:5} {_cut(fmt.goal(t), 18):18} {fmt.KIND_SHORT[t.kind]:14} {_cut(t.lead_agency, 22):22} {_cut(t.text, text_w)}")
     return 0
-
-
-KIND_VI = {"level": "mức", "count": "số lượng", "activity_count": "số hoạt động", "milestone": "mốc",
-           "yearly_change": "thay đổi/năm", "direction": "xu hướng"}
 
 
 def cmd_status(args) -> int:
@@ -277,7 +272,7 @@ def cmd_status(args) -> int:
         plan = result.plan
         print(f"{plan.title} — kỳ {periods.label(args.period)}")
         if result.has_demo:
-            print("*** DỮ LIỆU MINH HỌA: số liệu dưới đây là dữ liệu giả lập để trình diễn, không phải số liệu thật. ***")
+            print(f"*** {fmt.DEMO_NOTE} ***")
         counts = result.counts()
         print("  ".join(f"{status.LABEL[s]}: {counts[s]}" for s in status.STATUSES))
         print()
@@ -285,7 +280,7 @@ def cmd_status(args) -> int:
         for r in result.rows:
             t = r.target
             actual = fmt.actual(r.figure.text if t.kind == "milestone" else r.figure.value, t.unit)
-            print(f"{t.code:5} {status.SYMBOL[r.status]} {status.LABEL[r.status]:18} {actual:>16}  {_cut(fmt.goal(t), 24):24} {_cut(t.lead_agency, 28)}")
+            print(f"{t.code:5} {status.display(r.status):20} {actual:>16}  {_cut(fmt.goal(t), 24):24} {_cut(t.lead_agency, 28)}")
             if args.explain or r.status in status.BEHIND:
                 for line in textwrap.wrap(r.judgement.explanation, width - 10):
                     print(f"        {line}")
@@ -333,7 +328,7 @@ def cmd_units(args) -> int:
             for a, u in pairs:
                 print(f"  {a}: {u}")
             return 0
-        actor = accounts_operator()
+        actor = _operator()
         if args.action == "add":
             names = list(args.names)
             if args.file:
@@ -353,14 +348,6 @@ def cmd_units(args) -> int:
                              f"Xem danh sách: python -m indicators units list {args.plan}")
         print("Đã bỏ đăng ký. Số liệu đơn vị này đã báo cáo vẫn được giữ trong lịch sử.")
         return 0
-
-
-def accounts_operator() -> str:
-    import getpass
-
-    from indicators import accounts
-
-    return accounts.operator(getpass.getuser())
 
 
 def cmd_import(args) -> int:
@@ -456,12 +443,10 @@ def cmd_parse_plan(args) -> int:
 def _print_proposal(proposal) -> None:
     from types import SimpleNamespace
 
-    from loaders.plan_doc import level_label
-
     rows = proposal.rows()
     print(f"{proposal.title or '(chưa rõ tên kế hoạch)'}")
     print(f"  Tệp {proposal.source_file} — mã đề xuất: {proposal.slug}")
-    print(f"  Cơ quan ban hành: {proposal.issuer or '—'} ({level_label(proposal.level)}), năm {proposal.year}")
+    print(f"  Cơ quan ban hành: {proposal.issuer or '—'} ({fmt.level_label(proposal.level)}), năm {proposal.year}")
     if proposal.implements:
         print(f"  Thực hiện: {_cut(proposal.implements, _width() - 14)}")
     print(f"  Cơ quan thường trực: {proposal.standing_agency or '—'}")
@@ -482,7 +467,7 @@ def _print_proposal(proposal) -> None:
         if later:
             goal += "; " + "; ".join(f"{v['year']}: {fmt.target_phrase(v['comparator'], v['target'], r['unit'])}" for v in later)
         mark = "?" if r["needs_review"] else " "
-        print(f"{r['code']:5}{mark} {_cut(goal, 32):32} {KIND_VI[r['kind']]:14} {_cut(r['lead_agency'], 22):22} "
+        print(f"{r['code']:5}{mark} {_cut(goal, 32):32} {fmt.KIND_SHORT[r['kind']]:14} {_cut(r['lead_agency'], 22):22} "
               f"{r['line']:>5}  {_cut(r['text'], text_w)}")
     if flagged:
         print("\nCần xem lại (đánh dấu ? ở trên):")
@@ -533,7 +518,7 @@ def cmd_bench(args) -> int:
         print(f"  {name:45} {fmt.num(value, 1):>12}{unit}")
     print(f"  {'peak_memory_mb':45} {fmt.num(peak, 1):>12} MB")
     print("Ngân sách:")
-    checks = [(f"{n}_{sc}", 300, "≤") for sc in scales if sc == "national" for n in
+    checks = [(f"{n}_{sc}", PAGE_BUDGET_MS, "≤") for sc in scales if sc == "national" for n in
               ("page_overview", "page_lagging", "page_departments", "page_target", "page_reporting", "page_upload_preview")]
     checks += [("import_province_ms", 1000, "≤"), ("import_national_ms", 10000, "≤"),
                ("import_province_ratio_to_reader", 3, "≤"), ("import_national_ratio_to_reader", 3, "≤"),

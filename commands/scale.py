@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from commands import synthetic
-from indicators import charts, intake, progress, reporting, signing
+from indicators import charts, intake, periods, progress, reporting, signing
 from commands.bench import median_ms
 from indicators.settings import now_local
 from indicators.store import Store
@@ -39,12 +39,9 @@ def page_departments(store: Store, slug: str, period: str) -> None:
 def page_target(store: Store, slug: str, period: str, code: str = "1") -> None:
     plan = store.plan(slug)
     progress.plan_progress(store, slug, period)  # the target selector shows every target's status
-    points = []
-    for p in plan.accepted_periods():
-        row = progress.plan_progress(store, slug, p, codes=[code]).rows[0]
-        points.append((p, row.figure.value, row.status))
+    history = {p: progress.plan_progress(store, slug, p, codes=[code]).rows[0] for p in plan.accepted_periods()}
     target = next(t for t in store.targets(slug) if t.code == code)
-    charts.target_history(target, points, title="x")
+    charts.target_history(target, plan, history, title="x")
     store.reports(slug, [period], code)
     store.history(slug, code)
 
@@ -64,7 +61,7 @@ def naive_overview(store: Store, slug: str, period: str) -> None:
         x.numerator, x.denominator, x.superseded_at FROM actuals x JOIN targets t ON t.id = x.target_id
         JOIN agencies a ON a.id = x.agency_id""").df()
     plan = store.plan(slug)
-    base = str(plan.year - 1)
+    base = periods.baseline_of(plan.year)
     mine = frame[(frame["plan"] == slug) & frame["superseded_at"].isna()]
     for t in store.targets(slug):
         figures = {}
@@ -73,7 +70,7 @@ def naive_overview(store: Store, slug: str, period: str) -> None:
             reports = [status.Report(r.agency, r.value, r.text_value, r.numerator, r.denominator)
                        for r in rows.itertuples()]
             figures[p] = status.plan_figure(t, reports)
-        status.judge(t, __import__("indicators.periods", fromlist=["parse"]).parse(period), figures[period].value,
+        status.judge(t, periods.parse(period), figures[period].value,
                      figures[base].value)
 
 
@@ -114,7 +111,7 @@ def figures(scale: str, runs: int = 10, naive_runs: int = 3) -> dict[str, float]
             prefill = {(u, t.code): synthetic.value_for(t.unit, i, j) for i, u in enumerate(units)
                        for j, t in enumerate(targets)}
             ident = templates.Identity(slug, plan.standing_agency, period, kind="compilation")
-            data = templates.to_bytes(templates.build(plan, ident, templates.make_lines(targets, prefill, units),
+            data = templates.to_bytes(templates.build(plan, ident, templates.template_rows(targets, prefill, units),
                                                       store.secret(signing.KEY_NAME)))
             out["page_upload_preview"] = median_ms(
                 lambda: intake.preview(store, read_report(data, "tinh.xlsx", store)), runs)

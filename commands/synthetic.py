@@ -2,7 +2,7 @@
 many communes as asked. Deterministic. Never loaded into a real database by `init`."""
 from __future__ import annotations
 
-from indicators.models import Plan
+from indicators.models import RATE_UNITS, UNIT_FACTOR, Plan
 
 SLUG = "minh-hoa-quy-mo-2026"
 LABEL = "DỮ LIỆU TỔNG HỢP MINH HỌA (chỉ dùng để đo tốc độ)"
@@ -40,7 +40,7 @@ def value_for(unit: str, i: int, j: int) -> dict:
     if unit == "count":
         return {"value": float(seed % 60)}
     den = 200.0 + seed
-    factor = {"%": 100.0, "‰": 1000.0, "per_100k": 100000.0}[unit]
+    factor = UNIT_FACTOR[unit]
     share = {"%": 0.6 + (seed % 350) / 1000, "‰": 0.004 + (seed % 20) / 1000, "per_100k": 0.002 + (seed % 5) / 1000}[unit]
     num = float(round(den * share))
     return {"value": round(num / den * factor, 1), "numerator": num, "denominator": den}
@@ -115,7 +115,7 @@ def national_frames(year: int, target_ids: dict[str, int], units: dict[str, int]
                           [rng.uniform(0.55, 0.99, n), rng.uniform(0.004, 0.02, n), rng.uniform(0.001, 0.006, n)],
                           default=0.0)
         share *= 0.5 + 0.5 * half  # the annual report has gone further than the 6-month one
-        factor = np.select([kinds == "%", kinds == "‰", kinds == "per_100k"], [100.0, 1000.0, 100000.0], default=1.0)
+        factor = np.select([kinds == u for u in RATE_UNITS], [UNIT_FACTOR[u] for u in RATE_UNITS], default=1.0)
         num = np.round(den * share)
         value = np.where(kinds == "count", rng.integers(0, 3, n).astype(float), np.round(num / den * factor, 2))
         is_rate = kinds != "count"

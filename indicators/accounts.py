@@ -92,8 +92,7 @@ _ORDERS = [("abcdefghijklmnopqrstuvwxyz", False), ("0123456789", True), ("qwerty
 
 def _fold(text: str) -> str:
     """Lower case without accents: "Mật Khẩu" -> "mat khau"."""
-    text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return fmt.ascii_fold(text).casefold()
 
 
 def _key(text: str) -> str:

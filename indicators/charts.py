@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 
 import plotly.graph_objects as go
 
@@ -29,8 +28,7 @@ def file_name(*parts: str) -> str:
     safe on every system; period codes keep their case)."""
     out = []
     for part in parts:
-        text = str(part).replace("đ", "d").replace("Đ", "D")
-        text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+        text = fmt.ascii_fold(part)
         if not re.fullmatch(r"\d{4}-H1", text):
             text = text.lower()
         text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-")
@@ -57,17 +55,12 @@ def text_on(hex_color: str) -> str:
     return "#111111" if (lum + 0.05) / 0.05 > 1.05 / (lum + 0.05) else "#ffffff"
 
 
-def status_name(code: str) -> str:
-    """Legend entry: symbol and text label, never colour alone."""
-    return f"{status.SYMBOL[code]} {status.LABEL[code]}"
-
-
 def _wrap(text: str, width: int = 60) -> str:
     return "<br>".join(textwrap.wrap(text or "", width)) or "—"
 
 
 # A small white template, built once: plotly's named templates are deep-copied into every figure,
-# which costs more than everything else a page does (DESIGN speed budget: 200 ms a page).
+# which costs more than everything else a page does (speed budget: settings.PAGE_BUDGET_MS a page).
 _GRID = dict(gridcolor="#e3e6ea", zerolinecolor="#c9ced6", linecolor="#c9ced6", automargin=True,
              title=dict(standoff=12), tickfont=dict(size=FONT_SIZE - 1))
 TEMPLATE = go.layout.Template(layout=dict(
@@ -137,7 +130,7 @@ def target_positions(rows, *, title: str | None = None, clamp: float = 60.0) -> 
         if not mine:
             continue
         traces.append(dict(
-            type="bar", orientation="h", name=status_name(code), marker=dict(color=status.COLOR[code]),
+            type="bar", orientation="h", name=status.display(code), marker=dict(color=status.COLOR[code]),
             x=[max(-clamp, min(clamp, d)) for _, d in mine], y=[r.target.code for r, _ in mine],
             text=[_bar_label(r.figure.value, r.target.unit) + (" »" if d > clamp else "") + (" «" if d < -clamp else "")
                   for r, d in mine],
@@ -179,7 +172,7 @@ def status_bars(groups: list[tuple[str, str, dict[str, int]]], *, title: str | N
         if not any(counts):
             continue
         traces.append(dict(
-            type="bar", orientation="h", name=status_name(code), marker=dict(color=status.COLOR[code]), y=labels,
+            type="bar", orientation="h", name=status.display(code), marker=dict(color=status.COLOR[code]), y=labels,
             x=counts, text=[str(n) if n else "" for n in counts], textposition="inside", insidetextanchor="middle",
             textangle=0, textfont=dict(color=text_on(status.COLOR[code]), size=FONT_SIZE),
             customdata=[[_wrap(full, 70), status.LABEL[code]] for _, full, _ in groups],
@@ -202,12 +195,25 @@ def status_bars(groups: list[tuple[str, str, dict[str, int]]], *, title: str | N
 # One target over its periods
 
 
-def target_history(target, points: list[tuple[str, float | None, str | None]], *,
-                   title: str | None = None) -> go.Figure:
-    """The plan-level figure of one target at each period (baseline year, H1, year), each marker
-    coloured by that period's status, with the target (and aspiration) as horizontal lines.
-    `points` are (period code, value, status or None for the baseline period)."""
-    x = [_period_axis_label(code, target) for code, _, _ in points]
+def history_points(plan, rows: dict) -> list[tuple[str, float | None, str | None]]:
+    """(period code, plan-level figure, status) per period from `rows` (period code -> the target's
+    progress.TargetProgress, or None), in the order given; no status for the plan's baseline period
+    (periods.is_baseline: it is the reference, not judged here) nor for a period without a figure."""
+    points = []
+    for code, row in rows.items():
+        value = None if row is None else row.figure.value
+        judged = row is not None and value is not None and not periods.is_baseline(code, plan)
+        points.append((code, value, row.status if judged else None))
+    return points
+
+
+def target_history(target, plan, rows: dict, *, title: str | None = None) -> go.Figure:
+    """The plan-level figure of one target at each period of `rows` (period code -> its
+    progress.TargetProgress: baseline year, H1, year), each marker coloured by that period's status,
+    with the target (and aspiration) as horizontal lines; the baseline period is labelled and drawn
+    as such (periods.is_baseline). The target page and `bench` both draw it through here."""
+    points = history_points(plan, rows)
+    x = [_period_axis_label(code, plan) for code, _, _ in points]
     traces = [dict(type="scatter", x=x, y=[v for _, v, _ in points], mode="lines", line=dict(color="#8a8f98", width=2),
                    showlegend=False, hoverinfo="skip", connectgaps=False)]
     seen: set[str] = set()
@@ -217,7 +223,7 @@ def target_history(target, points: list[tuple[str, float | None, str | None]], *
         key = st_code or "baseline"
         traces.append(dict(
             type="scatter", x=[label], y=[value], mode="markers+text",
-            name=status_name(st_code) if st_code else "Mức cơ sở (năm trước)", legendgroup=key,
+            name=status.display(st_code) if st_code else "Mức cơ sở (năm trước)", legendgroup=key,
             showlegend=key not in seen,
             marker=dict(size=16, color=status.COLOR[st_code] if st_code else "#5f6368",
                         line=dict(color="#ffffff", width=2), symbol="circle" if st_code else "square"),
@@ -253,11 +259,11 @@ def target_history(target, points: list[tuple[str, float | None, str | None]], *
     return go.Figure(data=traces, layout=layout)
 
 
-def _period_axis_label(code: str, target) -> str:
+def _period_axis_label(code: str, plan) -> str:
     p = periods.parse(code)
     if p.is_interim:
         return f"6 tháng {p.year}"
-    return f"Năm {p.year}" + (" (cơ sở)" if p.year < target.target_year else "")
+    return f"Năm {p.year}" + (" (cơ sở)" if periods.is_baseline(code, plan) else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,7 +280,7 @@ def report_states(summaries: dict[str, "reporting.Summary"], *, title: str | Non
             continue
         color = reporting.STATE_COLOR[state]
         traces.append(dict(
-            type="bar", orientation="h", name=f"{reporting.STATE_SYMBOL[state]} {reporting.STATE_LABEL[state]}",
+            type="bar", orientation="h", name=reporting.state_display(state),
             marker=dict(color=color), y=labels, x=counts, text=[str(n) if n else "" for n in counts],
             textposition="inside", insidetextanchor="middle", textangle=0,
             textfont=dict(color=text_on(color), size=FONT_SIZE),
@@ -292,8 +298,6 @@ def report_states(summaries: dict[str, "reporting.Summary"], *, title: str | Non
 
 EXPORT_PX = 1600  # width of an exported image, in pixels
 EXPORT_SCALE = 1.6  # laid out 1000 px wide, rendered 1,6×: type is 1,6× the dashboard's (24 px)
-WATERMARK = "DỮ LIỆU MINH HỌA"
-_DEMO_RED = "#b3261e"
 
 
 def group_counts(pp) -> list[tuple[str, str, dict[str, int]]]:
@@ -322,12 +326,12 @@ def agency_counts(pp) -> list[tuple[str, str, dict[str, int]]]:
 def briefing(fig: go.Figure, *, caption: str, demo: bool) -> go.Figure:
     """A copy of a dashboard figure laid out for an exported image: 1000 layout px wide (rendered at
     EXPORT_SCALE, so 1600 px), the caption (plan, period, data date) under the title, and, when the
-    figure shows demo data, the words DỮ LIỆU MINH HỌA across the plot and at the head of the caption."""
+    figure shows demo data, the demo mark (fmt.DEMO_MARK) across the plot and at the head of the caption."""
     out = go.Figure(fig)
     lines = textwrap.wrap(caption, 118) or [""]
     sub = "<br>".join(lines)
     if demo:
-        sub = f'<b><span style="color:{_DEMO_RED}">{WATERMARK}</span></b> — {sub}'
+        sub = f'<b><span style="color:{fmt.DEMO_RED}">{fmt.DEMO_MARK}</span></b> — {sub}'
     grow = 22 * len(lines) + 8
     title = out.layout.title.text or ""
     out.update_layout(
@@ -340,6 +344,6 @@ def briefing(fig: go.Figure, *, caption: str, demo: bool) -> go.Figure:
         hovermode=False,
     )
     if demo:
-        out.add_annotation(text=WATERMARK, name="watermark", xref="paper", yref="paper", x=0.5, y=0.5,
-                           showarrow=False, textangle=-18, font=dict(size=64, color="rgba(179, 38, 30, 0.16)"))
+        out.add_annotation(text=fmt.DEMO_MARK, name="watermark", xref="paper", yref="paper", x=0.5, y=0.5,
+                           showarrow=False, textangle=-18, font=dict(size=64, color=fmt.rgba(fmt.DEMO_RED, 0.16)))
     return out

@@ -1,14 +1,14 @@
 """Illustrative demo actuals (DỮ LIỆU MINH HỌA): deterministic, plausible, flagged as demo.
 
 For every plan: the baseline year and each reporting period, reported by the responsible
-agencies, together covering every status of DESIGN.md §5. Values are built from each target's
+agencies, together covering every status of docs/status-rules.md. Values are built from each target's
 own comparator and number, so they stay plausible if the catalogue changes."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from indicators import periods
-from indicators.models import UNIT_FACTOR, Plan, Target
+from indicators.models import RATE_UNITS, UNIT_FACTOR, Plan, Target
 from indicators.status import MILESTONE_DOING, MILESTONE_DONE, MILESTONE_NOT_STARTED
 from indicators.store import Row, Store
 
@@ -16,7 +16,7 @@ DEMO_USER = "demo"
 
 # Scenario per target: A achieved early; O on track then achieved; L lagging then achieved;
 # M lagging then missed; F off track then missed; N no report at H1 then achieved;
-# G no baseline (rule 5 at H1); X lead silent, coordinating agencies' counts aggregated (§4).
+# G no baseline (rule 5 at H1); X lead silent, coordinating agencies' counts aggregated (docs/status-rules.md).
 SCENARIOS: dict[str, dict[str, str]] = {
     "son-la-2026": {
         "1": "O", "2": "L", "3": "A", "4": "O", "5": "O", "6": "F", "7": "O", "8": "A", "10": "G", "11": "A",
@@ -115,7 +115,7 @@ def demo_submissions(plan: Plan, targets: list[Target]) -> list[tuple[str, str, 
             if isinstance(v, str):
                 add(t.lead_agency, code, Row(t.code, text=v, note="Dữ liệu minh họa"))
                 continue
-            if t.unit in ("‰", "per_100k") or (scenario == "X" and t.unit in ("%", "‰", "per_100k")):
+            if t.unit in ("‰", "per_100k") or (scenario == "X" and t.unit in RATE_UNITS):
                 v, num, den = _with_ratio(t, v, i)
                 if scenario == "X" and key != "base":
                     # lead silent: coordinating agencies report counts, the plan figure is aggregated

@@ -1,15 +1,57 @@
-"""Vietnamese formatting of numbers, units and comparators ("9,4", "1.000", "≥ 65%")."""
+"""Vietnamese wording, in one place: numbers, units and comparators ("9,4", "1.000", "≥ 65%"),
+plan levels and target kinds, the demo-data mark, and ASCII slugs for file names."""
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from datetime import date, datetime
 
 from babel.numbers import format_decimal
 
+# After a value: "9,4‰", "440/100.000".
 _UNIT_SUFFIX = {"%": "%", "‰": "‰", "per_100k": "/100.000", "count": "", "milestone": ""}
+# After a difference of two values of a rate: 0,5 percentage points is "0,5 điểm %", not "0,5%".
+_DIFFERENCE_SUFFIX = {"%": " điểm %", "‰": "‰", "per_100k": "/100.000"}
 UNIT_LABEL = {"%": "%", "‰": "‰ (phần nghìn)", "per_100k": "/100.000", "count": "số lượng", "milestone": "mốc hoàn thành"}
 COMPARATOR_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 COMPARATOR_WORDS = {">=": "đạt tối thiểu", ">": "đạt trên", "<=": "giảm xuống còn tối đa", "<": "giảm xuống dưới", "=": "bằng"}
+LEVEL_LABEL = {"province": "cấp tỉnh", "commune": "cấp xã", "department": "cấp sở"}  # models.Level
+KIND_LABEL = {"level": "Mức tỷ lệ / giá trị", "count": "Số lượng", "activity_count": "Số hoạt động (cộng dồn trong năm)",
+              "milestone": "Mốc hoàn thành", "yearly_change": "Mức thay đổi hằng năm",
+              "direction": "Xu hướng so với năm trước"}  # models.Kind, in full (the target page)
+KIND_SHORT = {"level": "mức", "count": "số lượng", "activity_count": "số hoạt động", "milestone": "mốc",
+              "yearly_change": "thay đổi/năm", "direction": "xu hướng"}  # models.Kind, in a column of the command line
+
+# Demo data (indicators/demo.py) is marked with these words, in this red, wherever it shows:
+# pages, exported files and images, the command line.
+DEMO_MARK = "DỮ LIỆU MINH HỌA"
+DEMO_TAG = "MINH HỌA"  # next to one demo submission in a table
+DEMO_WHAT = "là dữ liệu giả lập để trình diễn, không phải số liệu thật"
+DEMO_NOTE = f"{DEMO_MARK}: số liệu dưới đây {DEMO_WHAT}."  # at the head of a file or of the command's output
+DEMO_RED = "#b3261e"
+
+
+def rgba(hex_color: str, alpha: float) -> str:
+    """'#b3261e', 0.16 -> 'rgba(179, 38, 30, 0.16)'."""
+    h = hex_color.lstrip("#")
+    return f"rgba({int(h[0:2], 16)}, {int(h[2:4], 16)}, {int(h[4:6], 16)}, {alpha:g})"
+
+
+def level_label(level: str) -> str:
+    """'province' -> 'cấp tỉnh' (an unknown level is shown as it is)."""
+    return LEVEL_LABEL.get(level, level)
+
+
+def ascii_fold(text: str) -> str:
+    """Vietnamese without diacritics, case kept: 'Sở Y tế Đắk Lắk' -> 'So Y te Dak Lak' (đ -> d)."""
+    text = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def ascii_slug(text: str) -> str:
+    """'Sở Y tế' -> 'so-y-te': lower-case ASCII letters and digits joined by '-' (file names, plan slugs)."""
+    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-")
 
 
 def num(value: float | int | None, digits: int = 2) -> str:
@@ -26,6 +68,13 @@ def with_unit(value: float | None, unit: str, digits: int = 2) -> str:
     if value is None:
         return "—"
     return f"{num(value, digits)}{_UNIT_SUFFIX.get(unit, '')}"
+
+
+def difference(delta: float | None, unit: str, digits: int = 2) -> str:
+    """A difference of two values in the unit's words: '0,5 điểm %', '0,2‰', '12/100.000', '3'."""
+    if delta is None:
+        return "—"
+    return f"{num(delta, digits)}{_DIFFERENCE_SUFFIX.get(unit, '')}"
 
 
 def target_phrase(comparator: str, value: float | None, unit: str) -> str:
@@ -56,12 +105,11 @@ def percent(share: float | None, digits: int = 1) -> str:
 
 def goal(t) -> str:
     """The target in a few words, for any kind: '≥ 65%', 'giảm ≥ 0,5 điểm/năm', '150/200 (cơ sở 144 năm 2022)'."""
-    unit_words = " điểm %" if t.unit == "%" else f" {t.unit}" if t.unit == "‰" else ""
     if t.kind == "milestone":
         return f"Hoàn thành (hạn {day(t.due)})" if t.due else "Hoàn thành"
     if t.kind == "yearly_change":
         verb = "giảm" if t.target < 0 else "tăng"
-        return f"{verb} ≥ {num(abs(t.target))}{unit_words}/năm"
+        return f"{verb} ≥ {difference(abs(t.target), t.unit)}/năm"
     if t.kind == "direction":
         trend = {"<": "thấp hơn năm trước", "<=": "không cao hơn năm trước",
                  ">": "cao hơn năm trước", ">=": "không thấp hơn năm trước"}.get(t.comparator, "giữ mức năm trước")

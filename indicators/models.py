@@ -150,7 +150,7 @@ class Plan(_Model):
     goal_groups: list[GoalGroup] = []
     agencies: list[str] = []
     # Units that report on every target besides the agencies named per target: the communes of a
-    # compilation ("UBND các xã, phường … báo cáo"); their figures aggregate by §4.
+    # compilation ("UBND các xã, phường … báo cáo"); their figures aggregate (docs/status-rules.md).
     reporting_units: list[str] = []
     periods: list[ReportingPeriod] = Field(min_length=1)
     targets: list[TargetEntry] = Field(min_length=1)
@@ -235,5 +235,5 @@ class Plan(_Model):
         return next((p for p in self.periods if p.code == code), None)
 
     def accepted_periods(self) -> list[str]:
-        """Declared periods plus the baseline period (annual of the year before, DESIGN.md §3)."""
+        """Declared periods plus the baseline period (annual of the year before, docs/status-rules.md)."""
         return [periods.baseline_of(self.year)] + [p.code for p in self.periods]

@@ -1,10 +1,11 @@
-"""Reporting periods: `YYYY-H1` (6-month report) and `YYYY` (annual). DESIGN.md §3."""
+"""Reporting periods: `YYYY-H1` (6-month report) and `YYYY` (annual). See docs/status-rules.md."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date
 
+from indicators.errors import UsageError
 
 _PATTERN = re.compile(r"^(\d{4})(-H1)?$")
 
@@ -46,6 +47,25 @@ def parse(code: str) -> Period:
 def baseline_of(plan_year: int) -> str:
     """The annual period of the year before the plan's year: it carries the baseline."""
     return str(plan_year - 1)
+
+
+def is_baseline(code: str, plan) -> bool:
+    """Whether `code` is the plan's baseline period (the one rule: every caller asks here). Not
+    the target's year: a target for 2030 in a 2026 plan is still judged on the 2026 reports."""
+    return code == baseline_of(plan.year)
+
+
+def check_accepted(plan, code: str) -> None:
+    """Refuse (UsageError) a period code that is malformed or not one the plan accepts (its declared
+    periods and its baseline period, models.Plan.accepted_periods): every reader, writer and
+    template of a period asks here."""
+    try:
+        parse(code)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    accepted = plan.accepted_periods()
+    if code not in accepted:
+        raise UsageError(f"Kế hoạch {plan.slug} không có kỳ báo cáo \"{code}\".", f"Các kỳ hợp lệ: {', '.join(accepted)}.")
 
 
 def label(code: str) -> str:

@@ -1,4 +1,4 @@
-"""Progress of a plan for a period: the plan-level figure of every target (§4), its status (§5),
+"""Progress of a plan for a period: the plan-level figure of every target, its status (docs/status-rules.md),
 the compound targets' worst-of, counts by status and the change since the previous period.
 
 Reads through the store, judges with the status engine; the pages, the command line and the
@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indicators import periods, status
-from indicators.errors import UsageError
 from indicators.models import Plan, Target
 from indicators.status import Figure, Judgement
 
@@ -103,20 +102,10 @@ def previous_period(plan: Plan, period: str) -> str:
     return h1 if plan.period(h1) else str(p.year - 1)
 
 
-def check_period(plan: Plan, period: str) -> None:
-    try:
-        periods.parse(period)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    if period not in plan.accepted_periods():
-        raise UsageError(f"Kế hoạch {plan.slug} không có kỳ báo cáo \"{period}\".",
-                         f"Các kỳ hợp lệ: {', '.join(plan.accepted_periods())}.")
-
-
 def plan_progress(store, slug: str, period: str, codes: list[str] | None = None) -> PlanProgress:
     """Every target of the plan for the period (only `codes`, when given: a target's own page)."""
     plan = store.plan(slug)
-    check_period(plan, period)
+    periods.check_accepted(plan, period)
     targets = [t for t in store.targets(slug) if codes is None or t.code in codes]
     base_code = periods.baseline_of(plan.year)
     prev_code = previous_period(plan, period)
@@ -129,7 +118,7 @@ def plan_progress(store, slug: str, period: str, codes: list[str] | None = None)
         base = status.plan_figure(t, inputs.get((t.code, base_code), nothing))
         prev = status.plan_figure(t, inputs.get((t.code, prev_code), nothing))
         actual = fig.text if t.kind == "milestone" else fig.value
-        if period == base_code:  # the baseline period itself has no earlier baseline to judge from
+        if periods.is_baseline(period, plan):  # the baseline period itself has no earlier baseline to judge from
             judgement = status.judge(t, p, actual, None)
         else:
             judgement = status.judge(t, p, actual, base.value)

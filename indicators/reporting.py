@@ -29,6 +29,11 @@ STATE_SYMBOL = {ON_TIME: "✔", LATE: "⏱", MISSING: "✖", NOT_DUE: "…"}
 STATE_COLOR = {ON_TIME: status.COLOR[status.ACHIEVED], LATE: status.COLOR[status.LAGGING],
                MISSING: status.COLOR[status.NOT_ACHIEVED], NOT_DUE: status.COLOR[status.NO_DATA]}
 
+
+def state_display(state: str) -> str:
+    """A report state as pages and charts show it: symbol and label ('⏱ Nộp muộn')."""
+    return f"{STATE_SYMBOL[state]} {STATE_LABEL[state]}"
+
 LEAD, COORDINATING, UNIT = "lead", "coordinating", "unit"
 ROLE_LABEL = {LEAD: "Chủ trì", COORDINATING: "Phối hợp", UNIT: "Đơn vị báo cáo"}
 

@@ -1,4 +1,4 @@
-"""Every setting lives here, once. Thresholds of DESIGN.md §5 are settings with these defaults."""
+"""Every setting lives here, once. The status rules' thresholds (docs/status-rules.md) have these defaults."""
 from __future__ import annotations
 
 import os
@@ -24,7 +24,7 @@ THRESHOLDS = Thresholds()
 
 
 def db_path(cli_value: str | None = None) -> Path:
-    """DB path: --db PATH, else $INDICATORS_DB, else data/indicators.duckdb (DESIGN.md §7)."""
+    """DB path: --db PATH, else $INDICATORS_DB, else data/indicators.duckdb (docs/cli.md)."""
     if cli_value:
         return Path(cli_value)
     env = os.environ.get("INDICATORS_DB")
@@ -44,10 +44,13 @@ def now_local():
     return datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)
 
 
+# Speed budget (issues 4 and 8): the server work of one page, at national scale (`python -m indicators bench`).
+PAGE_BUDGET_MS = 300
+
 # Transaction retries when two writers touch the same rows at once.
 WRITE_RETRIES = 20
 
-# Excel report templates (DESIGN.md §6).
+# Excel report templates (docs/template.md).
 TEMPLATE_VERSION = "2026.2"  # 2026.2: the identity sheet is signed (indicators/signing.py)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a national compilation (3.321 xã × 30 chỉ tiêu) is about 6 MB
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # the same file unpacks to about 80 MB of XML

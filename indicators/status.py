@@ -1,4 +1,4 @@
-"""The status engine: DESIGN.md §4 (plan-level figure) and §5 (status rules), as pure functions.
+"""The status engine: the plan-level figure and the status rules (docs/status-rules.md), as pure functions.
 
 Every judgement carries A, T, B, P, R, the rule used and a Vietnamese explanation."""
 from __future__ import annotations
@@ -38,6 +38,13 @@ COLOR = {
 SYMBOL = {ACHIEVED: "✔", ON_TRACK: "➜", NO_DATA: "?", LAGGING: "▲", OFF_TRACK: "!", NOT_ACHIEVED: "✖"}
 BEHIND = (LAGGING, OFF_TRACK, NOT_ACHIEVED)
 
+
+def display(code: str) -> str:
+    """A status as every page, export, chart legend and the command line show it: symbol and text
+    label ('▲ Chậm tiến độ'), never colour alone (the colour is COLOR[code])."""
+    return f"{SYMBOL[code]} {LABEL[code]}"
+
+
 MILESTONE_DONE, MILESTONE_DOING, MILESTONE_NOT_STARTED = "Đã thực hiện", "Đang thực hiện", "Chưa thực hiện"
 MILESTONE_ANSWERS = (MILESTONE_DONE, MILESTONE_DOING, MILESTONE_NOT_STARTED)
 
@@ -53,7 +60,7 @@ def worst(statuses: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# §4 The plan-level figure
+# The plan-level figure (docs/status-rules.md)
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ class Report:
 
 @dataclass(frozen=True)
 class Inputs:
-    """What the plan-level figure of one target and period is formed from (§4): the lead agency's
+    """What the plan-level figure of one target and period is formed from: the lead agency's
     report, and totals over every reporting agency — built here from a list of reports, or by the
     store in SQL when thousands of communes report (the agencies are then listed only when few)."""
 
@@ -123,7 +130,7 @@ class Figure:
 
 
 def plan_figure(target: Target, reports: "list[Report] | Inputs") -> Figure:
-    """DESIGN.md §4: the lead agency's value; else Σnumerator/Σdenominator × unit factor over the
+    """The plan-level figure (docs/status-rules.md): the lead agency's value; else Σnumerator/Σdenominator × unit factor over the
     agencies that reported both (counts: their sum); never an unweighted mean of rates."""
     x = reports if isinstance(reports, Inputs) else Inputs.from_reports(target, reports)
     if x.lead is not None:
@@ -143,7 +150,7 @@ def plan_figure(target: Target, reports: "list[Report] | Inputs") -> Figure:
 
 
 # ---------------------------------------------------------------------------------------------
-# §5 The status rules
+# The status rules (docs/status-rules.md)
 
 
 @dataclass(frozen=True)
@@ -259,7 +266,7 @@ def judge(
         if target.aspiration is not None:
             asp_gap = target.aspiration - a if c in (">=", ">") else a - target.aspiration
             if asp_gap > th.equal_tolerance:
-                extra = f" Mức phấn đấu {fmt.with_unit(target.aspiration, u)}: còn cách {fmt.num(asp_gap)}{' điểm %' if u == '%' else ''}."
+                extra = f" Mức phấn đấu {fmt.with_unit(target.aspiration, u)}: còn cách {fmt.difference(asp_gap, u)}."
             else:
                 extra = f" Đã đạt cả mức phấn đấu {fmt.with_unit(target.aspiration, u)}."
         return Judgement(ACHIEVED, "2", f"Đạt: kết quả {A} {symbol} {fmt.with_unit(T, u)} ({t_note}) — quy tắc 2.{extra}",

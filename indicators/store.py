@@ -407,9 +407,7 @@ class Store:
         New and changed values get a new version (the old one is marked superseded, never
         overwritten); unchanged values create no version. Returns (submission id, counts)."""
         plan = self.plan(slug)
-        if period not in plan.accepted_periods():
-            raise UsageError(f"Kế hoạch {slug} không có kỳ báo cáo \"{period}\".",
-                             f"Các kỳ hợp lệ: {', '.join(plan.accepted_periods())}.")
+        periods.check_accepted(plan, period)
         target_ids = {r[1]: r[0] for r in self.con.execute(
             "SELECT id, code FROM targets WHERE plan = ? AND active", [slug]).fetchall()}
         unknown = sorted({r.code for r in rows} - set(target_ids))
@@ -563,7 +561,7 @@ class Store:
 
     def figure_inputs(self, slug: str, period_codes: list[str], list_up_to: int = 200,
                       codes: list[str] | None = None) -> dict[tuple[str, str], Inputs]:
-        """(target code, period) -> what its plan-level figure is formed from (§4), aggregated here
+        """(target code, period) -> what its plan-level figure is formed from (docs/status-rules.md), aggregated here
         so that thousands of reporting communes cost one grouped query; the reports themselves come
         along only for groups of at most `list_up_to` agencies."""
         if not period_codes:

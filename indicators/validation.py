@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from indicators import fmt
-from indicators.models import UNIT_FACTOR, Target
+from indicators.models import RATE_UNITS, UNIT_FACTOR, Target
 from indicators.settings import RATIO_SLACK
 from indicators.status import MILESTONE_ANSWERS
 
@@ -30,7 +30,10 @@ class Number:
 
 
 def parse_number(raw: str) -> Number:
-    """Read a number typed as text: '98,6', '98.6', '98,6%', '1.000', '1.234,5', ' 12 '."""
+    """Read a number written as text: '98,6', '98.6', '98,6%', '1.000', '1.234,5', ' 12 '. The one rule
+    for a number a person wrote, in a template cell or in a sentence of a plan document (the plan
+    reader finds those numbers and reads each here): a comma is the decimal mark; a dot groups thousands when groups of three digits
+    follow it (1.000, 100.000), else it is a decimal point (9.5)."""
     text = unicodedata.normalize("NFC", str(raw)).strip().replace("\u00a0", "").replace(" ", "")
     percent = text.endswith("%")
     if percent:
@@ -64,11 +67,11 @@ def bounds(target: Target) -> tuple[float | None, float | None, bool]:
     """(minimum, maximum, whole numbers only) a value of this target may take."""
     if target.unit == "%":
         return 0.0, 100.0, False
+    if target.unit == "‰":
+        return 0.0, 1000.0, False  # a ‰ above 1000 is not a rate (DESIGN: an error, not a warning)
     if target.unit == "count":
         return 0.0, target.of, True
     return 0.0, None, False
-    if target.unit == "‰":
-        return 0.0, 1000.0, False  # a ‰ above 1000 is not a rate (DESIGN: an error, not a warning)
 
 
 def check_value(target: Target, value: float) -> None:
@@ -82,11 +85,11 @@ def check_value(target: Target, value: float) -> None:
     if high is not None and value > high:
         if target.unit == "%":
             raise ValueProblem(f"{fmt.num(value)} vượt quá 100%. Nhập tỷ lệ phần trăm từ 0 đến 100 (ví dụ 98,6).")
+        if target.unit == "‰":
+            raise ValueProblem(f"{fmt.num(value)} vượt quá 1000‰. Nhập tỷ suất phần nghìn từ 0 đến 1000 (ví dụ 9,4).")
         raise ValueProblem(f"{fmt.num(value)} vượt quá tổng số {fmt.num(high)}.")
     if whole and value != int(value):
         raise ValueProblem(f"{fmt.num(value)} không phải số nguyên; chỉ tiêu này đếm số lượng.")
-        if target.unit == "‰":
-            raise ValueProblem(f"{fmt.num(value)} vượt quá 1000‰. Nhập tỷ suất phần nghìn từ 0 đến 1000 (ví dụ 9,4).")
 
 
 def check_ratio(target: Target, value: float | None, numerator: float | None, denominator: float | None,
@@ -97,7 +100,7 @@ def check_ratio(target: Target, value: float | None, numerator: float | None, de
         return value
     if numerator is None or denominator is None:
         raise ValueProblem("có tử số thì phải có mẫu số (và ngược lại). Điền đủ cả hai hoặc để trống cả hai.")
-    if target.unit not in ("%", "‰", "per_100k"):
+    if target.unit not in RATE_UNITS:
         raise ValueProblem(f"chỉ tiêu tính theo {fmt.UNIT_LABEL[target.unit]} không dùng tử số/mẫu số. Để trống hai ô này.")
     if numerator < 0 or denominator < 0:
         raise ValueProblem("tử số và mẫu số không được âm.")

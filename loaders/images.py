@@ -1,5 +1,5 @@
 """Chart images on the server: plotly figures to PNG, SVG and PDF with kaleido 1.x and the
-system's Chromium (Debian's `chromium` package; DESIGN.md §9).
+system's Chromium (Debian's `chromium` package; docs/architecture.md, "Stack facts").
 
 A browser is never downloaded (no kaleido.get_chrome, no plotly_get_chrome): where none is found,
 `available()` is False and `render` raises `NoBrowser` with a Vietnamese message, so the callers

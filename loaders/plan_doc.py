@@ -18,17 +18,17 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from indicators import fmt
 from indicators.errors import Problem
 from indicators.models import Plan
 from loaders.plan_doc_structure import (
-    LEVEL_VI, Item, PeriodDraft, Skipped, find_section, read_header, read_items, read_periods,
+    Item, PeriodDraft, Skipped, find_section, read_header, read_items, read_periods,
     read_responsibilities, sections, standing_from_recipient, target_region,
 )
 from loaders.plan_doc_text import Line, PlanDocError, clean, read_bytes, read_path
@@ -217,7 +217,7 @@ def _unique_groups(groups: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def _assign(targets: list[ProposedTarget], resp, items: list[Item]) -> None:
     """Lead = first agency named to lead ("Chủ trì"; a bare assignment counts as leading), in document
-    order; the others coordinate. No one named to lead: the standing agency leads (DESIGN §2)."""
+    order; the others coordinate. No one named to lead: the standing agency leads (docs/adding-a-plan.md)."""
     by_code = {t.code: t for t in targets}
     named: dict[str, list[tuple[str, bool]]] = {t.code: [] for t in targets}
     for t, it in zip(targets, items):
@@ -259,13 +259,7 @@ def _slug(head, year: int) -> str:
         base = f"{head.province} {suffix.group(1)}" if suffix else head.issuer
     else:
         base = head.province or head.place
-    return f"{slugify(base)}-{year}" if base else f"ke-hoach-{year}"
-
-
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return f"{fmt.ascii_slug(base)}-{year}" if base else f"ke-hoach-{year}"
 
 
 # A campaign plan (Tháng hành động …) has no list of targets: its activities become milestones.
@@ -440,7 +434,3 @@ def write_plan(plan: Plan, directory: Path, *, overwrite: bool = False, comments
     text = plan_to_toml(plan, comments, header=f"{plan.title} — {plan.issuer}.\nĐọc từ {plan.source_file} và đã được xem lại.")
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def level_label(level: str) -> str:
-    return LEVEL_VI.get(level, level)

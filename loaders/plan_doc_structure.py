@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from loaders.plan_doc_text import NUMBER, Line, clean, clean_name, parse_number
+from indicators.validation import parse_number
+from loaders.plan_doc_text import NUMBER, Line, clean, clean_name
 from loaders.plan_doc_values import ACTIVITY_NOUNS, LOWER_IS_BETTER_WORDS, PartDraft, YearValue, read_target
 
 PROVINCES = [
@@ -30,7 +31,6 @@ KNOWN_AGENCIES = [
     "Văn phòng Sở", "Văn phòng UBND tỉnh", "UBND tỉnh", "Ủy ban nhân dân tỉnh", "UBND xã", "Ủy ban nhân dân xã",
     "UBND huyện", "UBND phường", "Ủy ban nhân dân phường", "Bộ Y tế", "Bộ Lao động - Thương binh và Xã hội", "Bộ Giáo dục và Đào tạo",
 ]
-LEVEL_VI = {"province": "cấp tỉnh", "commune": "cấp xã", "department": "cấp sở"}
 
 _ROMAN = re.compile(r"^([IVX]{1,5})\s*[.\-]\s*(.+)$")
 _NUMBERED = re.compile(r"^(\d{1,2})\s*[.)]\s+(.+)$")
@@ -101,7 +101,6 @@ def find_section(secs: list[Section], *words: str) -> Section | None:
 @dataclass
 class Header:
     title: str = ""
-    title_line: Line | None = None
     title_end: int = 0  # index of the first line after the title
     doc_number: str = ""
     doc_date: str = ""
@@ -155,7 +154,6 @@ def _title(h: Header, head: list[Line]) -> None:
         h.title_end = i + 1 + max(0, len(parts) - (1 if m.group(1) else 0))
         if text:
             h.title = "Kế hoạch " + text[0].lower() + text[1:]
-            h.title_line = ln
             ym = re.search(r"năm\s+(20\d\d)", text)
             h.year = int(ym.group(1)) if ym else None
         return
@@ -327,7 +325,7 @@ def _followed_by_bullets(lines: list[Line], i: int) -> bool:
 
 
 def _number_bullets(items: list[Item]) -> None:
-    """Unnumbered bullets are numbered 1, 2, … in order, after any number already used (DESIGN §3)."""
+    """Unnumbered bullets are numbered 1, 2, … in order, after any number already used (docs/status-rules.md)."""
     used = [int(it.code) for it in items if it.code.isdigit()]
     nxt = max(used, default=0) + 1
     for it in items:
@@ -472,9 +470,9 @@ def _table_part(text: str, unit_cell: str, target_cells: list[tuple[str, int]], 
         inferred = "bảng không ghi phép so sánh; suy ra “không vượt quá” vì chỉ tiêu càng thấp càng tốt"
         if not m.group(1) and implied == "<=" and not re.match(r"^(?:giảm|hạ)", low) and inferred not in reasons:
             reasons.append(inferred)
-        lo = parse_number(m.group(2))
+        lo = parse_number(m.group(2)).value
         if m.group(3):
-            hi = parse_number(m.group(3))
+            hi = parse_number(m.group(3)).value
             lo, aspiration = (max(lo, hi), min(lo, hi)) if cmp in ("<", "<=") else (lo, hi)
         values.append(YearValue(year, cmp, lo))
     values.sort(key=lambda v: v.year)
@@ -486,7 +484,7 @@ def _table_part(text: str, unit_cell: str, target_cells: list[tuple[str, int]], 
     if base:
         bm = _CELL.match(base[0])
         if bm:
-            part.baseline, part.baseline_year = parse_number(bm.group(2)), base[1]
+            part.baseline, part.baseline_year = parse_number(bm.group(2)).value, base[1]
     if first.year > plan_year:
         part.kind = "direction"
     return part

@@ -510,14 +510,6 @@ def clean_name(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-NUMBER = r"(?:\d+(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+)"  # 1.000 / 9,4 / 9.5 (a stray point) / 65
+# A number in a plan sentence: 1.000 / 9,4 / 9.5 (a stray point) / 65; read by validation.parse_number.
+NUMBER = r"(?:\d+(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d+|\d+)"
 
-
-def parse_number(text: str) -> float:
-    """'9,4' -> 9.4; '1.000' -> 1000; '100.000' -> 100000; '9.5' (a stray point) -> 9.5; '01' -> 1."""
-    s = text.strip()
-    if "," in s:
-        return float(s.replace(".", "").replace(",", "."))
-    if "." in s and re.fullmatch(r"[1-9]\d{0,2}(?:\.\d{3})+", s):
-        return float(s.replace(".", ""))
-    return float(s)

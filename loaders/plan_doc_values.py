@@ -1,7 +1,7 @@
 """One target sentence -> its measurable parts: value per year, unit, comparator, kind, baseline.
 
 The rules are tables (words before a number -> comparator, words after it -> unit) so a reviewer
-can check them against DESIGN.md §2 line by line. Whatever the rules cannot settle is kept, with a
+can check them against docs/adding-a-plan.md line by line. Whatever the rules cannot settle is kept, with a
 Vietnamese reason in `reasons`: the part is then shown as needing review rather than guessed.
 
 Vocabulary: a *piece* is a stretch of the sentence between separators (",", ";", ". ", " và ");
@@ -13,12 +13,13 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from loaders.plan_doc_text import NUMBER, clean, parse_number
+from indicators.validation import parse_number
+from loaders.plan_doc_text import NUMBER, clean
 
 # -- tables -------------------------------------------------------------------------------------
 
 # Words right before a number (lower case, at the end of the text before it) -> comparator.
-# First match wins, so longer phrases come first.  DESIGN.md §2: "dưới" <, "xuống" <=, "đạt trên" >,
+# First match wins, so longer phrases come first.  docs/adding-a-plan.md: "dưới" <, "xuống" <=, "đạt trên" >,
 # "đạt" / "trở lên" / "tối thiểu" / bare >=, "không quá" <=.
 CMP_BEFORE: list[tuple[str, str]] = [
     (r"(?:xuống|giảm|còn)(?:\s+còn)?\s+(?:dưới|thấp hơn|ít hơn)", "<"),
@@ -42,7 +43,7 @@ _CMP_BEFORE = [(re.compile(rf"(?:^|[\s(]|(?<=[≥≤<>=]))(?:{p}){_FILLER}\s*$")
 CMP_AFTER: list[tuple[str, str]] = [(r"trở lên", ">="), (r"trở xuống", "<=")]
 _CMP_AFTER = [(re.compile(rf"^\s*(?:{p})\b"), c) for p, c in CMP_AFTER]
 
-# Count nouns: "01-02 hoạt động" is an activity count (cumulative within the year, DESIGN §5 rule 6);
+# Count nouns: "01-02 hoạt động" is an activity count (cumulative within the year, docs/status-rules.md rule 6);
 # "150 xã", "10 vụ" count a state of things.
 ACTIVITY_NOUNS = ["hoạt động", "lớp", "buổi", "cuộc", "đợt", "hội nghị", "hội thảo", "hội thi", "diễn đàn",
                   "chương trình", "sự kiện", "lượt", "tin bài", "tin", "bài", "phóng sự", "chuyên mục",
@@ -119,10 +120,6 @@ class PartDraft:
     due: date | None = None
     reasons: list[str] = field(default_factory=list)
 
-    @property
-    def measurable(self) -> bool:
-        return self.kind != "milestone"
-
 
 # -- scanning values ----------------------------------------------------------------------------
 
@@ -156,13 +153,13 @@ def _read_value(s: str, low: str, m: re.Match, per_mille: bool, per_100k: bool) 
         return None  # a year
     if _NOT_VALUE_BEFORE.search(before[-80:]):  # the word right before; searching the whole line made a line of numbers quadratic
         return None
-    number = parse_number(text)
+    number = parse_number(text).value
     # a fraction or a date: "144/200", "3/9 thôn", "01/6", "10/5/2026"
     fm = re.match(rf"^\s*/\s*({NUMBER})(/\d+)?", rest)
     if fm and not re.match(r"^\s*/\s*(?:1\.000|100\.000|10\.000)(?!\d)", rest):
         if fm.group(2):
             return None  # d/m/yyyy
-        whole = parse_number(fm.group(1))
+        whole = parse_number(fm.group(1)).value
         after = rest[fm.end():]
         noun = _NOUN.match(after)
         if not noun and number <= 31 and whole <= 12 and number == int(number):
@@ -180,7 +177,7 @@ def _read_value(s: str, low: str, m: re.Match, per_mille: bool, per_100k: bool) 
             return None
         unit, noun, u_end = _unit_after(tail, per_mille, per_100k)
         if unit is not None:
-            v = Value(start, second_end + u_end, number, unit, noun, high=parse_number(rm.group(2)))
+            v = Value(start, second_end + u_end, number, unit, noun, high=parse_number(rm.group(2)).value)
             _per_year_and_after(low, v)
             return v
     if _NOT_VALUE_AFTER.match(rest):
@@ -527,7 +524,7 @@ def _measured(text: str, s: str, low: str, values: list[Value], plan_year: int, 
             for v in targets:
                 v.comparator = v.comparator or "<="
     for v in targets:
-        v.comparator = v.comparator or ">="  # DESIGN §2: a bare "100%" is "at least"
+        v.comparator = v.comparator or ">="  # docs/adding-a-plan.md: a bare "100%" is "at least"
     by_year = _by_year(targets, plan_year)
     years = sorted(by_year)
     earliest = by_year[years[0]]

@@ -1,4 +1,4 @@
-"""The Excel report template (DESIGN.md §6): one workbook per (plan, reporting agency, period),
+"""The Excel report template (docs/template.md): one workbook per (plan, reporting agency, period),
 and the compilation template (biểu tổng hợp) with one row per (reporting unit, target).
 
 Written with openpyxl, which keeps protection, dropdowns and hidden sheets through a round trip.
@@ -34,7 +34,6 @@ MARKER = "bao-cao-chi-tieu-tre-em"
 HEADERS = ["Mã chỉ tiêu", "Nội dung chỉ tiêu", "Đơn vị tính", "Chỉ tiêu kế hoạch",
            "Kết quả thực hiện", "Tử số", "Mẫu số", "Ghi chú"]
 UNIT_HEADER = "Đơn vị báo cáo"
-INPUTS = HEADERS[4:]  # the only editable columns
 HEADER_ROW = 8
 META_ROWS_START = 20  # in the hidden sheet, the listing of rows starts here
 SIGNATURE = "chu_ky"  # the identity line holding the HMAC of the others and of the row records
@@ -55,8 +54,8 @@ class Identity:
 
 
 @dataclass(frozen=True)
-class Line:
-    """One row of the template."""
+class TemplateRow:
+    """One row of the template to fill in: a target (and, in a compilation, a reporting unit)."""
 
     target: Target
     unit: str | None = None  # reporting unit (compilation only)
@@ -80,7 +79,7 @@ def locked_record(unit: str | None, cells: tuple[str, str, str, str]) -> list[st
 
 
 
-def build(plan: Plan, identity: Identity, lines: list[Line], key: bytes) -> Workbook:
+def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -> Workbook:
     compilation = identity.kind == "compilation"
     headers = ([UNIT_HEADER] if compilation else []) + HEADERS
     offset = 1 if compilation else 0
@@ -123,7 +122,8 @@ def build(plan: Plan, identity: Identity, lines: list[Line], key: bytes) -> Work
         ("Kế hoạch:", f"{plan.title} — {plan.issuer} ({plan.slug})"),
         ("Cơ quan báo cáo:" if not compilation else "Cơ quan tổng hợp:", identity.agency),
         ("Kỳ báo cáo:", f"{periods.label(identity.period)} ({identity.period})"),
-        ("Hạn báo cáo:", (f"trước ngày {fmt.day(period.deadline)}" if period and period.deadline else "không có hạn (kỳ cơ sở)")
+        ("Hạn báo cáo:", ("không có hạn (kỳ cơ sở)" if periods.is_baseline(identity.period, plan)
+                          else f"trước ngày {fmt.day(period.deadline)}" if period and period.deadline else "không có hạn")
          + (f" — gửi {period.recipient}" if period and period.recipient else "")),
     ]
     # The values of rows 2-5 and the note of row 6 are merged across the table and wrapped, with a
@@ -193,7 +193,7 @@ def build(plan: Plan, identity: Identity, lines: list[Line], key: bytes) -> Work
     per_target: dict[str, tuple] = {}
     c_value, c_num, c_den, c_note = (5 + offset, 6 + offset, 7 + offset, 8 + offset)
     code_col = 1 + offset
-    for i, line in enumerate(lines):
+    for i, line in enumerate(rows):
         r = HEADER_ROW + 1 + i
         t = line.target
         if t.code not in per_target:
@@ -228,7 +228,7 @@ def build(plan: Plan, identity: Identity, lines: list[Line], key: bytes) -> Work
         meta_rows.append(locked_record(line.unit, fixed))
 
     for kind, dv in validations.items():
-        spans = [(col, first, last) for (k, col), rows in ranges.items() if k == kind for first, last in rows]
+        spans = [(col, first, last) for (k, col), runs in ranges.items() if k == kind for first, last in runs]
         if spans:
             dv.showErrorMessage = True
             dv.showInputMessage = True
@@ -263,7 +263,7 @@ def build(plan: Plan, identity: Identity, lines: list[Line], key: bytes) -> Work
     _guide(guide, compilation)
     print_setup(guide)
     meta = wb.create_sheet(META_SHEET)
-    _meta(meta, identity, len(lines), meta_rows, key)
+    _meta(meta, identity, len(rows), meta_rows, key)
     meta.sheet_state = "veryHidden"
     return wb
 
@@ -344,13 +344,13 @@ def _meta(ws, identity: Identity, n: int, rows: list[list[str]], key: bytes) -> 
     ws.protection.sheet = True
 
 
-def make_lines(targets: list[Target], prefill: dict[tuple[str, str], dict], units: list[str] | None = None,
-               agency: str = "") -> list[Line]:
-    """Agency template: one line per target. Compilation: one per (target, unit), grouped by target
+def template_rows(targets: list[Target], prefill: dict[tuple[str, str], dict], units: list[str] | None = None,
+                  agency: str = "") -> list[TemplateRow]:
+    """Agency template: one row per target. Compilation: one per (target, unit), grouped by target
     so each target's rows are contiguous (one validation range per target)."""
     if units is None:
-        return [Line(t, None, prefill.get((agency, t.code), {})) for t in targets]
-    return [Line(t, u, prefill.get((u, t.code), {})) for t in targets for u in units]
+        return [TemplateRow(t, None, prefill.get((agency, t.code), {})) for t in targets]
+    return [TemplateRow(t, u, prefill.get((u, t.code), {})) for t in targets for u in units]
 
 
 def to_bytes(wb: Workbook) -> bytes:
@@ -359,24 +359,13 @@ def to_bytes(wb: Workbook) -> bytes:
     return buf.getvalue()
 
 
-def ascii_slug(text: str) -> str:
-    """'Sở Y tế' -> 'so-y-te' (for file names)."""
-    import re
-    import unicodedata
-
-    text = text.replace("đ", "d").replace("Đ", "D")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def template_for(store, slug: str, agency: str, period: str, units: list[str] | None = None) -> tuple[str, bytes]:
     """(file name, workbook bytes) of the template for an agency, or of a compilation template
     when `units` is given, prefilled with the values already reported for that period."""
     from indicators.errors import UsageError
-    from indicators.progress import check_period
 
     plan = store.plan(slug)
-    check_period(plan, period)
+    periods.check_accepted(plan, period)
     agencies = plan.all_agencies()
     if agency not in agencies:
         raise UsageError(f"Kế hoạch {slug} không có cơ quan \"{agency}\".",
@@ -388,7 +377,7 @@ def template_for(store, slug: str, agency: str, period: str, units: list[str] | 
             raise UsageError(f"Cơ quan \"{agency}\" không chủ trì hay phối hợp chỉ tiêu nào của kế hoạch {slug}.")
         prefill = {(agency, c): v for c, v in store.current_values(slug, agency, period).items()}
         identity = Identity(slug, agency, period)
-        name = f"bao-cao-{slug}-{ascii_slug(agency)}-{period}.xlsx"
+        name = f"bao-cao-{slug}-{fmt.ascii_slug(agency)}-{period}.xlsx"
     else:
         units = list(dict.fromkeys(u.strip() for u in units if u.strip()))
         if not units:
@@ -408,6 +397,6 @@ def template_for(store, slug: str, agency: str, period: str, units: list[str] | 
         targets = compilation_targets(targets, agency)
         prefill = store.current_values_many(slug, units, period)
         identity = Identity(slug, agency, period, kind="compilation")
-        name = f"bieu-tong-hop-{slug}-{ascii_slug(agency)}-{period}.xlsx"
-    wb = build(plan, identity, make_lines(targets, prefill, units, agency), store.secret(signing.KEY_NAME))
+        name = f"bieu-tong-hop-{slug}-{fmt.ascii_slug(agency)}-{period}.xlsx"
+    wb = build(plan, identity, template_rows(targets, prefill, units, agency), store.secret(signing.KEY_NAME))
     return name, to_bytes(wb)

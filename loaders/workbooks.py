@@ -7,15 +7,14 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from indicators import fmt, periods, signing
 from indicators import settings
-from indicators.errors import Problem
-from indicators.models import Target
+from indicators.errors import Problem, UsageError
+from indicators.models import RATE_UNITS, Target
 from indicators.settings import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, TEMPLATE_VERSION
 from indicators.submission import Row
 from indicators.validation import ValueProblem, check_ratio, check_value, milestone_answer, parse_number
@@ -42,12 +41,7 @@ class ParsedReport:
 col_letter = sheet_file.col_letter
 
 
-def _text(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return unicodedata.normalize("NFC", str(v)).strip()
+_text = signing.canon  # a cell as text: the same rule the identity signature is computed with
 
 
 # -- the file itself ------------------------------------------------------------------------------
@@ -236,9 +230,10 @@ def _identity_ok(parsed: ParsedReport, identity: Identity, expected: Identity | 
     if identity.agency not in plan.all_agencies():
         parsed.problems.append(Problem(where, f"Cơ quan \"{identity.agency}\" không thuộc kế hoạch {identity.plan}.",
                                        "Tải biểu mẫu mới từ hệ thống."))
-    if identity.period not in plan.accepted_periods():
-        parsed.problems.append(Problem(where, f"Kỳ \"{identity.period}\" không phải kỳ báo cáo của kế hoạch {identity.plan}.",
-                                       "Tải biểu mẫu mới từ hệ thống."))
+    try:
+        periods.check_accepted(plan, identity.period)
+    except UsageError as exc:
+        parsed.problems.append(Problem(where, exc.message, "Tải biểu mẫu mới từ hệ thống."))
     return not parsed.problems
 
 
@@ -381,7 +376,7 @@ class _Expect:
         self.code, self.text, self.unit_label, self.goal = target_cells(target)
         self.crc = text_crc(self.text)
         self.milestone = target.kind == "milestone"
-        self.rate = target.unit in ("%", "‰", "per_100k")
+        self.rate = target.unit in RATE_UNITS
         low, high, self.whole = bounds(target)
         self.low = low if low is not None else float("-inf")
         self.high = high if high is not None else float("inf")

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from indicators import settings
+from indicators import fmt, settings
 from indicators.errors import AppError
 from loaders import plan_doc
 from pages import auth, ui
@@ -43,9 +43,9 @@ meta["year"] = int(c[2].number_input("Năm", value=int(meta["year"]), min_value=
 c = st.columns(3)
 meta["issuer"] = c[0].text_input("Cơ quan ban hành", meta["issuer"])
 meta["standing_agency"] = c[1].text_input("Cơ quan thường trực", meta["standing_agency"])
-levels = ["province", "commune", "department"]
+levels = list(fmt.LEVEL_LABEL)
 meta["level"] = c[2].selectbox("Cấp", levels, index=levels.index(meta["level"]) if meta["level"] in levels else 0,
-                               format_func=plan_doc.level_label)
+                               format_func=fmt.level_label)
 c = st.columns(3)
 meta["province"] = c[0].text_input("Tỉnh", meta["province"])
 meta["scope"] = c[1].text_input("Phạm vi cơ quan", meta["scope"], help="Các cơ quan thuộc về đâu, ví dụ \"tỉnh Bắc Ninh\"")
@@ -57,7 +57,7 @@ periods = st.data_editor(pd.DataFrame([{"Kỳ": p["code"], "Hạn báo cáo": p[
                          column_config={"Hạn báo cáo": st.column_config.DateColumn(format="DD/MM/YYYY")})
 
 st.subheader("2. Các chỉ tiêu — so với câu gốc")
-UNITS, COMPARATORS = ["%", "‰", "per_100k", "count", "milestone"], [">=", ">", "<=", "<", "="]
+UNITS, COMPARATORS = list(fmt.UNIT_LABEL), list(fmt.COMPARATOR_SYMBOL)
 KINDS = ["level", "count", "activity_count", "milestone", "yearly_change", "direction"]
 table = pd.DataFrame([{
     "⚠": "⚠" if r["needs_review"] else "", "Mã": r["code"], "Câu gốc (dòng)": f"{r['source']} (dòng {r['line']})",

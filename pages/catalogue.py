@@ -8,8 +8,7 @@ from pages import ui
 slug, _ = ui.header("Danh mục kế hoạch và chỉ tiêu", with_period=False)
 plan = ui.plan(slug)
 targets = ui.targets(slug)
-level = {"province": "cấp tỉnh", "commune": "cấp xã", "department": "cấp sở"}[plan.level]
-st.markdown(f"**{plan.title}**  \n{plan.issuer} ({level}) · {plan.doc_number} · {plan.doc_date}  \n"
+st.markdown(f"**{plan.title}**  \n{plan.issuer} ({fmt.level_label(plan.level)}) · {plan.doc_number} · {plan.doc_date}  \n"
             f"Cơ quan thường trực: **{plan.standing_agency}**")
 if plan.implements:
     st.caption(f"Thực hiện: {plan.implements}")

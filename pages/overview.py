@@ -46,5 +46,5 @@ else:
     st.info("Chưa có chỉ tiêu nào có số để vẽ biểu đồ so với chỉ tiêu (chỉ tiêu mốc hoặc chưa có số liệu).")
 if unplotted:
     st.caption("Không có số để vẽ (chỉ tiêu mốc hoặc chưa có số liệu): " + "; ".join(
-        f"{r.target.code} — {ui.status_text(r.status)}" + (f" ({r.figure.text})" if r.figure.text else "")
+        f"{r.target.code} — {status.display(r.status)}" + (f" ({r.figure.text})" if r.figure.text else "")
         for r in unplotted))

@@ -40,7 +40,7 @@ ui.html_table(["Cơ quan", "Vai trò", "Trạng thái", "Số ngày quá hạn",
     row_attrs=[f'data-agency="{ui.esc(r.agency)}" data-state="{r.state}"' for r in shown],
     widths=[27, 11, 20, 9, 13, 7, 13], num_cols=(3, 5))
 st.caption("Số ngày quá hạn: với báo cáo nộp muộn là số ngày trễ khi nộp; với báo cáo chưa nộp là số ngày đã quá hạn "
-           "tính đến hôm nay. MINH HỌA: báo cáo thuộc dữ liệu minh họa (vẫn được tính).")
+           f"tính đến hôm nay. {fmt.DEMO_TAG}: báo cáo thuộc dữ liệu minh họa (vẫn được tính).")
 
 others = [x for x in reporting.unexpected_submissions(plan, ui.targets(slug), ui.submissions(slug)) if x["period"] == period]
 if others:

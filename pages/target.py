@@ -4,11 +4,9 @@ and the history of corrections."""
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, fmt, periods
+from indicators import charts, fmt, periods, status
 from pages import ui
 
-KIND = {"level": "Mức tỷ lệ / giá trị", "count": "Số lượng", "activity_count": "Số hoạt động (cộng dồn trong năm)",
-        "milestone": "Mốc hoàn thành", "yearly_change": "Mức thay đổi hằng năm", "direction": "Xu hướng so với năm trước"}
 SOURCE = {"excel": "Tệp Excel", "demo": "Dữ liệu minh họa", "cli": "Dòng lệnh", "web": "Bảng điều khiển"}
 
 slug, period = ui.header("Chi tiết chỉ tiêu")
@@ -24,7 +22,7 @@ if asked in rows:
 if kept.get(slug) not in rows:
     kept[slug] = (pp.behind() or pp.rows)[0].target.code
 code = st.selectbox("Chỉ tiêu", codes, index=codes.index(kept[slug]), key=f"target_select_{slug}",
-                    format_func=lambda c: f"{c} — {ui.status_text(rows[c].status)} — {rows[c].target.text[:110]}")
+                    format_func=lambda c: f"{c} — {status.display(rows[c].status)} — {rows[c].target.text[:110]}")
 kept[slug] = code
 row = rows[code]
 t = row.target
@@ -50,7 +48,7 @@ facts = [
     ("Mức phấn đấu", fmt.with_unit(t.aspiration, t.unit)),
     ("Mức cơ sở", baseline),
     ("Năm của chỉ tiêu", str(t.target_year)),
-    ("Loại chỉ tiêu", KIND.get(t.kind, t.kind) + (f", hạn {fmt.day(t.due)}" if t.due else "")),
+    ("Loại chỉ tiêu", fmt.KIND_LABEL.get(t.kind, t.kind) + (f", hạn {fmt.day(t.due)}" if t.due else "")),
     ("Nhóm mục tiêu", group),
     ("Cơ quan chủ trì", t.lead_agency),
     ("Cơ quan phối hợp", ", ".join(t.coordinating) or "—"),
@@ -68,16 +66,11 @@ with right:
         for p in [x.code for x in pp.plan.periods]:  # a milestone has no baseline period
             other = ui.target_progress(slug, p, code)
             answers.append({"Kỳ": periods.label(p).capitalize(), "Báo cáo": other.figure.text or "—",
-                            "Tình trạng": ui.status_text(other.status)})
+                            "Tình trạng": status.display(other.status)})
         ui.dataframe(pd.DataFrame(answers))
     else:
-        points = []  # (period, plan-level figure, status; none for the baseline year)
-        for p in pp.plan.accepted_periods():
-            other = ui.target_progress(slug, p, code)
-            value = None if other is None else other.figure.value
-            first = periods.parse(p).year < pp.plan.year
-            points.append((p, value, None if first or other is None or value is None else other.status))
-        fig = charts.target_history(t, points, title=f"Chỉ tiêu {t.code} qua các kỳ")
+        history = {p: ui.target_progress(slug, p, code) for p in pp.plan.accepted_periods()}
+        fig = charts.target_history(t, pp.plan, history, title=f"Chỉ tiêu {t.code} qua các kỳ")
         ui.chart(fig, charts.file_name("chi tiết chỉ tiêu", slug, t.code), key="history_chart")
 
 st.markdown(f"### Số liệu từng cơ quan báo cáo — kỳ {periods.label(period)}")

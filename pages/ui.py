@@ -14,8 +14,8 @@ from indicators.errors import AppError
 from indicators.settings import db_path, now_local
 from indicators.store import Store
 
-DEMO_BANNER = ("**DỮ LIỆU MINH HỌA** — số liệu của kế hoạch này là dữ liệu giả lập để trình diễn, không phải số liệu "
-               "thật (xóa bằng lệnh `python -m indicators demo --remove`).")
+DEMO_BANNER = (f"**{fmt.DEMO_MARK}** — số liệu của kế hoạch này {fmt.DEMO_WHAT} "
+               "(xóa bằng lệnh `python -m indicators demo --remove`).")
 
 
 @st.cache_resource(show_spinner=False)
@@ -233,7 +233,7 @@ def chip(code: str, count: int | None = None) -> str:
     color = status.COLOR[code]
     n = f" <b>{count}</b>" if count is not None else ""
     return (f'<span class="chip" data-status="{code}" style="background:{color};color:{charts.text_on(color)}">'
-            f'{status.SYMBOL[code]} {status.LABEL[code]}{n}</span>')
+            f'{status.display(code)}{n}</span>')
 
 
 def state_chip(state: str, count: int | None = None) -> str:
@@ -241,7 +241,7 @@ def state_chip(state: str, count: int | None = None) -> str:
     color = reporting.STATE_COLOR[state]
     n = f" <b>{count}</b>" if count is not None else ""
     return (f'<span class="chip" data-state="{state}" style="background:{color};color:{charts.text_on(color)}">'
-            f'{reporting.STATE_SYMBOL[state]} {reporting.STATE_LABEL[state]}{n}</span>')
+            f'{reporting.state_display(state)}{n}</span>')
 
 
 def count_chips(counts: dict[str, int]) -> str:
@@ -251,7 +251,7 @@ def count_chips(counts: dict[str, int]) -> str:
 
 
 def demo_tag(is_demo: bool) -> str:
-    return ' <span class="tag">MINH HỌA</span>' if is_demo else ""
+    return f' <span class="tag">{fmt.DEMO_TAG}</span>' if is_demo else ""
 
 
 def legend() -> None:
@@ -263,7 +263,7 @@ def status_cards(counts: dict[str, int]) -> None:
     """Counts by status: one card per status, coloured, with symbol and label (also the legend)."""
     cards = "".join(
         f'<div class="kpi" data-status="{c}" style="border-top-color:{status.COLOR[c]}">'
-        f'<div class="lbl">{status.SYMBOL[c]} {status.LABEL[c]}</div><div class="val">{counts.get(c, 0)}</div></div>'
+        f'<div class="lbl">{status.display(c)}</div><div class="val">{counts.get(c, 0)}</div></div>'
         for c in status.STATUSES)
     st.markdown(f'<div class="kpis">{cards}</div>', unsafe_allow_html=True)
 
@@ -333,15 +333,6 @@ def dataframe(df: pd.DataFrame, status_columns: tuple[str, ...] = ("Tình trạn
     st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
 
 
-def status_text(code: str) -> str:
-    """'▲ Chậm tiến độ' (for tables and selectors)."""
-    return f"{status.SYMBOL[code]} {status.LABEL[code]}"
-
-
-def state_text(state: str) -> str:
-    return f"{reporting.STATE_SYMBOL[state]} {reporting.STATE_LABEL[state]}"
-
-
 def change_text(row) -> str:
     """Change of the plan-level figure since the previous period, in words, direction-aware."""
     t = row.target
@@ -350,7 +341,6 @@ def change_text(row) -> str:
     if row.change is None:
         return f"— (chưa có số liệu {periods.label(row.previous_period)})" if row.previous.missing else "—"
     delta = row.change
-    unit = {"%": " điểm %", "‰": "‰", "per_100k": "/100.000"}.get(t.unit, "")
     if abs(delta) < 1e-9:
         return f"Không đổi so với {periods.label(row.previous_period)}"
     if t.comparator == "=":
@@ -360,7 +350,7 @@ def change_text(row) -> str:
         better = delta < 0 if t.lower_is_better else delta > 0
     sign = "+" if delta > 0 else "−"
     word = "tốt lên" if better else "xấu đi"
-    return f"{sign}{fmt.num(abs(delta))}{unit} so với {periods.label(row.previous_period)} ({word})"
+    return f"{sign}{fmt.difference(abs(delta), t.unit)} so với {periods.label(row.previous_period)} ({word})"
 
 
 # ---------------------------------------------------------------------------------------------

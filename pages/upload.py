@@ -31,7 +31,9 @@ deadline = {p.code: p.deadline for p in plan.periods}
 
 def period_label(code: str) -> str:
     text = periods.label(code).capitalize()
-    return f"{text} — hạn {fmt.day(deadline[code])}" if deadline.get(code) else f"{text} (kỳ cơ sở, không có hạn)"
+    if periods.is_baseline(code, plan):
+        return f"{text} (kỳ cơ sở, không có hạn)"
+    return f"{text} — hạn {fmt.day(deadline[code])}" if deadline.get(code) else f"{text} (không có hạn)"
 
 
 kept = st.session_state.setdefault("_period", {}).get(slug)
