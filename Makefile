@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DB ?= $(or $(INDICATORS_DB),data/indicators.duckdb)
 PIP := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: run test bench chromium libreoffice install
+.PHONY: run test test-fast bench chromium libreoffice install
 
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
@@ -53,6 +53,11 @@ libreoffice:
 
 test: $(VENV)/.test chromium libreoffice
 	$(PY) -m pytest
+
+# The fast levels only (pytest.ini, tests/conftest.py): unit and store tests; no AppTest, no
+# browser, no command run as a separate process. `make test` runs every level.
+test-fast: $(VENV)/.test
+	$(PY) -m pytest -m "unit or store"
 
 bench: $(VENV)/.test chromium
 	$(PY) -m indicators bench

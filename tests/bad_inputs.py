@@ -489,7 +489,7 @@ def far_right_cell(store, column: int) -> Case:
     return Case(name, data, (REPORT_SHEET,), ("cột", "tối đa"))
 
 
-# -- accepted (positive controls, DESIGN.md §6) ---------------------------------------------------
+# -- accepted (positive controls, docs/template.md) -----------------------------------------------
 
 
 def accepted_value(store, raw, number_format: str | None = None) -> Case:

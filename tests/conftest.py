@@ -1,24 +1,31 @@
-"""Shared fixtures: the catalogue, and real DuckDB files in temporary folders."""
+"""Shared fixtures: the catalogue, real DuckDB files in temporary folders, the app under AppTest;
+and the test levels (pytest.ini): every test carries exactly one of unit, store, app, browser.
+
+Plain helpers (the command line in-process, `fill`, the test accounts) are in tests/helpers.py."""
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from indicators.store import Store
 from loaders.catalogue import load_catalogue
+from tests.helpers import PASSWORD, ROOT, USERS
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "data" / "seeds"  # copies of shared/seeds: the source documents of the catalogue
+LEVELS = ("unit", "store", "app", "browser")
 
 
-# Accounts in the demo database of the tests (one per role).
-PASSWORD = "mat-khau-kiem-thu-2026"
-ADMIN, LEADER, STAFF = "quantri", "lanh.dao", "can.bo.tu.phap"
-USERS = [(ADMIN, "admin", []), (LEADER, "leader", []), (STAFF, "staff", [("son-la-2026", "Sở Tư pháp")])]
+def pytest_collection_modifyitems(config, items):
+    """Every test has exactly one level, so that `-m "unit or store"` (make test-fast) selects
+    exactly the fast ones: a module sets `pytestmark = pytest.mark.<level>`, or each test its own."""
+    wrong = []
+    for item in items:
+        levels = {m.name for m in item.iter_markers() if m.name in LEVELS}
+        if len(levels) != 1:
+            wrong.append(f"{item.nodeid}: {', '.join(sorted(levels)) or 'không có mức nào'}")
+    if wrong:
+        raise pytest.UsageError("Mỗi kiểm thử cần đúng một mức (unit, store, app, browser; xem pytest.ini):\n  "
+                                + "\n  ".join(wrong))
 
 
 @pytest.fixture(scope="session")
@@ -63,13 +70,62 @@ def demo_store(demo_db, tmp_path):
     s.close()
 
 
-def run_cli(*args: str, db: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m indicators …` as a person would, in a real process."""
-    cmd = [sys.executable, "-m", "indicators"] + (["--db", str(db)] if db else []) + list(args)
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, input=stdin, timeout=120)
+# -- the app under AppTest -------------------------------------------------------------------------
+
+@pytest.fixture
+def make_app(monkeypatch):
+    """AppTest of app.py, run as the server runs it: `make_app(db, user=..., timeout=60, **state)`.
+
+    With `db`, the app reads that database file (INDICATORS_DB) and its cached Store is emptied;
+    the app opens the file itself, so no Store may stay open on it in the test (DuckDB: one owner
+    per file). Without `db` the file of the previous call is kept (another visitor of the same
+    app). `user` signs in as that account; `state` goes into session_state as it is."""
+    import pages.ui as ui
+    from streamlit.testing.v1 import AppTest
+
+    def make(db: Path | str | None = None, *, user: str | None = None, timeout: float = 60, **state) -> AppTest:
+        if db is not None:
+            monkeypatch.setenv("INDICATORS_DB", str(db))
+            ui.store.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        if user is not None:
+            at.session_state["_user"] = user
+        for key, value in state.items():
+            at.session_state[key] = value
+        return at
+
+    yield make
+    ui.store.clear()
 
 
-def cli_json(*args: str, db: Path):
-    out = run_cli(*args, "--json", db=db)
-    assert out.returncode == 0, out.stderr
-    return json.loads(out.stdout)
+class Navigation:
+    """What app.py gave st.navigation on its last full run: section -> [(page file, title), …]."""
+
+    def __init__(self) -> None:
+        self.sections: dict[str, list[tuple[str, str]]] = {}
+
+
+@pytest.fixture
+def navigation(monkeypatch) -> Navigation:
+    """Wraps `st.Page` and `st.navigation` (public API, looked up by app.py at every run) to see
+    which page files app.py registers, under which section and title: no Streamlit internals are
+    patched, and the app runs unchanged."""
+    import streamlit as st
+
+    seen = Navigation()
+    real_page, real_navigation = st.Page, st.navigation
+    files: dict[int, str] = {}
+
+    def page(source, *args, **kwargs):
+        made = real_page(source, *args, **kwargs)
+        files[id(made)] = str(source)
+        return made
+
+    def navigation(pages, *args, **kwargs):
+        sections = pages if isinstance(pages, dict) else {"": pages}
+        seen.sections = {k: [(files.get(id(p), "?"), p.title) for p in v] for k, v in sections.items()}
+        return real_navigation(pages, *args, **kwargs)
+
+    monkeypatch.setattr(st, "Page", page)
+    monkeypatch.setattr(st, "navigation", navigation)
+    return seen

@@ -10,7 +10,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from indicators import accounts, intake
 from indicators.errors import PermissionDenied, UsageError
@@ -19,8 +18,7 @@ from indicators.settings import IDLE_MINUTES, LOCK_AFTER_FAILURES, now_local
 from indicators.store import Row, Store
 from loaders.templates import template_for
 from loaders.workbooks import read_report
-from tests.conftest import ADMIN, LEADER, PASSWORD, ROOT, STAFF, cli_json, run_cli
-from tests.test_import import fill
+from tests.helpers import ADMIN, LEADER, PASSWORD, STAFF, cli_json, fill, run_cli
 
 HOSTILE = ["'; DROP TABLE actuals; --", "<script>alert('x')</script>", "Robert'); DELETE FROM users;--", "=1+1"]
 
@@ -31,6 +29,7 @@ def no_sleep(_seconds):
 
 # --- the core ------------------------------------------------------------------------------------
 
+@pytest.mark.store
 def test_passwords_are_hashed_never_stored_in_clear(demo_store):
     row = demo_store.user(STAFF)
     assert row["password_hash"].startswith("$argon2id$") and PASSWORD not in row["password_hash"]
@@ -38,6 +37,7 @@ def test_passwords_are_hashed_never_stored_in_clear(demo_store):
     assert PASSWORD not in dump
 
 
+@pytest.mark.store
 def test_sign_in_right_and_wrong(demo_store):
     assert accounts.authenticate(demo_store, STAFF, PASSWORD, sleep=no_sleep).name == STAFF
     with pytest.raises(PermissionDenied, match="Sai tên đăng nhập hoặc mật khẩu"):
@@ -46,6 +46,7 @@ def test_sign_in_right_and_wrong(demo_store):
         accounts.authenticate(demo_store, "khong.co.ai", PASSWORD, sleep=no_sleep)
 
 
+@pytest.mark.store
 def test_failed_sign_ins_slow_down_then_lock_for_a_while(demo_store):
     waits = []
     now = now_local()
@@ -62,6 +63,7 @@ def test_failed_sign_ins_slow_down_then_lock_for_a_while(demo_store):
     assert any(a["action"] == "user.locked" for a in demo_store.audit_trail())
 
 
+@pytest.mark.store
 def test_parallel_wrong_passwords_check_at_most_the_limit_then_lock(demo_store, monkeypatch):
     """Found in review: 20 wrong passwords at once all read failed=0 and were all checked. Each
     attempt is now counted before its password is checked, so the limit holds under a burst."""
@@ -100,6 +102,7 @@ def test_parallel_wrong_passwords_check_at_most_the_limit_then_lock(demo_store, 
     assert [a["action"] for a in demo_store.audit_trail(action="user.locked")] == ["user.locked"]
 
 
+@pytest.mark.store
 def test_a_right_password_resets_the_count(demo_store):
     now = now_local()
     for _ in range(2):
@@ -110,6 +113,7 @@ def test_a_right_password_resets_the_count(demo_store):
     assert demo_store.user(STAFF)["failed"] == 0 and demo_store.user(STAFF)["locked_until"] is None
 
 
+@pytest.mark.store
 def test_a_password_reset_or_disabling_ends_the_sessions_signed_in_before(demo_store):
     signed_in = accounts.session_clock()
     assert accounts.session_valid(demo_store, STAFF, signed_in)
@@ -149,6 +153,7 @@ WEAK = [
 ]
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("password, words", WEAK)
 def test_weak_passwords_are_refused_when_creating_and_resetting(store, password, words):
     with pytest.raises(UsageError, match=words) as refused:
@@ -162,6 +167,7 @@ def test_weak_passwords_are_refused_when_creating_and_resetting(store, password,
     assert store.snapshot() == before
 
 
+@pytest.mark.store
 def test_good_passwords_pass_and_generated_ones_always_do(store):
     for password in (PASSWORD, "Tre em la tuong lai 2026", "8f3K!x9qPz2m", "một câu tiếng Việt có dấu"):
         accounts.check_password(password, "tran.thi.b")
@@ -173,6 +179,7 @@ def test_good_passwords_pass_and_generated_ones_always_do(store):
     assert created and generated
 
 
+@pytest.mark.store
 def test_disabled_account_cannot_sign_in_or_write(demo_store):
     accounts.disable(demo_store, STAFF, actor=ADMIN)
     with pytest.raises(PermissionDenied, match="đã bị khóa"):
@@ -188,6 +195,7 @@ def _parsed(store, agency="Sở Y tế", period="2026-H1", values=None):
     return parsed
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("user, agency", [(STAFF, "Sở Y tế"), (LEADER, "Sở Tư pháp"), ("khong.co.ai", "Sở Tư pháp")])
 def test_writes_are_refused_in_the_core_and_nothing_changes(demo_store, user, agency):
     parsed = _parsed(demo_store, agency, values={"1": 63.0} if agency == "Sở Y tế" else {"18": 97.0})
@@ -199,6 +207,7 @@ def test_writes_are_refused_in_the_core_and_nothing_changes(demo_store, user, ag
     assert demo_store.snapshot() == before
 
 
+@pytest.mark.store
 def test_staff_writes_for_their_own_agency_and_admin_for_any(demo_store):
     _, counts = intake.commit(demo_store, _parsed(demo_store, "Sở Tư pháp", values={"18": 97.0}), user=STAFF)
     assert counts["changed"] == 1
@@ -209,6 +218,7 @@ def test_staff_writes_for_their_own_agency_and_admin_for_any(demo_store):
     assert {STAFF, ADMIN} <= actors
 
 
+@pytest.mark.store
 def test_hostile_text_is_stored_and_returned_verbatim(demo_store):
     for i, text in enumerate(HOSTILE):
         accounts.create(demo_store, f"u{i}", "leader", PASSWORD, actor=ADMIN, display_name=text)
@@ -222,6 +232,7 @@ def test_hostile_text_is_stored_and_returned_verbatim(demo_store):
     assert found and all("DROP TABLE" in (a["new_value"] or "") + (a["old_value"] or "") for a in found)
 
 
+@pytest.mark.unit
 def test_organisation_claims_map_to_roles():
     mapping = {"claim": "groups", "admin": ["cntt"], "staff": ["bao-cao"], "leader": ["lanh-dao"]}
     assert accounts.role_from_claims({"groups": ["lanh-dao", "bao-cao"]}, mapping) == "staff"
@@ -230,6 +241,7 @@ def test_organisation_claims_map_to_roles():
     assert accounts.role_from_claims({}, mapping) is None
 
 
+@pytest.mark.store
 def test_weak_password_and_bad_names_are_refused(store):
     with pytest.raises(UsageError, match="quá ngắn"):
         accounts.create(store, "a.b", "leader", "ngan", actor="t")
@@ -242,6 +254,7 @@ def test_weak_password_and_bad_names_are_refused(store):
 
 # --- backup and restore -----------------------------------------------------------------------------
 
+@pytest.mark.store
 def test_backup_restore_round_trip_loses_nothing(demo_store, tmp_path):
     before = demo_store.snapshot()
     demo_store.backup(tmp_path / "bk", actor=ADMIN)
@@ -260,6 +273,7 @@ def test_backup_restore_round_trip_loses_nothing(demo_store, tmp_path):
     assert (tmp_path / "bk" / "actuals.parquet").exists() and (tmp_path / "bk" / "manifest.json").exists()
 
 
+@pytest.mark.store
 def test_restore_refuses_a_broken_backup_and_changes_nothing(demo_store, tmp_path):
     demo_store.backup(tmp_path / "bk", actor=ADMIN)
     (tmp_path / "bk" / "actuals.parquet").write_bytes(b"not parquet")
@@ -273,6 +287,7 @@ def test_restore_refuses_a_broken_backup_and_changes_nothing(demo_store, tmp_pat
 
 # --- the command line -------------------------------------------------------------------------------
 
+@pytest.mark.store
 def test_cli_users_and_import_as(demo_db, tmp_path):
     import shutil
     db = tmp_path / "u.duckdb"
@@ -301,6 +316,7 @@ def test_cli_users_and_import_as(demo_db, tmp_path):
     assert run_cli("import", str(path), "--as", ADMIN, db=db).returncode == 0
 
 
+@pytest.mark.store
 def test_cli_refuses_weak_passwords_and_a_reset_ends_sessions(demo_db, tmp_path):
     import shutil
     db = tmp_path / "p.duckdb"
@@ -321,6 +337,7 @@ def test_cli_refuses_weak_passwords_and_a_reset_ends_sessions(demo_db, tmp_path)
     assert out.returncode == 2 and "chứa tên tài khoản" in out.stderr
 
 
+@pytest.mark.store
 def test_init_creates_the_first_admin_once(tmp_path):
     db = tmp_path / "i.duckdb"
     out = run_cli("init", db=db)
@@ -337,6 +354,7 @@ def test_init_creates_the_first_admin_once(tmp_path):
         assert accounts.authenticate(s, "admin.tinh", PASSWORD, sleep=no_sleep).is_admin
 
 
+@pytest.mark.store
 def test_cli_backup_and_restore(demo_db, tmp_path):
     import shutil
     db = tmp_path / "b.duckdb"
@@ -351,15 +369,12 @@ def test_cli_backup_and_restore(demo_db, tmp_path):
 # --- the pages --------------------------------------------------------------------------------------
 
 @pytest.fixture
-def app(demo_store, monkeypatch):
-    monkeypatch.setenv("INDICATORS_DB", str(demo_store.path))
-    demo_store.close()
-    import pages.ui as ui
-    ui.store.clear()
-    yield AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    ui.store.clear()
+def app(demo_store, make_app):
+    demo_store.close()  # the app opens the file itself
+    return make_app(demo_store.path)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("user, can_upload, can_admin", [(LEADER, False, False), (STAFF, True, False), (ADMIN, True, True)])
 def test_each_role_sees_exactly_its_pages(app, user, can_upload, can_admin):
     app.session_state["_user"] = user
@@ -377,6 +392,7 @@ def test_each_role_sees_exactly_its_pages(app, user, can_upload, can_admin):
                 app.switch_page(page)
 
 
+@pytest.mark.app
 def test_anonymous_sees_only_sign_in_unless_reading_is_open(app, demo_db):
     app.run()
     assert not app.exception and [t.value for t in app.title] == ["Đăng nhập"]
@@ -384,6 +400,7 @@ def test_anonymous_sees_only_sign_in_unless_reading_is_open(app, demo_db):
         app.switch_page("pages/overview.py")
 
 
+@pytest.mark.app
 def test_sign_in_form_then_sign_out(app):
     app.run()
     app.text_input[0].input(STAFF)
@@ -404,6 +421,7 @@ def test_sign_in_form_then_sign_out(app):
     assert "_user" not in app.session_state
 
 
+@pytest.mark.app
 def test_idle_session_expires(app):
     app.session_state["_user"] = LEADER
     app.session_state["_seen"] = now_local() - timedelta(minutes=IDLE_MINUTES + 1)
@@ -412,7 +430,8 @@ def test_idle_session_expires(app):
     assert any("không thao tác" in i.value for i in app.info)
 
 
-def test_admin_opens_reading_for_everyone(app):
+@pytest.mark.app
+def test_admin_opens_reading_for_everyone(app, make_app):
     app.session_state["_user"] = ADMIN
     app.run()
     app.switch_page("pages/admin_users.py")
@@ -422,7 +441,7 @@ def test_admin_opens_reading_for_everyone(app):
     app.run()
     from pages import ui
     assert ui.store().setting(accounts.OPEN_READING) == "1"
-    reader = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    reader = make_app()  # another visitor, not signed in, of the same app
     reader.run()
     reader.switch_page("pages/overview.py")
     reader.run()
@@ -435,6 +454,7 @@ def test_admin_opens_reading_for_everyone(app):
     assert any("Cần đăng nhập" in e.value for e in reader.error) and not reader.file_uploader
 
 
+@pytest.mark.app
 def test_admin_creates_an_account_from_the_page(app):
     app.session_state["_user"] = ADMIN
     app.run()
@@ -452,6 +472,7 @@ def test_admin_creates_an_account_from_the_page(app):
     assert ui.store().user("pham.van.c")["display_name"] == HOSTILE[1]
 
 
+@pytest.mark.app
 def test_audit_page_filters_and_shows_hostile_text_verbatim(app, demo_db):
     with Store(os.environ["INDICATORS_DB"]) as s:
         s.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 66.0, note=HOSTILE[0])], actor=ADMIN,
@@ -473,6 +494,7 @@ def test_audit_page_filters_and_shows_hostile_text_verbatim(app, demo_db):
     assert len(found) and all("61,9" in f + t for f, t in zip(found["Từ"], found["Thành"]))
 
 
+@pytest.mark.store
 def test_a_compilation_cannot_carry_another_agencys_figures(demo_store, tmp_path):
     """Found in review: staff holding one agency turned a compilation into a way to write for the
     lead agency. Every row's agency is checked in the core; the template refuses plan agencies as
@@ -517,6 +539,7 @@ def test_a_compilation_cannot_carry_another_agencys_figures(demo_store, tmp_path
 
 
 
+@pytest.mark.app
 def test_a_page_session_ends_at_its_next_action_after_a_password_reset(app):
     app.session_state["_user"] = STAFF
     app.session_state["_signed_in"] = accounts.session_clock()
@@ -530,6 +553,7 @@ def test_a_page_session_ends_at_its_next_action_after_a_password_reset(app):
     assert any("đặt lại" in i.value for i in app.info)  # the notice, on the sign-in page
 
 
+@pytest.mark.app
 def test_sign_in_keeps_the_signed_in_time_and_an_admin_resetting_their_own_password_stays(app):
     app.run()
     app.text_input[0].input(ADMIN)
@@ -549,6 +573,7 @@ def test_sign_in_keeps_the_signed_in_time_and_an_admin_resetting_their_own_passw
     assert app.session_state["_user"] == ADMIN  # this session goes on; others signed in before end
 
 
+@pytest.mark.app
 def test_admin_page_refuses_a_weak_password(app):
     app.session_state["_user"] = ADMIN
     app.run()
@@ -564,6 +589,7 @@ def test_admin_page_refuses_a_weak_password(app):
     assert ui.store().user("pham.van.d") is None
 
 
+@pytest.mark.app
 def test_audit_csv_export_keeps_formulas_as_text(app, monkeypatch):
     import streamlit as st
     hostile = '=HYPERLINK("http://x","y").xlsx'
@@ -594,6 +620,7 @@ def test_audit_csv_export_keeps_formulas_as_text(app, monkeypatch):
     assert not [v for v in cells if v.startswith(("=", "+", "-", "@", "\t", "\r"))]
 
 
+@pytest.mark.app
 def test_backup_page_lists_a_broken_manifest_and_refuses_a_partial_backup(app, tmp_path):
     from pages import ui
     folder = tmp_path / "backups"

@@ -3,31 +3,27 @@ sentences, edit, save; the new plan is in the catalogue file, the database and o
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from indicators import settings
-from indicators.store import Store
+
 from loaders.catalogue import load_plan_file
-from tests.conftest import ADMIN, LEADER, ROOT
+from tests.helpers import ADMIN, LEADER, ROOT
+
+pytestmark = pytest.mark.app
 
 DOC = ROOT / "tests" / "plan_texts" / "bac-ninh-2026.txt"
 
 
 @pytest.fixture
-def app(demo_store, tmp_path, monkeypatch):
-    monkeypatch.setenv("INDICATORS_DB", str(demo_store.path))
+def app(demo_store, tmp_path, monkeypatch, make_app):
     monkeypatch.setattr(settings, "PLANS_DIR", tmp_path / "plans")  # never write into the real catalogue
     (tmp_path / "plans").mkdir()
     demo_store.close()
-    import pages.ui as ui
-    ui.store.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["_user"] = ADMIN
+    at = make_app(demo_store.path, user=ADMIN)
     at.run()
     at.switch_page("pages/admin_plan.py")
     at.run()
-    yield at, tmp_path / "plans"
-    ui.store.clear()
+    return at, tmp_path / "plans"
 
 
 def test_review_edit_and_save_a_new_plan(app):
@@ -70,13 +66,9 @@ def test_a_document_that_is_not_a_plan_gets_a_clear_message(app):
     assert list(plans_dir.iterdir()) == []
 
 
-def test_only_administrators_get_the_page(demo_store, monkeypatch):
-    monkeypatch.setenv("INDICATORS_DB", str(demo_store.path))
+def test_only_administrators_get_the_page(demo_store, make_app):
     demo_store.close()
-    import pages.ui as ui
-    ui.store.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["_user"] = LEADER
+    at = make_app(demo_store.path, user=LEADER)
     at.run()
     try:
         at.switch_page("pages/admin_plan.py")

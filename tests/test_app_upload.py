@@ -3,35 +3,30 @@ confirm, and the new figures everywhere."""
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from indicators import progress
 from indicators.store import Store
 from loaders.templates import template_for
-from tests.conftest import ROOT, STAFF
-from tests.test_import import fill
+from tests.helpers import STAFF, fill
+
+pytestmark = pytest.mark.app
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def page(demo_db, tmp_path, monkeypatch):
+def page(demo_db, tmp_path, make_app):
     import shutil
 
     path = tmp_path / "upload.duckdb"
     shutil.copy(demo_db, path)
     with Store(path) as s:
         _, data = template_for(s, "son-la-2026", "Sở Tư pháp", "2026-H1")
-    monkeypatch.setenv("INDICATORS_DB", str(path))
-    import pages.ui as ui
-    ui.store.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["_user"] = STAFF  # reports for Sở Tư pháp only
+    at = make_app(path, user=STAFF)  # reports for Sở Tư pháp only
     at.run()
     at.switch_page("pages/upload.py")
     at.run()
-    yield at, data, path
-    ui.store.clear()
+    return at, data, path
 
 
 def choose(at, agency: str, period: str):

@@ -17,8 +17,9 @@ from commands.scale import serve_app
 from indicators.store import Store
 from loaders.templates import template_for
 from tests import hostile_files
-from tests.conftest import ROOT
-from tests.test_import import fill
+from tests.helpers import ROOT, fill
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = ROOT.__class__(scale.CHROMIUM)  # a Path
 CHROMIUM_ARGS = scale.CHROMIUM_ARGS
@@ -110,14 +111,14 @@ def _screenshot(pg, name: str) -> None:
 
 def _start(pg, url: str) -> None:
     """Open the dashboard; when it asks for a sign-in first (accounts, issue 6), sign in with the
-    test suite's reporting-staff account (tests/conftest.py), which may read every page and upload."""
-    import tests.conftest as conftest
+    test suite's reporting-staff account (tests/helpers.py), which may read every page and upload."""
+    import tests.helpers as helpers
 
     pg.goto(url + "/")
     pg.locator("h1").first.wait_for()
     if pg.locator("h1").first.inner_text().strip() == "Đăng nhập":
-        name, password = getattr(conftest, "STAFF", None), getattr(conftest, "PASSWORD", None)
-        assert name and password, "Trang yêu cầu đăng nhập nhưng tests/conftest.py không có tài khoản kiểm thử."
+        name, password = getattr(helpers, "STAFF", None), getattr(helpers, "PASSWORD", None)
+        assert name and password, "Trang yêu cầu đăng nhập nhưng tests/helpers.py không có tài khoản kiểm thử."
         pg.get_by_label("Tên đăng nhập").fill(name)
         pg.get_by_label("Mật khẩu").fill(password)
         pg.get_by_role("button", name="Đăng nhập").click()

@@ -10,7 +10,9 @@ import pytest
 from indicators.errors import CatalogueError
 from indicators.settings import PLANS_DIR
 from loaders.catalogue import load_catalogue, load_plan_file
-from tests.conftest import SEEDS
+from tests.helpers import SEEDS
+
+pytestmark = pytest.mark.unit  # the catalogue files, read and validated; no database
 
 
 def squash(text: str) -> str:

@@ -1,4 +1,7 @@
-"""The command line as a person runs it: real processes, real DuckDB files, Vietnamese output."""
+"""The command line as a person runs it: real DuckDB files, Vietnamese output, exit codes.
+
+The commands run in this process (tests/helpers.run_cli calls commands.cli.main); the real
+`python -m indicators` process is covered by tests/test_cli_process.py."""
 from __future__ import annotations
 
 import re
@@ -7,7 +10,9 @@ import pytest
 
 from indicators import status
 from commands.cli import build_parser
-from tests.conftest import ROOT, cli_json, run_cli
+from tests.helpers import ROOT, cli_json, run_cli
+
+pytestmark = pytest.mark.store
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 import numpy as np
@@ -25,7 +23,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from indicators import progress, status
 from indicators.store import Row, Store
 from loaders import exports, images
-from tests.conftest import LEADER, ROOT, run_cli
+from tests.helpers import LEADER, run_cli
 
 SON_LA, H1 = "son-la-2026", "2026-H1"
 MADE = datetime(2026, 6, 15, 9, 30)
@@ -87,6 +85,7 @@ def slide_text(slide) -> str:
 # Excel summary
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("which", ["demo", "real"])
 def test_excel_summary_matches_the_status_engine(sets, which):
     b, pp = sets[which]
@@ -124,6 +123,7 @@ def test_excel_summary_matches_the_status_engine(sets, which):
     assert all(c.data_type != "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)  # no formula anywhere
 
 
+@pytest.mark.store
 def test_excel_user_text_starting_like_a_formula_stays_text(demo_db, tmp_path):
     """An actual's note or an agency name starting with =, +, - or @ is written as text."""
     path = tmp_path / "inject.duckdb"
@@ -155,6 +155,7 @@ def test_excel_user_text_starting_like_a_formula_stays_text(demo_db, tmp_path):
 # Chart images
 
 
+@pytest.mark.app
 def test_overview_png_is_1600_px_wide_with_caption_and_demo_mark(browser, sets):
     for which in ("demo", "real"):
         b, pp = sets[which]
@@ -172,6 +173,7 @@ def test_overview_png_is_1600_px_wide_with_caption_and_demo_mark(browser, sets):
         assert (pink > 3000) == (which == "demo"), pink
 
 
+@pytest.mark.app
 def test_svg_and_pdf_carry_vietnamese_labels_numbers_and_the_mark(browser, sets):
     b, pp = sets["demo"]
     svg = exports.export(b, "svg").decode("utf-8")
@@ -187,6 +189,7 @@ def test_svg_and_pdf_carry_vietnamese_labels_numbers_and_the_mark(browser, sets)
     assert exports.WATERMARK not in exports.export(b2, "svg").decode("utf-8")
 
 
+@pytest.mark.app
 def test_every_chart_exports_including_one_per_goal_group(browser, sets):
     b, pp = sets["demo"]
     keys = [c.key for c in exports.chart_list(b)]
@@ -202,6 +205,7 @@ def test_every_chart_exports_including_one_per_goal_group(browser, sets):
 # Word report
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("which", ["demo", "real"])
 def test_word_report(browser, sets, which):
     b, pp = sets[which]
@@ -242,6 +246,7 @@ def test_word_report(browser, sets, which):
 # PowerPoint deck
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("which", ["demo", "real"])
 def test_powerpoint_deck(browser, sets, which):
     b, pp = sets[which]
@@ -288,6 +293,7 @@ def no_browser(monkeypatch, tmp_path):
     monkeypatch.undo()
 
 
+@pytest.mark.store
 def test_without_chromium_files_still_export_with_a_note(no_browser, sets):
     b, pp = sets["demo"]
     with pytest.raises(images.NoBrowser, match="Không tìm thấy trình duyệt Chromium"):
@@ -301,8 +307,9 @@ def test_without_chromium_files_still_export_with_a_note(no_browser, sets):
     assert load_workbook(io.BytesIO(exports.excel(b))).sheetnames[0] == "Tổng quan"
 
 
-def test_cli_without_chromium(demo_db, tmp_path, monkeypatch):
-    monkeypatch.setenv("INDICATORS_CHROMIUM", str(tmp_path / "khong-co-chromium"))
+@pytest.mark.store
+def test_cli_without_chromium(no_browser, demo_db, tmp_path):
+    # the command runs in this process: `no_browser` also stops the Chromium this process keeps warm
     out = run_cli("export", SON_LA, "--period", H1, "--format", "png", "-o", str(tmp_path / "a.png"), db=demo_db)
     assert out.returncode == 1 and "Không tìm thấy trình duyệt Chromium" in out.stderr and "apt-get install chromium" in out.stderr
     out = run_cli("export", SON_LA, "--period", H1, "--format", "docx", "-o", str(tmp_path / "a.docx"), db=demo_db)
@@ -315,16 +322,17 @@ def test_cli_without_chromium(demo_db, tmp_path, monkeypatch):
 # The command
 
 
+@pytest.mark.app
 def test_cli_exports_every_format(browser, demo_db, tmp_path):
     with Store(demo_db) as s:
         counts = progress.plan_progress(s, SON_LA, H1).counts()
-    def export(fmt_):  # one database copy each: a DuckDB file has one process at a time
+    def export(fmt_):  # one database copy each, as a fresh file
         db = tmp_path / f"{fmt_}.duckdb"
         shutil.copy(demo_db, db)
         return run_cli("export", SON_LA, "--period", H1, "--format", fmt_, "-o", str(tmp_path / f"ra.{fmt_}"), db=db)
 
-    with ThreadPoolExecutor(3) as pool:  # each command starts its own Chromium: a few at once
-        results = dict(zip(exports.FORMATS, pool.map(export, exports.FORMATS)))
+    # the commands run one after the other in this process, drawing with its warm Chromium (`browser`)
+    results = {fmt_: export(fmt_) for fmt_ in exports.FORMATS}
     for fmt_, out in results.items():
         target = tmp_path / f"ra.{fmt_}"
         assert out.returncode == 0, (fmt_, out.stderr)
@@ -350,6 +358,7 @@ def test_cli_exports_every_format(browser, demo_db, tmp_path):
     assert out.returncode == 0, out.stderr
 
 
+@pytest.mark.store
 def test_cli_refuses_bad_format_and_period_with_exit_2(demo_db, tmp_path):
     out = run_cli("export", SON_LA, "--period", H1, "--format", "gif", "-o", str(tmp_path / "a.gif"), db=demo_db)
     assert out.returncode == 2 and "không hợp lệ" in out.stderr and "png" in out.stderr
@@ -364,6 +373,7 @@ def test_cli_refuses_bad_format_and_period_with_exit_2(demo_db, tmp_path):
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.unit
 def test_file_names_are_vietnamese_without_diacritics():
     assert exports.file_name("docx", SON_LA, H1) == "bao-cao-tom-tat-son-la-2026-2026-H1.docx"
     assert exports.file_name("pptx", SON_LA, "2026") == "trinh-chieu-son-la-2026-2026.pptx"
@@ -372,6 +382,7 @@ def test_file_names_are_vietnamese_without_diacritics():
     assert exports.file_name("svg", SON_LA, H1, "muc-tieu-2") == "bieu-do-muc-tieu-2-son-la-2026-2026-H1.svg"
 
 
+@pytest.mark.store
 def test_every_plan_and_period_exports_without_images(no_browser, catalogue, demo_db, tmp_path):
     """Plans without goal groups, with milestones only, campaign plans: every file is made."""
     with Store(demo_db) as s:
@@ -389,25 +400,16 @@ def test_every_plan_and_period_exports_without_images(no_browser, catalogue, dem
 
 
 @pytest.fixture
-def export_app(demo_store, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    monkeypatch.setenv("INDICATORS_DB", str(demo_store.path))
-    demo_store.close()
-    import pages.ui as ui
-    ui.store.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["_user"] = LEADER
-    at.session_state["_plan"] = SON_LA
-    at.session_state["_period"] = {SON_LA: H1}
-    yield at
-    ui.store.clear()
+def export_app(demo_store, make_app):
+    demo_store.close()  # the app opens the file itself
+    return make_app(demo_store.path, user=LEADER, timeout=120, _plan=SON_LA, _period={SON_LA: H1})
 
 
 def _buttons(at) -> dict[str, object]:
     return {b.label: b for b in at.button}
 
 
+@pytest.mark.app
 def test_export_page_makes_every_file(browser, export_app):
     at = export_app
     at.run()
@@ -433,6 +435,7 @@ def test_export_page_makes_every_file(browser, export_app):
     assert "bao-cao-tom-tat-son-la-2026-2026-H1.docx" in names and "bieu-do-tong-quan-son-la-2026-2026-H1.png" in names
 
 
+@pytest.mark.app
 def test_export_page_without_chromium_says_so(no_browser, export_app):
     at = export_app
     at.run()
@@ -447,11 +450,17 @@ def test_export_page_without_chromium_says_so(no_browser, export_app):
     assert "máy chủ không có trình duyệt Chromium" in docx_text(Document(io.BytesIO(made["docx"])))
 
 
-def test_export_page_is_in_the_navigation_under_bao_cao():
-    text = (ROOT / "app.py").read_text(encoding="utf-8")
-    assert re.search(r'pages\["Báo cáo"\] = \[[^\]]*pages/export\.py[^\]]*title="Xuất báo cáo"', text)
+@pytest.mark.app
+def test_export_page_is_in_the_navigation_under_bao_cao(export_app, navigation):
+    at = export_app  # a leader: reads, never uploads
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert ("pages/export.py", "Xuất báo cáo") in navigation.sections["Báo cáo"], navigation.sections
+    at.switch_page("pages/export.py").run()  # the registered page opens, with its own title
+    assert not at.exception and [t.value for t in at.title] == ["Xuất báo cáo"]
 
 
+@pytest.mark.app
 def test_export_page_renders_for_every_plan_and_period(no_browser, export_app, catalogue):
     at = export_app
     at.run()

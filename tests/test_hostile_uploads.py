@@ -13,6 +13,10 @@ Safety of the shared machine: the command gets a soft address-space limit of SAF
 may set their own), and its whole process group is killed after COMMAND_TIMEOUT seconds, so a
 reader that hangs or runs away fails its test instead of blocking the run or the machine.
 
+These stay real processes (unlike the other command-line tests, run in the test process): what is
+measured is a real process's wall time and peak memory, with its sandbox children, and a reader that
+aborts, hangs or runs away must end only that process, never the test run.
+
 Set HOSTILE_UPLOADS_LOG=/some/file.jsonl to append one JSON line per run (kind, mode, exit code,
 seconds, MB, output) — a table of what the reader did."""
 from __future__ import annotations
@@ -36,7 +40,7 @@ import pytest
 from indicators.store import Store
 from loaders.templates import MARKER, META_SHEET, REPORT_SHEET
 from tests import hostile_files as hf
-from tests.conftest import ROOT, STAFF
+from tests.helpers import ROOT, STAFF
 
 # -- what each refusal must say (one place, easy to adjust) -----------------------------------------
 # The Vietnamese key phrase of the limit each file must hit; "a|b" accepts either wording.
@@ -163,10 +167,12 @@ def corpus(db, tmp_path_factory) -> dict[str, Path]:
 # -- every hostile file through the command line --------------------------------------------------
 
 
+@pytest.mark.unit
 def test_every_kind_has_a_key_phrase():
     assert set(KEY_PHRASE) == set(hf.KINDS) and COMMIT_KINDS <= set(hf.KINDS)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("kind,mode", RUNS, ids=[f"{k}-{m}" for k, m in RUNS])
 def test_hostile_upload_is_refused_quickly_within_memory_and_writes_nothing(db, corpus, kind, mode):
     file = corpus[kind]
@@ -428,6 +434,7 @@ CHECKS = {
 }
 
 
+@pytest.mark.store
 def test_the_hostile_files_are_what_they_claim(db, corpus):
     """So the corpus cannot silently become harmless: each file really carries its attack (checked
     by streaming decompression with a counter, never by unpacking it whole), is under the upload

@@ -1,5 +1,5 @@
-"""Excel templates and imports end to end: generate, fill by code, import, statuses move as §5
-says; history and submissions; compilation workbooks; faults and concurrency."""
+"""Excel templates and imports end to end: generate, fill by code, import, statuses move as the
+rules of docs/status-rules.md say; history and submissions; compilation workbooks; faults and concurrency."""
 from __future__ import annotations
 
 import io
@@ -18,29 +18,9 @@ from indicators.status import ACHIEVED, MILESTONE_DONE, NO_DATA, OFF_TRACK, ON_T
 from indicators.store import Store
 from loaders.templates import COMPILATION_SHEET, HEADER_ROW, REPORT_SHEET, template_for
 from loaders.workbooks import read_report
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, fill, run_cli  # noqa: F401 - fill: tests.test_import.fill for older imports
 
 VALUE_COL = {"agency": 5, "compilation": 6}
-
-
-def fill(data: bytes, values: dict, sheet: str = REPORT_SHEET, extra_cols: int = 0) -> bytes:
-    """Fill a template by target code (and unit, for compilations), as a person would in Excel.
-    values: code -> value, or (unit, code) -> value; a tuple value is (value, numerator, denominator)."""
-    wb = openpyxl.load_workbook(io.BytesIO(data))
-    ws = wb[sheet]
-    off = extra_cols
-    for row in ws.iter_rows(min_row=HEADER_ROW + 1):
-        code = row[off].value
-        key = (row[0].value, code) if off else code
-        if key in values:
-            v = values[key]
-            v, num, den = v if isinstance(v, tuple) else (v, None, None)
-            row[off + 4].value = v
-            if num is not None:
-                row[off + 5].value, row[off + 6].value = num, den
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def achieving(t) -> float | str:
@@ -60,6 +40,7 @@ def import_bytes(store, data: bytes, name: str = "bao-cao.xlsx", actor: str = "c
     return intake.commit(store, parsed, operator=actor, decisions=decisions)
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("slug", ["son-la-2026", "lang-son-2023", "chau-son-2026", "lang-son-skhcn-2026", "lang-son-snv-2024"])
 def test_round_trip_every_plan_reaches_achieved(store, slug):
     plan = store.plan(slug)
@@ -78,10 +59,11 @@ def test_round_trip_every_plan_reaches_achieved(store, slug):
     result = progress.plan_progress(store, slug, final)
     not_done = {r.target.code: r.judgement.explanation for r in result.rows if r.status != ACHIEVED}
     trend_up = {t.code for t in targets if t.kind == "direction" and t.comparator in (">", ">=")}
-    # increasing-trend targets got 1 against last year's 2: not achieved, exactly as §5 says
+    # increasing-trend targets got 1 against last year's 2: not achieved, exactly as docs/status-rules.md says
     assert set(not_done) == trend_up, not_done
 
 
+@pytest.mark.store
 def test_son_la_h1_statuses_move_with_uploads_and_corrections(store):
     slug, agency = "son-la-2026", "Sở Y tế"
     _, base = template_for(store, slug, agency, "2025")
@@ -110,6 +92,7 @@ def test_son_la_h1_statuses_move_with_uploads_and_corrections(store):
     assert len([h for h in store.history(slug, "3") if h["period"] == "2026-H1"]) == 1
 
 
+@pytest.mark.store
 def test_preview_reports_new_changed_unchanged_and_writes_nothing(store):
     slug, agency = "son-la-2026", "Sở Giáo dục và Đào tạo"
     _, data = template_for(store, slug, agency, "2026-H1")
@@ -125,6 +108,7 @@ def test_preview_reports_new_changed_unchanged_and_writes_nothing(store):
     assert parsed.blank == len(education) - 3  # 10 and 20 filled, 19 prefilled from the first upload
 
 
+@pytest.mark.store
 def test_compilation_workbook_round_trip_and_weighted_aggregate(store):
     slug = "son-la-2026"
     units = ["UBND xã Chiềng Sinh", "UBND phường Tô Hiệu"]
@@ -141,6 +125,7 @@ def test_compilation_workbook_round_trip_and_weighted_aggregate(store):
     assert {s.agency for s in row.figure.sources} == set(units)
 
 
+@pytest.mark.store
 def test_cli_template_then_import_moves_the_status(tmp_path):
     db = tmp_path / "cli.duckdb"
     assert run_cli("init", db=db).returncode == 0
@@ -160,6 +145,7 @@ def test_cli_template_then_import_moves_the_status(tmp_path):
     assert run_cli("import", str(tmp_path / "khong-co.xlsx"), db=db).returncode == 2
 
 
+@pytest.mark.app
 def test_a_process_killed_during_an_import_leaves_nothing(tmp_path):
     db = tmp_path / "kill.duckdb"
     assert run_cli("init", db=db).returncode == 0
@@ -168,8 +154,9 @@ def test_a_process_killed_during_an_import_leaves_nothing(tmp_path):
         before = s.snapshot()
     path = tmp_path / "y-te.xlsx"
     path.write_bytes(fill(data, {"1": 61.0, "2": 80.0, "3": 9.0}))
-    # A real process (kill -9 must hit a real one), whose store pauses inside the write transaction
-    # once the submission's rows are written; the pause is patched in here, not built into the store.
+    # A real process (kill -9 must hit a real one: it stays one, while `init` above and the import
+    # after it run in this process), whose store pauses inside the write transaction once the
+    # submission's rows are written; the pause is patched in here, not built into the store.
     script = textwrap.dedent("""
         import sys, time
         from contextlib import contextmanager
@@ -203,6 +190,7 @@ def test_a_process_killed_during_an_import_leaves_nothing(tmp_path):
     assert out.returncode == 0 and "3 mới" in out.stdout
 
 
+@pytest.mark.store
 def test_ten_imports_at_once_from_threads_all_land(store):
     slug = "son-la-2026"
     jobs = [(a, "2026-H1") for a in ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Nội vụ", "Công an tỉnh",

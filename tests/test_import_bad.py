@@ -1,6 +1,6 @@
 """Issue 3, points 3 and 8: every kind of bad report workbook is refused with a Vietnamese message
 that names its place (the cell, or the file for a file-level problem), every problem of a file is
-reported, and the database is exactly as before; the reader accepts what DESIGN.md §6 says it
+reported, and the database is exactly as before; the reader accepts what docs/template.md says it
 accepts. The corpus is built by code from real templates: tests/bad_inputs.py."""
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from loaders import workbooks
 from loaders.templates import Identity
 from loaders.workbooks import read_report
 from tests import bad_inputs as bad
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, fill, run_cli
 
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
 
@@ -106,12 +106,14 @@ def ids(builders):
 # -- refused: a template for something else -------------------------------------------------------
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.IDENTITY, ids=ids(bad.IDENTITY))
 def test_template_for_another_plan_agency_period_or_version_is_refused(shared_store, builder):
     case = builder(shared_store)
     assert_refused(shared_store, case)
 
 
+@pytest.mark.store
 def test_template_for_another_plan_names_each_difference(shared_store):
     """Not re-routed: every field that differs is named, with what was chosen."""
     case = bad.other_plan(shared_store)
@@ -125,6 +127,7 @@ def test_template_for_another_plan_names_each_difference(shared_store):
     assert "Kế hoạch triển khai thực hiện công tác trẻ em năm 2023 trên địa bàn tỉnh Lạng Sơn" in text  # the title, not only the code
 
 
+@pytest.mark.store
 def test_same_template_is_accepted_when_the_choice_matches(shared_store):
     name, data = bad.template(shared_store, bad.SON_LA)
     assert read_report(data, name, shared_store, expected=Identity(*bad.SON_LA)).ok
@@ -133,11 +136,13 @@ def test_same_template_is_accepted_when_the_choice_matches(shared_store):
 # -- refused: codes, locked cells, rows -----------------------------------------------------------
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.LOCKED, ids=ids(bad.LOCKED))
 def test_unknown_duplicated_or_edited_codes_and_locked_cells_are_refused(shared_store, builder):
     assert_refused(shared_store, builder(shared_store))
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.ROWS, ids=ids(bad.ROWS))
 def test_inserted_or_deleted_rows_are_refused(shared_store, builder):
     assert_refused(shared_store, builder(shared_store))
@@ -146,26 +151,31 @@ def test_inserted_or_deleted_rows_are_refused(shared_store, builder):
 # -- refused: values ------------------------------------------------------------------------------
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.NOT_A_NUMBER, ids=ids(bad.NOT_A_NUMBER))
 def test_text_date_or_boolean_where_a_number_belongs_is_refused(shared_store, builder):
     assert_refused(shared_store, builder(shared_store))
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.OUT_OF_RANGE, ids=ids(bad.OUT_OF_RANGE))
 def test_values_out_of_range_for_the_unit_are_refused(shared_store, builder):
     assert_refused(shared_store, builder(shared_store))
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.RATIOS, ids=ids(bad.RATIOS))
 def test_inconsistent_numerator_and_denominator_are_refused(shared_store, builder):
     assert_refused(shared_store, builder(shared_store))
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.FORMULAS, ids=ids(bad.FORMULAS))
 def test_formula_errors_and_uncalculated_formulas_are_refused(shared_store, builder):
     assert_refused(shared_store, builder(shared_store))
 
 
+@pytest.mark.store
 def test_formula_error_cells_really_hold_error_values(shared_store):
     """The corpus is what it claims: openpyxl wrote an error cell (t="e") and a formula without
     a cached value."""
@@ -178,6 +188,7 @@ def test_formula_error_cells_really_hold_error_values(shared_store):
         assert marker in xml
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.MILESTONES, ids=ids(bad.MILESTONES))
 def test_milestone_answers_outside_the_three_are_refused(shared_store, builder):
     assert_refused(shared_store, builder(shared_store))
@@ -186,16 +197,19 @@ def test_milestone_answers_outside_the_three_are_refused(shared_store, builder):
 # -- refused: files that are not real xlsx, macros ------------------------------------------------
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.NOT_XLSX, ids=ids(bad.NOT_XLSX))
 def test_files_that_are_not_real_xlsx_are_refused(shared_store, builder):
     assert_refused(shared_store, builder(shared_store))
 
 
+@pytest.mark.store
 def test_the_old_xls_is_an_ole_compound_file(shared_store):
     data = bad.old_xls(shared_store).data
     assert data.startswith(bad.OLE_SIGNATURE) and len(data) % 512 == 0
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", bad.MACROS, ids=ids(bad.MACROS))
 def test_macro_workbooks_are_refused(shared_store, builder):
     assert_refused(shared_store, builder(shared_store))
@@ -212,6 +226,7 @@ def _limit(monkeypatch, name: str, value: int) -> None:
     monkeypatch.setattr(workbooks, name, value, raising=False)
 
 
+@pytest.mark.store
 def test_file_over_the_upload_size_limit_is_refused(shared_store, monkeypatch):
     _limit(monkeypatch, "MAX_UPLOAD_BYTES", 4096)
     name, data = bad.template(shared_store, bad.SON_LA)
@@ -219,6 +234,7 @@ def test_file_over_the_upload_size_limit_is_refused(shared_store, monkeypatch):
     assert len(problems) == 1
 
 
+@pytest.mark.store
 def test_workbook_over_the_sheet_limit_is_refused(shared_store, monkeypatch):
     assert_refused(shared_store, bad.too_many_sheets(shared_store))  # 12 sheets, default limit 10
     _limit(monkeypatch, "MAX_SHEETS", 2)
@@ -226,6 +242,7 @@ def test_workbook_over_the_sheet_limit_is_refused(shared_store, monkeypatch):
     assert_refused(shared_store, bad.Case(name, data, (name,), ("3 trang tính", "tối đa 2")))
 
 
+@pytest.mark.store
 def test_sheet_over_the_row_limit_is_refused(shared_store, monkeypatch):
     _limit(monkeypatch, "MAX_ROWS", 1000)
     assert_refused(shared_store, bad.far_cell(shared_store, 1001))  # a stray value under the table
@@ -234,6 +251,7 @@ def test_sheet_over_the_row_limit_is_refused(shared_store, monkeypatch):
     assert_refused(shared_store, bad.Case(name, data, (bad.REPORT_SHEET,), ("27 dòng", "tối đa 20")))
 
 
+@pytest.mark.store
 def test_sheet_over_the_column_limit_is_refused(shared_store, monkeypatch):
     assert_refused(shared_store, bad.far_right_cell(shared_store, 41))  # default limit 40 columns
     _limit(monkeypatch, "MAX_COLUMNS", 6)
@@ -241,6 +259,7 @@ def test_sheet_over_the_column_limit_is_refused(shared_store, monkeypatch):
     assert_refused(shared_store, bad.Case(name, data, (bad.REPORT_SHEET,), ("8 cột", "tối đa 6")))
 
 
+@pytest.mark.app
 def test_a_stray_cell_at_the_end_of_the_sheet_is_refused_without_exhausting_memory(demo_db, tmp_path):
     """A value typed in XFD1048576 makes a 10 KB file whose dense grid has 17 billion cells: it
     must be refused from its extent, not read. Run in a child process under a 2 GB address-space
@@ -274,6 +293,7 @@ def three_bad_cells(store) -> bad.Case:
     return bad.Case(name, data, places, ("không phải là số", "âm", "đã bị sửa"))
 
 
+@pytest.mark.store
 def test_every_problem_in_a_file_is_reported(shared_store):
     case = three_bad_cells(shared_store)
     problems = assert_refused(shared_store, case)
@@ -284,14 +304,15 @@ def test_every_problem_in_a_file_is_reported(shared_store):
 # -- through the real command line ----------------------------------------------------------------
 
 
-# A few representative cases (each is a real process, about a second): cell problems with and
-# without --dry-run, an identity problem, a file-level problem.
+# A few representative cases (the command runs in this process: tests/helpers.run_cli): cell
+# problems with and without --dry-run, an identity problem, a file-level problem.
 CLI_CASES = [(three_bad_cells, []), (three_bad_cells, ["--dry-run"]), (bad.old_version, []), (bad.renamed_csv, [])]
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder,extra", CLI_CASES, ids=[f"{b.__name__}{''.join(e)}" for b, e in CLI_CASES])
 def test_command_line_refuses_lists_every_place_and_changes_nothing(cli_db, tmp_path, builder, extra):
-    with Store(cli_db) as s:  # DuckDB: one process per file, so closed before the command runs
+    with Store(cli_db) as s:  # DuckDB: one owner per file, so closed before the command runs
         case = builder(s)
         before = s.snapshot()
     path = tmp_path / case.name
@@ -308,25 +329,28 @@ def test_command_line_refuses_lists_every_place_and_changes_nothing(cli_db, tmp_
         assert s.snapshot() == before
 
 
-# -- accepted: what DESIGN.md §6 says the reader accepts ------------------------------------------
+# -- accepted: what docs/template.md says the reader accepts --------------------------------------
 
 
 ACCEPTED_VALUES = [("98,6", None), ("98.6", None), ("98,6%", None), (" 98,6 ", None), (98.6, None),
                    (0.986, "0.0%"), (0.986, "0.00%")]
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("raw,number_format", ACCEPTED_VALUES,
                          ids=["comma", "point", "percent-sign", "spaces", "number", "percent-format", "percent-builtin"])
 def test_decimal_comma_point_percent_sign_and_percent_format_are_accepted(empty_store, raw, number_format):
     assert_accepted(empty_store, bad.accepted_value(empty_store, raw, number_format))
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("builder", [bad.ratio_agrees_within_rounding, bad.ratio_without_value, bad.milestone_lower_case],
                          ids=["ratio-within-rounding", "ratio-without-value", "milestone-lower-case"])
 def test_ratio_within_rounding_and_milestone_in_lower_case_are_accepted(empty_store, builder):
     assert_accepted(empty_store, builder(empty_store))
 
 
+@pytest.mark.store
 def test_blank_means_not_reported(empty_store):
     case = bad.blank_template(empty_store)
     parsed = read_report(case.data, case.name, empty_store)
@@ -336,6 +360,7 @@ def test_blank_means_not_reported(empty_store):
     assert parsed.ok and [r.code for r in parsed.rows] == ["1"] and parsed.blank == 18
 
 
+@pytest.mark.store
 def test_blank_cell_keeps_the_value_already_reported(demo_store):
     """Clearing a prefilled cell does not delete the earlier figure: blank is 'not reported'."""
     before = demo_store.current_values(*bad.SON_LA)["1"]
@@ -346,6 +371,7 @@ def test_blank_cell_keeps_the_value_already_reported(demo_store):
     assert demo_store.current_values(*bad.SON_LA)["1"] == before
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("key", [bad.SON_LA, bad.SKHCN, bad.LANG_SON], ids=["son-la", "skhcn", "lang-son-2023"])
 def test_untouched_template_is_accepted(demo_store, key):
     name, data = bad.template(demo_store, key)
@@ -354,9 +380,9 @@ def test_untouched_template_is_accepted(demo_store, key):
     assert all(c.kind == "unchanged" for c in intake.preview(demo_store, parsed).changes)
 
 
+@pytest.mark.store
 def test_a_huge_number_is_named_at_its_cell_not_a_crash(shared_store):
     """A long ID or phone number pasted into a value cell (found in review: it crashed the page)."""
     name, data = bad.template(shared_store, bad.SON_LA)
-    from tests.test_import import fill
     parsed = read_report(fill(data, {"1": 1e30}), name, shared_store)
     assert [p.where for p in parsed.problems] == ["Báo cáo!E9"] and "quá lớn" in parsed.problems[0].message

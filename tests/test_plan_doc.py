@@ -8,7 +8,6 @@ import json
 import re
 import tomllib
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +18,9 @@ from loaders.plan_doc import (
     write_plan,
 )
 from loaders.plan_doc_values import read_target
-from tests.conftest import ROOT, SEEDS, run_cli
+from tests.helpers import ROOT, SEEDS, run_cli
+
+pytestmark = pytest.mark.unit  # texts and documents in memory; `parse-plan` run in this process
 
 TEXTS = ROOT / "tests" / "plan_texts"
 SLUGS = ["chau-son-2026", "lang-son-2023", "lang-son-skhcn-2026", "lang-son-snv-2024", "son-la-2026"]

@@ -3,8 +3,10 @@
 time, the output and resource.getrusage(RUSAGE_CHILDREN).ru_maxrss (the peak resident memory of
 the command and of the sandbox child that reads a .docx). Each must be refused with exit 1 within
 MAX_SECONDS, in one Vietnamese sentence naming the limit plus a hint, without a traceback, under
-MAX_PEAK_MB. Then: the real plans (.txt seeds and ordinary .docx) read exactly as the reader did
-before the limits, and the small pieces (messages, sandbox errors) one by one.
+MAX_PEAK_MB. These stay real processes (unlike the other command-line tests, run in the test
+process): a real process's time and peak memory are what is measured, and a runaway reader must end
+only that process, never the test run. Then: the real plans (.txt seeds and ordinary .docx) read
+exactly as the reader did before the limits, and the small pieces (messages, sandbox errors) one by one.
 
 The compressed bombs are a 1 MB block deflated once, ending on a full flush (a restart point:
 byte-aligned, no reference to earlier data), repeated: a valid deflate stream of the repeated
@@ -29,7 +31,7 @@ from indicators import settings
 from loaders import sandbox
 from loaders.plan_doc import PlanDocError, read_plan, read_plan_bytes
 from loaders.plan_doc_text import Line, cell_table_lines, join_broken_paragraphs, read_bytes
-from tests.conftest import ROOT, SEEDS
+from tests.helpers import ROOT, SEEDS
 
 MAX_SECONDS = 10.0
 MAX_PEAK_MB = 500
@@ -276,6 +278,7 @@ def run_measured(file: Path, cwd: Path = ROOT) -> dict:
     return json.loads(out.stdout)
 
 
+@pytest.mark.app
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_hostile_document_is_refused_quickly_in_vietnamese(kind, tmp_path):
     build, words = KINDS[kind]
@@ -359,6 +362,7 @@ def _as_before(lines: list[Line]) -> list[Line]:
     return join_broken_paragraphs(lines, protect=cell_table_lines(lines))
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("slug", SLUGS)
 def test_real_plans_read_exactly_as_before(catalogue, slug):
     path = SEEDS / catalogue[slug].source_file
@@ -372,6 +376,7 @@ def test_real_plans_read_exactly_as_before(catalogue, slug):
     assert read_bytes(as_docx, "kh.docx") == _as_before(_reference_docx_lines(as_docx))
 
 
+@pytest.mark.unit
 def test_ordinary_docx_reads_like_its_text(catalogue):
     seed = (SEEDS / catalogue["son-la-2026"].source_file).read_text(encoding="utf-8")
     from_txt = read_plan_bytes(seed.encode(), "son-la.txt").rows()
@@ -380,6 +385,7 @@ def test_ordinary_docx_reads_like_its_text(catalogue):
     assert [{k: v for k, v in r.items() if k != "line"} for r in from_docx] == strip
 
 
+@pytest.mark.unit
 def test_headers_claiming_more_than_the_truth_do_not_matter(catalogue):
     """Sizes in the zip headers are not trusted either way: a part declared at 3 GB reads normally."""
     seed = (SEEDS / catalogue["chau-son-2026"].source_file).read_text(encoding="utf-8")
@@ -393,6 +399,7 @@ def test_headers_claiming_more_than_the_truth_do_not_matter(catalogue):
     assert read_bytes(zip_bytes(members), "kh.docx") == read_bytes(honest, "kh.docx")
 
 
+@pytest.mark.unit
 def test_largest_document_within_the_limits_is_read():
     """19.990 paragraphs, 49.975 runs, 19,9 MB of document.xml: read, in the child, within its limits."""
     pad = ('<w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" w:cs="Times New Roman"/><w:b/><w:i/>'
@@ -415,6 +422,7 @@ def _refusal(data: bytes, name: str) -> PlanDocError:
     return err.value
 
 
+@pytest.mark.unit
 def test_a_paragraph_too_long_is_refused_with_its_line():
     text = "KẾ HOẠCH:\n" + "Tỷ lệ trẻ em được tiêm chủng đầy đủ đạt 95%, " * 150  # 6.749 characters on line 2
     err = _refusal(text.encode(), "kh.txt")
@@ -423,6 +431,7 @@ def test_a_paragraph_too_long_is_refused_with_its_line():
     assert "Đoạn văn ở dòng 2 của tệp kh.txt dài 6.749 ký tự" in _refusal(joined.encode(), "kh.txt").message
 
 
+@pytest.mark.unit
 def test_docx_file_too_large_is_refused_before_reading(tmp_path):
     path = tmp_path / "lon.docx"
     with open(path, "wb") as f:
@@ -432,6 +441,7 @@ def test_docx_file_too_large_is_refused_before_reading(tmp_path):
     assert err.value.message == "Tệp lon.docx nặng 20,1 MB (tối đa 20 MB cho tệp .docx)."
 
 
+@pytest.mark.unit
 def test_compression_word_does_not_use_and_password_are_refused():
     body = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>"
     prefix, suffix = _document_xml()
@@ -443,6 +453,7 @@ def test_compression_word_does_not_use_and_password_are_refused():
     assert "đặt mật khẩu" in _refusal(zip_bytes(_template_members() + [locked]), "kh.docx").message
 
 
+@pytest.mark.unit
 def test_damaged_part_is_refused_as_damaged():
     m = deflated("word/document.xml", b"<w:document/>" * 100)
     broken = Member(m.name, m.raw[: len(m.raw) // 2], m.crc, m.size)
@@ -450,6 +461,7 @@ def test_damaged_part_is_refused_as_damaged():
         zip_bytes(_template_members() + [broken]), "kh.docx").message
 
 
+@pytest.mark.unit
 def test_sandbox_refusals_and_limits_become_plan_errors(monkeypatch):
     data = docx_with_body(b"<w:p><w:r><w:t>a</w:t></w:r></w:p>")
 
@@ -467,6 +479,7 @@ def test_sandbox_refusals_and_limits_become_plan_errors(monkeypatch):
         assert err.message == f"Đọc tệp kh.docx vượt giới hạn ({kind})." and "Excel" not in err.hint
 
 
+@pytest.mark.unit
 def test_shapes_python_docx_reads_in_quadratic_time_are_refused_in_the_child():
     def refusal(body: bytes) -> str:
         return _refusal(docx_with_body(body), "kh.docx").message
@@ -483,6 +496,7 @@ def test_shapes_python_docx_reads_in_quadratic_time_are_refused_in_the_child():
     assert refusal(links) == "Tệp kh.docx có một đoạn văn gồm 6.000 thành phần (tối đa 5.000)."
 
 
+@pytest.mark.app
 def test_a_child_out_of_memory_costs_only_the_request(monkeypatch):
     """The real sandbox with a memory limit python-docx cannot live in: a refusal, not a crash."""
     monkeypatch.setattr(settings, "PLAN_READ_MEMORY_MB", 10)

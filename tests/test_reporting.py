@@ -5,9 +5,8 @@ from datetime import date, datetime
 
 import pytest
 
-from indicators import progress, reporting, status
+from indicators import progress, reporting
 from indicators.reporting import LATE, MISSING, NOT_DUE, ON_TIME
-from indicators.store import Row
 
 
 def _sub(agency: str, period: str, when: datetime, demo: bool = False, file_name: str = "bc.xlsx") -> dict:
@@ -21,6 +20,7 @@ def son_la(catalogue):
     return plan, plan.measurable_targets()
 
 
+@pytest.mark.unit
 def test_expected_agencies_are_every_lead_or_coordinating_agency(son_la):
     plan, targets = son_la
     agencies = reporting.expected_agencies(targets)
@@ -35,6 +35,7 @@ def test_expected_agencies_are_every_lead_or_coordinating_agency(son_la):
     assert {r.period for r in reports} == {"2026-H1", "2026"}  # never the baseline period 2025
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("received, state, days", [
     (datetime(2026, 5, 9, 8, 0), ON_TIME, None),
     (datetime(2026, 5, 10, 23, 59), ON_TIME, None),  # on the deadline day, late in the evening: on time
@@ -45,6 +46,7 @@ def test_received_on_the_deadline_day_is_on_time(received, state, days):
     assert reporting.judge_report(date(2026, 5, 10), [received], date(2026, 11, 1)) == (state, days)
 
 
+@pytest.mark.unit
 def test_not_yet_due_versus_missing_compares_today_with_the_deadline():
     deadline = date(2026, 5, 10)
     assert reporting.judge_report(deadline, [], date(2026, 5, 9)) == (NOT_DUE, None)
@@ -55,6 +57,7 @@ def test_not_yet_due_versus_missing_compares_today_with_the_deadline():
     assert reporting.judge_report(None, [datetime(2030, 1, 1)], date(2030, 1, 1)) == (ON_TIME, None)
 
 
+@pytest.mark.unit
 def test_the_first_submission_decides_a_later_correction_does_not_make_it_late(son_la):
     plan, targets = son_la
     subs = [_sub("Sở Tư pháp", "2026-H1", datetime(2026, 6, 20, 9, 0), file_name="dinh-chinh.xlsx"),
@@ -66,6 +69,7 @@ def test_the_first_submission_decides_a_later_correction_does_not_make_it_late(s
     assert r.roles == ("lead",)
 
 
+@pytest.mark.unit
 def test_rates_and_demo_submissions_count_and_are_flagged(son_la):
     plan, targets = son_la
     subs = [_sub("Sở Y tế", "2026-H1", datetime(2026, 5, 7, 15, 0), demo=True),
@@ -88,6 +92,7 @@ def test_rates_and_demo_submissions_count_and_are_flagged(son_la):
     assert reporting.summarise([]).completeness is None
 
 
+@pytest.mark.store
 def test_demo_database_reporting_matches_the_demo_script(demo_store):
     plan, targets = demo_store.plan("son-la-2026"), demo_store.targets("son-la-2026")
     subs = demo_store.submissions("son-la-2026")
@@ -99,6 +104,7 @@ def test_demo_database_reporting_matches_the_demo_script(demo_store):
     assert state[("Sở Y tế", "2026-H1")].state == ON_TIME and state[("Sở Y tế", "2026-H1")].is_demo
 
 
+@pytest.mark.store
 def test_agencies_ranked_by_share_behind_then_name(demo_store):
     pp = progress.plan_progress(demo_store, "son-la-2026", "2026-H1")
     reports = reporting.expected_reports(pp.plan, [r.target for r in pp.rows],
@@ -116,6 +122,7 @@ def test_agencies_ranked_by_share_behind_then_name(demo_store):
     assert police.reports.expected == 2
 
 
+@pytest.mark.unit
 def test_vietnamese_collation():
     names = ["Sở Y tế", "Đài Phát thanh", "Ủy ban MTTQ", "Ban Công tác Đoàn", "Công an tỉnh", "Dân tộc",
              "Ấp", "Anh", "Ăn", "Sở Tư pháp", "Sở Giáo dục"]

@@ -1,6 +1,6 @@
-"""Unit tests of the status engine: DESIGN.md §4 (plan-level figure) and §5 (status rules).
+"""Unit tests of the status engine: the plan-level figure and the status rules (docs/status-rules.md).
 
-Expected statuses are worked out by hand from DESIGN.md §5, not copied from the engine."""
+Expected statuses are worked out by hand from the rules in docs/status-rules.md, not copied from the engine."""
 from __future__ import annotations
 
 import itertools
@@ -16,6 +16,8 @@ from indicators.status import (
     ACHIEVED, LAGGING, NO_DATA, NOT_ACHIEVED, OFF_TRACK, ON_TRACK, Report, judge, plan_figure, severity, worst,
 )
 from loaders.catalogue import load_catalogue
+
+pytestmark = pytest.mark.unit
 
 H1, YEAR = parse("2026-H1"), parse("2026")
 LS_H1, LS_YEAR = parse("2023-H1"), parse("2023")
@@ -359,7 +361,7 @@ def test_explanation_rule5_gives_the_gap():
     assert "61,75%" in j.explanation and "g = |A − T|/|T| = 0,05" in j.explanation and "quy tắc 5" in j.explanation
 
 
-# --- §4 plan-level figure ----------------------------------------------------------------------------
+# --- plan-level figure (docs/status-rules.md) --------------------------------------------------------
 
 def test_lead_value_wins_over_others():
     lead = Report("Sở Y tế", 0.08, submission_id=7)

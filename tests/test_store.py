@@ -1,20 +1,23 @@
 """The store on real DuckDB files: migrations, catalogue loading, versioned actuals, demo rows."""
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
 import threading
 
+import duckdb
 import pytest
 
 from indicators import progress
 from indicators.errors import DatabaseBusy, UsageError
 from indicators.models import Plan
 from indicators.store import MIGRATIONS, SCHEMA_VERSION, Row, Store
-from tests.conftest import ROOT
+from tests.helpers import ROOT, run_cli
 
 
+@pytest.mark.store
 def test_migration_from_an_older_schema_keeps_the_data(tmp_path, catalogue):
     path = tmp_path / "old.duckdb"
     with Store(path) as old:
@@ -30,8 +33,8 @@ def test_migration_from_an_older_schema_keeps_the_data(tmp_path, catalogue):
                         " 'excel', FALSE, 1, 0, 0)")
         old.con.execute("INSERT INTO actuals VALUES (nextval('actual_ids'), 1, 1, '2026-H1', 61.5, NULL, NULL, NULL, NULL, 1, 1, now(), 'u',"
                         " NULL, NULL, FALSE)")
-        with pytest.raises(Exception):
-            old.con.execute("SELECT * FROM audit")
+        with pytest.raises(duckdb.CatalogException, match="Table with name audit does not exist"):
+            old.con.execute("SELECT * FROM audit")  # version 2's table: not there yet
     with Store(path) as s:
         assert s.migrate() == list(range(2, SCHEMA_VERSION + 1))
         assert s.schema_version() == SCHEMA_VERSION
@@ -42,12 +45,14 @@ def test_migration_from_an_older_schema_keeps_the_data(tmp_path, catalogue):
         assert s.migrate() == []  # idempotent
 
 
+@pytest.mark.store
 def test_catalogue_load_is_idempotent(store, catalogue):
     before = store.snapshot()
     assert set(store.load_catalogue(list(catalogue.values())).values()) == {"unchanged"}
     assert store.snapshot() == before
 
 
+@pytest.mark.store
 def test_catalogue_update_changes_entries_and_keeps_actuals(store, catalogue):
     store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 61.0), Row("3", 9.1)], actor="a")
     data = catalogue["son-la-2026"].model_dump(mode="json")
@@ -62,6 +67,7 @@ def test_catalogue_update_changes_entries_and_keeps_actuals(store, catalogue):
     assert store.reports("son-la-2026", ["2026-H1"])[("3", "2026-H1")][0].value == 9.1
 
 
+@pytest.mark.store
 def test_a_new_value_supersedes_and_never_overwrites(store):
     _, c1 = store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 60.0), Row("2", 80.0)], actor="an")
     _, c2 = store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 62.5), Row("2", 80.0)], actor="binh")
@@ -79,6 +85,7 @@ def test_a_new_value_supersedes_and_never_overwrites(store):
     assert change["actor"] == "binh"
 
 
+@pytest.mark.store
 def test_a_submission_outside_the_plan_changes_nothing(store):
     before = store.snapshot()
     with pytest.raises(UsageError):
@@ -88,6 +95,7 @@ def test_a_submission_outside_the_plan_changes_nothing(store):
     assert store.snapshot() == before
 
 
+@pytest.mark.store
 def test_remove_demo_removes_exactly_the_demo_rows(demo_store):
     real = [Row("1", 64.0)]
     demo_store.record_submission("son-la-2026", "Sở Y tế", "2025", [Row("2", 70.0)], actor="real")
@@ -100,6 +108,7 @@ def test_remove_demo_removes_exactly_the_demo_rows(demo_store):
     assert demo_store.con.execute("SELECT count(*) FROM submissions").fetchall() == [(2,)]
 
 
+@pytest.mark.store
 def test_ten_threads_writing_at_once_lose_nothing(store):
     agencies = ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Nội vụ", "Công an tỉnh", "Sở Tư pháp"]
     errors = []
@@ -120,7 +129,10 @@ def test_ten_threads_writing_at_once_lose_nothing(store):
     assert store.counts()["submissions"] == 10 and store.counts()["actuals"] == 20
 
 
+@pytest.mark.app
 def test_a_second_process_gets_a_plain_vietnamese_message(tmp_path):
+    # Real processes on purpose: DuckDB's lock is per process (this process could open the file
+    # again), so only another process meets the file held, as a second program would.
     path = tmp_path / "held.duckdb"
     holder = Store(path)
     holder.migrate()
@@ -136,6 +148,7 @@ def test_a_second_process_gets_a_plain_vietnamese_message(tmp_path):
         holder.close()
 
 
+@pytest.mark.store
 def test_progress_uses_lead_then_weighted_aggregate(store):
     store.record_submission("son-la-2026", "Công an tỉnh", "2026-H1",
                             [Row("13", 0.1, numerator=10.0, denominator=10000.0)], actor="ca")
@@ -148,11 +161,83 @@ def test_progress_uses_lead_then_weighted_aggregate(store):
     assert row.figure.method == "lead" and row.figure.value == 0.09 and row.status == "achieved"
 
 
+# The fingerprint of every released migration: sha256 of its statements, whitespace collapsed, one
+# per line. A released migration is never edited (databases in use have already run it): a schema
+# change is a new migration, whose fingerprint is added here when it is released.
+RELEASED_MIGRATIONS = [
+    "0c2689afd73df5aa0f0776605ce48b0d5725144aa3eaf70989c5e050c6929782",  # 1: catalogue, submissions, actuals
+    "5af110ee847de2654985ba34ab0a1486904cb8413a0ae2a243c8c07863f2010e",  # 2: audit trail, actuals index
+    "d8254890f7d940ea2502714067b26b05c2ce8d2695402ce1db48c5cd52e99c35",  # 3: accounts, app settings
+    "e153c80fe450bf86dd8f2f7f6e4667af7112a1ee38c041ff5456f4b013deafa3",  # 4: sessions, registered units
+]
+
+
+def _fingerprint(statements: list[str]) -> str:
+    return hashlib.sha256("\n".join(" ".join(sql.split()) for sql in statements).encode()).hexdigest()
+
+
+@pytest.mark.unit
 def test_migrations_are_append_only():
-    # Released migrations are never edited; a new schema change is a new entry. Pin their count
-    # and first statements so an accidental edit of an old one shows up in review.
-    assert SCHEMA_VERSION == len(MIGRATIONS) >= 2
+    assert SCHEMA_VERSION == len(MIGRATIONS) >= len(RELEASED_MIGRATIONS)  # none removed
+    edited = [i + 1 for i, (statements, released) in enumerate(zip(MIGRATIONS, RELEASED_MIGRATIONS))
+              if _fingerprint(statements) != released]
+    assert edited == [], (f"released migration(s) {edited} edited: add a new migration instead "
+                          "(a database in use has already run the released one)")
     assert MIGRATIONS[0][0] == "CREATE SEQUENCE agency_ids START 1"
+    assert all(statements for statements in MIGRATIONS)  # no empty step
+
+
+def _schema(store: Store) -> dict:
+    """Everything a migration makes: tables (their CREATE statement as DuckDB now states it),
+    columns, constraints, indexes, sequences, and the versions recorded."""
+    def rows(sql: str) -> list:
+        return store.con.execute(sql).fetchall()
+    here = "database_name = current_database() AND schema_name = 'main'"
+    return {
+        "tables": rows(f"SELECT table_name, sql FROM duckdb_tables() WHERE {here} ORDER BY ALL"),
+        "columns": rows(f"SELECT table_name, column_index, column_name, data_type, is_nullable, column_default "
+                        f"FROM duckdb_columns() WHERE {here} ORDER BY ALL"),
+        "constraints": rows(f"SELECT table_name, constraint_type, constraint_text, constraint_column_names "
+                            f"FROM duckdb_constraints() WHERE {here} ORDER BY ALL"),
+        "indexes": rows(f"SELECT index_name, table_name, sql FROM duckdb_indexes() WHERE {here} ORDER BY ALL"),
+        "sequences": rows(f"SELECT sequence_name, sql FROM duckdb_sequences() WHERE {here} ORDER BY ALL"),
+        "versions": rows("SELECT version FROM schema_version ORDER BY version"),
+    }
+
+
+@pytest.mark.store
+def test_a_database_migrated_step_by_step_equals_one_created_fresh(tmp_path):
+    """A database created by any released version, then upgraded (one step per program start,
+    or all the rest at once), has exactly the schema of a database created fresh today."""
+    with Store(tmp_path / "fresh.duckdb") as s:
+        assert s.migrate() == list(range(1, SCHEMA_VERSION + 1))
+        fresh = _schema(s)
+    assert fresh["tables"] and fresh["versions"] == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
+    stepped = tmp_path / "stepped.duckdb"
+    for version in range(1, SCHEMA_VERSION + 1):  # one release after the other
+        with Store(stepped) as s:
+            assert s.migrate(to=version) == [version]
+    with Store(stepped) as s:
+        assert _schema(s) == fresh
+    for version in range(1, SCHEMA_VERSION):  # created by an older release, upgraded at once
+        path = tmp_path / f"from-{version}.duckdb"
+        with Store(path) as s:
+            s.migrate(to=version)
+        with Store(path) as s:
+            assert s.migrate() == list(range(version + 1, SCHEMA_VERSION + 1))
+            assert _schema(s) == fresh, f"from version {version}"
+
+
+@pytest.mark.store
+def test_a_database_newer_than_the_program_is_refused_in_vietnamese(tmp_path):
+    with Store(tmp_path / "new.duckdb") as s:
+        s.migrate()
+        s.con.execute("INSERT INTO schema_version VALUES (?, now())", [SCHEMA_VERSION + 1])
+        before = _schema(s)
+        with pytest.raises(UsageError, match=f"phiên bản lược đồ {SCHEMA_VERSION + 1}, mới hơn phần mềm") as refused:
+            s.migrate()
+        assert refused.value.hint == "Cập nhật phần mềm lên bản mới nhất."
+        assert _schema(s) == before
 
 
 # --- restore refuses anything but a whole, well-formed backup, and then changes nothing ---------------
@@ -220,6 +305,7 @@ RESTORE_REFUSALS = {
 }
 
 
+@pytest.mark.store
 @pytest.mark.parametrize("case", list(RESTORE_REFUSALS))
 def test_restore_refuses_in_vietnamese_and_changes_nothing(demo_store, tmp_path, case):
     damage, words = RESTORE_REFUSALS[case]
@@ -234,6 +320,7 @@ def test_restore_refuses_in_vietnamese_and_changes_nothing(demo_store, tmp_path,
     assert demo_store.snapshot() == before
 
 
+@pytest.mark.store
 def test_restore_of_an_older_schema_replaces_every_table(demo_store, tmp_path):
     with Store(tmp_path / "old.duckdb") as old:
         old.migrate(to=3)
@@ -246,6 +333,7 @@ def test_restore_of_an_older_schema_replaces_every_table(demo_store, tmp_path):
     assert demo_store.schema_version() == SCHEMA_VERSION
 
 
+@pytest.mark.store
 def test_cli_restore_refuses_a_swapped_file_in_vietnamese(demo_db, tmp_path):
     import shutil
     db = tmp_path / "r.duckdb"
@@ -254,8 +342,7 @@ def test_cli_restore_refuses_a_swapped_file_in_vietnamese(demo_db, tmp_path):
         s.backup(tmp_path / "bk", actor="t")
         _swap_users_for_audit(s, tmp_path / "bk")
         before = s.snapshot()
-    out = subprocess.run([sys.executable, "-m", "indicators", "--db", str(db), "restore", str(tmp_path / "bk")], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    out = run_cli("restore", str(tmp_path / "bk"), db=db)
     assert out.returncode == 2 and "không khớp với bảng users" in out.stderr
     assert "Lỗi không mong đợi" not in out.stderr and "Traceback" not in out.stderr
     with Store(db) as s:

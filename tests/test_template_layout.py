@@ -12,6 +12,8 @@ import pytest
 from indicators.scopes import register_units
 from loaders.templates import COMPILATION_SHEET, GUIDE_SHEET, HEADER_ROW, REPORT_SHEET, template_for
 
+pytestmark = pytest.mark.store  # templates made from a real database file
+
 SLUG, AGENCY, PERIOD = "son-la-2026", "Sở Y tế", "2026-H1"
 UNITS = ["UBND xã Chiềng Sinh", "UBND phường Tô Hiệu"]
 
@@ -37,10 +39,12 @@ def _messages(dv) -> list[str]:
 def test_decimal_messages_show_both_decimal_marks(template):
     _, ws, offset = template
     validations = ws.data_validations.dataValidation
-    percent = [dv for dv in validations if dv.type == "decimal" and dv.operator == "between"]
+    percent = [dv for dv in validations if dv.type == "decimal" and dv.operator == "between" and dv.formula2 == "100"]
     assert percent, "no % validation"
+    per_mille = [dv for dv in validations if dv.type == "decimal" and dv.operator == "between" and dv.formula2 == "1000"]
+    assert per_mille and all("9,4" in m and "9.4" in m for dv in per_mille for m in _messages(dv))  # 0–1000‰
     for dv in percent:
-        assert dv.formula1 == "0" and dv.formula2 == "100"
+        assert dv.formula1 == "0"
         assert dv.showErrorMessage and dv.showInputMessage
         assert dv.error and dv.prompt
         for message in _messages(dv):

@@ -17,7 +17,7 @@ from indicators.scopes import register_units
 from indicators.store import Row, Store
 from loaders.templates import COMPILATION_SHEET, HEADER_ROW, META_ROWS_START, META_SHEET, REPORT_SHEET, template_for
 from loaders.workbooks import read_report
-from tests.conftest import ADMIN, STAFF, run_cli
+from tests.helpers import ADMIN, STAFF, run_cli
 
 SLUG = "son-la-2026"
 OPERATOR = "máy chủ:kiem-thu"  # the command line on the server itself, as accounts.operator records it
@@ -44,6 +44,7 @@ def status_of(store: Store, code: str, period: str = "2026-H1") -> str:
 # -- defect 2: rows that are not the agency's -----------------------------------------------------
 
 
+@pytest.mark.store
 def test_a_row_copied_from_another_agencys_template_is_refused(demo_store, tmp_path):
     """Sở Tư pháp's template with Sở Y tế's row 13 copied in, its hidden record too and the row
     count bumped: before, Sở Y tế's target went from "Chưa có số liệu" to "Đạt" on Sở Tư pháp's word."""
@@ -79,6 +80,7 @@ def test_a_row_copied_from_another_agencys_template_is_refused(demo_store, tmp_p
         assert s.snapshot() == before and status_of(s, "13") == before_status
 
 
+@pytest.mark.store
 def test_the_core_refuses_a_row_for_a_target_the_agency_does_not_report(demo_store):
     """Should a forged row ever pass the reader, the core checks each row against the template's
     agency, names its cell, and writes nothing: for the command line operator as for a staff user."""
@@ -95,6 +97,7 @@ def test_the_core_refuses_a_row_for_a_target_the_agency_does_not_report(demo_sto
     assert demo_store.snapshot() == before
 
 
+@pytest.mark.store
 def test_compilation_units_must_be_declared_or_registered(store):
     """"Sở Y Tế" (capital T) and =HYPERLINK(…) were accepted as new units and counted in the
     plan-level figure. Now units are the plan's or registered by an administrator, compared after
@@ -122,6 +125,7 @@ def test_compilation_units_must_be_declared_or_registered(store):
     assert "chưa được đăng ký" in refused.value.problems[0].message
 
 
+@pytest.mark.store
 def test_only_an_administrator_registers_units(demo_store):
     with pytest.raises(PermissionDenied):
         register_units(demo_store, SLUG, "Sở Tư pháp", ["UBND xã A"], actor=STAFF)
@@ -129,6 +133,7 @@ def test_only_an_administrator_registers_units(demo_store):
     assert [r["action"] for r in demo_store.audit_trail(plan=SLUG, limit=1)] == ["unit.register"]
 
 
+@pytest.mark.store
 def test_a_registered_units_figures_count_only_for_its_agencys_targets(store):
     """A unit registered under Sở Tư pháp may report Sở Tư pháp's targets only: a row for Sở Y tế's
     target 13 in that compilation is refused by the core."""
@@ -151,6 +156,7 @@ def _slip_file(store) -> bytes:
     return fill(data, {"2": 0.986})
 
 
+@pytest.mark.store
 def test_a_percentage_typed_as_a_fraction_needs_a_decision(demo_store, tmp_path):
     path = tmp_path / "syt.xlsx"
     path.write_bytes(_slip_file(demo_store))
@@ -172,6 +178,7 @@ def test_a_percentage_typed_as_a_fraction_needs_a_decision(demo_store, tmp_path)
         assert confirmed[0]["submission_id"] is not None
 
 
+@pytest.mark.store
 def test_the_page_path_can_take_the_suggested_correction(demo_store):
     parsed = read_report(_slip_file(demo_store), "syt.xlsx", demo_store)
     preview = intake.preview(demo_store, parsed, operator="root")
@@ -184,6 +191,7 @@ def test_the_page_path_can_take_the_suggested_correction(demo_store):
     assert any(r["action"] == "warning.corrected" for r in demo_store.audit_trail(plan=SLUG))
 
 
+@pytest.mark.store
 def test_plausible_values_and_ratios_raise_no_warning(demo_store):
     _, data = template_for(demo_store, SLUG, "Sở Y tế", "2026-H1")
     parsed = read_report(fill(data, {"2": 85.5, "1": "61,9"}), "syt.xlsx", demo_store)
@@ -193,6 +201,7 @@ def test_plausible_values_and_ratios_raise_no_warning(demo_store):
 # -- defect 8: what the preview shows --------------------------------------------------------------
 
 
+@pytest.mark.store
 def test_a_change_of_the_note_alone_shows_the_notes(demo_store):
     _, data = template_for(demo_store, SLUG, "Sở Y tế", "2026-H1")
     parsed = read_report(fill(data, {}, notes={"2": "số liệu sơ bộ"}), "syt.xlsx", demo_store)
@@ -201,6 +210,7 @@ def test_a_change_of_the_note_alone_shows_the_notes(demo_store):
     assert change.kind == "changed" and before != after and "số liệu sơ bộ" in after
 
 
+@pytest.mark.store
 def test_a_file_level_refusal_does_not_ask_to_fix_cells(store):
     parsed = read_report(b"", "trong.xlsx", store)
     with pytest.raises(InputRefused) as exc:
@@ -226,6 +236,7 @@ def _convert(soffice: str, src: Path, fmt: str, out_dir: Path) -> Path:
     return out_dir / (src.stem + "." + fmt.split(":")[0])
 
 
+@pytest.mark.app
 def test_a_template_saved_by_libreoffice_as_ods_and_xlsx_imports(demo_store, tmp_path, soffice):
     _, data = template_for(demo_store, SLUG, "Sở Y tế", "2026-H1")
     src = tmp_path / "syt.xlsx"
@@ -238,6 +249,7 @@ def test_a_template_saved_by_libreoffice_as_ods_and_xlsx_imports(demo_store, tmp
         assert change.kind == "changed" and change.new["value"] == pytest.approx(85.5)
 
 
+@pytest.mark.app
 def test_the_identity_sheet_made_merely_hidden_by_libreoffice_is_still_checked(demo_store, tmp_path, soffice):
     """LibreOffice turns the very hidden identity sheet into an ordinary hidden one; what protects
     it is the signature: an edited agency name is refused."""
@@ -253,3 +265,12 @@ def test_the_identity_sheet_made_merely_hidden_by_libreoffice_is_still_checked(d
     saved = _convert(soffice, src, "ods", tmp_path / "ods")
     parsed = read_report(saved.read_bytes(), saved.name, demo_store)
     assert not parsed.ok and any("chữ ký" in p.message for p in parsed.problems)
+
+
+@pytest.mark.store
+def test_a_per_mille_above_1000_is_an_error_not_a_warning(store):
+    """DESIGN §12 / docs/template.md: a % outside 0–100 or a ‰ outside 0–1000 is refused with its cell."""
+    _, data = template_for(store, SLUG, "Sở Y tế", "2026-H1")
+    parsed = read_report(fill(data, {"3": 1200}), "syt.xlsx", store)
+    assert [p.where for p in parsed.problems] and "1000‰" in parsed.problems[0].message
+    assert parsed.problems[0].where.startswith("Báo cáo!E")

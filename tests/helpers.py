@@ -1,0 +1,105 @@
+"""Helpers shared by the test modules (plain functions and constants; the fixtures are in
+tests/conftest.py). Test modules import from here, never from one another."""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import threading
+import traceback
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import openpyxl
+
+from loaders.templates import HEADER_ROW, REPORT_SHEET
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "data" / "seeds"  # copies of shared/seeds: the source documents of the catalogue
+
+# Accounts in the demo database of the tests (one per role).
+PASSWORD = "mat-khau-kiem-thu-2026"
+ADMIN, LEADER, STAFF = "quantri", "lanh.dao", "can.bo.tu.phap"
+USERS = [(ADMIN, "admin", []), (LEADER, "leader", []), (STAFF, "staff", [("son-la-2026", "Sở Tư pháp")])]
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+_CLI_LOCK = threading.Lock()  # stdin, stdout and stderr are the process's: one command at a time
+
+
+def run_cli(*args: str, db: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m indicators …` run in this process: commands.cli.main with its own standard input
+    (`stdin`, for --password-stdin), output and error output, answering like a finished process
+    (returncode, stdout, stderr). argparse's exits (--help, usage errors) give their exit code; an
+    exception escaping main gives exit 1 and its traceback on stderr, as the interpreter would.
+
+    The command opens and closes the database itself: no Store may be open on the same file in the
+    test meanwhile (DuckDB: one owner per file). `run_cli_process` runs a real process instead."""
+    from commands.cli import main
+
+    argv = (["--db", str(db)] if db else []) + [str(a) for a in args]
+    out, err = io.StringIO(), io.StringIO()
+    with _CLI_LOCK:
+        saved_stdin, saved_columns = sys.stdin, os.environ.get("COLUMNS")
+        sys.stdin = io.StringIO(stdin or "")
+        os.environ["COLUMNS"] = "120"  # the width a real process with piped output falls back to
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                try:
+                    code = main(argv)
+                except SystemExit as exc:
+                    code = exc.code
+                    if code is None:
+                        code = 0
+                    elif not isinstance(code, int):
+                        print(code, file=sys.stderr)
+                        code = 1
+                except Exception:  # noqa: BLE001 - what the interpreter prints before exiting 1
+                    traceback.print_exc()
+                    code = 1
+        finally:
+            sys.stdin = saved_stdin
+            if saved_columns is None:
+                os.environ.pop("COLUMNS", None)
+            else:
+                os.environ["COLUMNS"] = saved_columns
+    return subprocess.CompletedProcess(["python", "-m", "indicators", *argv], code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(*args: str, db: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m indicators …` in a real process, as a person runs it (the entry point, the
+    interpreter's start and exit). For the few smoke tests that need a real process."""
+    cmd = [sys.executable, "-m", "indicators"] + (["--db", str(db)] if db else []) + [str(a) for a in args]
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, input=stdin, timeout=120)
+
+
+def cli_json(*args: str, db: Path):
+    import json
+
+    out = run_cli(*args, "--json", db=db)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+# -- workbooks -------------------------------------------------------------------------------------
+
+def fill(data: bytes, values: dict, sheet: str = REPORT_SHEET, extra_cols: int = 0) -> bytes:
+    """Fill a template by target code (and unit, for compilations), as a person would in Excel.
+    values: code -> value, or (unit, code) -> value; a tuple value is (value, numerator, denominator)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb[sheet]
+    off = extra_cols
+    for row in ws.iter_rows(min_row=HEADER_ROW + 1):
+        code = row[off].value
+        key = (row[0].value, code) if off else code
+        if key in values:
+            v = values[key]
+            v, num, den = v if isinstance(v, tuple) else (v, None, None)
+            row[off + 4].value = v
+            if num is not None:
+                row[off + 5].value, row[off + 6].value = num, den
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
