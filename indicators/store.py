@@ -976,13 +976,3 @@ class Store:
         return tuple(self.con.execute(
             "SELECT (SELECT count(*) FROM submissions), (SELECT max(id) FROM submissions),"
             " (SELECT count(*) FROM actuals), (SELECT max(loaded_at) FROM plans)").fetchall()[0])
-
-    def counts(self) -> dict[str, int]:
-        tables = ["plans", "targets", "agencies", "submissions", "actuals", "audit"]
-        return {t: self._one(f"SELECT count(*) FROM {t}")[0] for t in tables}
-
-    def snapshot(self) -> dict[str, list[tuple]]:
-        """Every row of every table, sorted: lets tests prove a refused input changed nothing."""
-        tables = [r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
-        return {t: sorted(map(repr, self.con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}

@@ -103,3 +103,64 @@ def fill(data: bytes, values: dict, sheet: str = REPORT_SHEET, extra_cols: int =
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def row_counts(store) -> dict[str, int]:
+    """Rows in the main tables of a store."""
+    tables = ["plans", "targets", "agencies", "submissions", "actuals", "audit"]
+    return {t: store.con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables}
+
+
+def snapshot(store) -> dict[str, list[str]]:
+    """Every row of every table, sorted: lets a test prove that a refused input changed nothing."""
+    tables = [r[0] for r in store.con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+    return {t: sorted(map(repr, store.con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+
+
+# Runs a command in its own process group with a soft address-space cap, kills the group at the
+# timeout, prints one JSON line: exit code, seconds, whether it timed out, the peak resident memory
+# of the command and its children (RUSAGE_CHILDREN, in KB), and its output.
+_MEASURE = r"""
+import json, os, resource, signal, subprocess, sys, time
+cmd, timeout, cap = json.loads(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+def limit():
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
+start = time.monotonic()
+proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=limit)
+timed_out = False
+try:
+    out, err = proc.communicate(timeout=timeout)
+except subprocess.TimeoutExpired:
+    timed_out = True
+    os.killpg(proc.pid, signal.SIGKILL)
+    out, err = proc.communicate()
+seconds = time.monotonic() - start
+try:
+    os.killpg(proc.pid, signal.SIGKILL)  # anything of the command's group still running
+except ProcessLookupError:
+    pass
+print(json.dumps({"returncode": proc.returncode, "seconds": seconds, "timed_out": timed_out,
+                  "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                  "stdout": out.decode("utf-8", "replace"), "stderr": err.decode("utf-8", "replace")}))
+"""
+
+
+def measure(cmd: list[str], timeout: float, cap: int, cwd: Path = ROOT) -> dict:
+    """Run `cmd` as a real process under the measuring wrapper; its JSON answer as a dict. A hang is
+    killed with its whole process group at `timeout`; `cap` bounds its address space (a safety net
+    for the shared machine, not a criterion)."""
+    import json
+    import signal
+
+    wrapper = subprocess.Popen([sys.executable, "-c", _MEASURE, json.dumps(cmd), str(timeout), str(cap)], cwd=cwd,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = wrapper.communicate(timeout=timeout + 30)
+    except subprocess.TimeoutExpired:  # the wrapper itself stuck: should not happen
+        os.killpg(wrapper.pid, signal.SIGKILL)
+        wrapper.communicate()
+        raise AssertionError(f"the measuring wrapper did not return within {timeout + 30} s") from None
+    assert wrapper.returncode == 0, err.decode("utf-8", "replace")[-3000:]
+    return json.loads(out.decode().strip().splitlines()[-1])

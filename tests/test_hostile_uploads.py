@@ -26,8 +26,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import zipfile
 import zlib
@@ -40,7 +38,7 @@ import pytest
 from indicators.store import Store
 from loaders.templates import MARKER, META_SHEET, REPORT_SHEET
 from tests import hostile_files as hf
-from tests.helpers import ROOT, STAFF
+from tests.helpers import measure, ROOT, snapshot, STAFF
 
 # -- what each refusal must say (one place, easy to adjust) -----------------------------------------
 # The Vietnamese key phrase of the limit each file must hit; "a|b" accepts either wording.
@@ -90,53 +88,15 @@ COMMIT_KINDS = {"far-cell-report-lying-dimension", "far-cell-meta", "rows-withou
                 "duplicate-members", "ods-rows-repeated"}
 RUNS = [(kind, mode) for kind in hf.KINDS for mode in MODES if mode == "dry-run" or kind in COMMIT_KINDS]
 
-# The wrapper: runs the command in its own process group with a soft address-space cap, kills the
-# group at the timeout, prints one JSON line (exit code, seconds, peak RSS of the children in KB, output).
-WRAPPER = r"""
-import json, os, resource, signal, subprocess, sys, time
-cmd, timeout, cap = json.loads(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-def limit():
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
-start = time.monotonic()
-proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=limit)
-timed_out = False
-try:
-    out, err = proc.communicate(timeout=timeout)
-except subprocess.TimeoutExpired:
-    timed_out = True
-    os.killpg(proc.pid, signal.SIGKILL)
-    out, err = proc.communicate()
-seconds = time.monotonic() - start
-try:
-    os.killpg(proc.pid, signal.SIGKILL)  # anything of the command's group still running
-except ProcessLookupError:
-    pass
-print(json.dumps({"returncode": proc.returncode, "seconds": seconds, "timed_out": timed_out,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-                  "stdout": out.decode("utf-8", "replace"), "stderr": err.decode("utf-8", "replace")}))
-"""
-
-
 def run_measured(db: Path, file: Path, extra: list[str]) -> dict:
-    """`python -m indicators --db DB import FILE …` under the wrapper; the wrapper's JSON answer."""
-    cmd = [PYTHON, "-m", "indicators", "--db", str(db), "import", str(file), *extra]
-    wrapper = subprocess.Popen([PYTHON, "-c", WRAPPER, json.dumps(cmd), str(COMMAND_TIMEOUT), str(SAFETY_CAP)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        out, err = wrapper.communicate(timeout=COMMAND_TIMEOUT + 30)
-    except subprocess.TimeoutExpired:  # the wrapper itself stuck: should not happen
-        os.killpg(wrapper.pid, signal.SIGKILL)
-        wrapper.communicate()
-        pytest.fail(f"the measuring wrapper did not return within {COMMAND_TIMEOUT + 30} s")
-    assert wrapper.returncode == 0, err.decode("utf-8", "replace")[-3000:]
-    return json.loads(out.decode().strip().splitlines()[-1])
+    """`python -m indicators --db DB import FILE …` in a real process, measured (tests/helpers.measure)."""
+    return measure([PYTHON, "-m", "indicators", "--db", str(db), "import", str(file), *extra], COMMAND_TIMEOUT, SAFETY_CAP)
 
 
-def snapshot(db: Path) -> dict:
+def db_snapshot(db: Path) -> dict:
     """Every row of the database; opened only while no command holds the DuckDB file."""
     with Store(db, read_only=True) as s:
-        return s.snapshot()
+        return snapshot(s)
 
 
 # -- fixtures -------------------------------------------------------------------------------------
@@ -176,9 +136,9 @@ def test_every_kind_has_a_key_phrase():
 @pytest.mark.parametrize("kind,mode", RUNS, ids=[f"{k}-{m}" for k, m in RUNS])
 def test_hostile_upload_is_refused_quickly_within_memory_and_writes_nothing(db, corpus, kind, mode):
     file = corpus[kind]
-    before = snapshot(db)
+    before = db_snapshot(db)
     r = run_measured(db, file, MODES[mode])
-    after = snapshot(db)
+    after = db_snapshot(db)
     output = r["stdout"] + r["stderr"]
     peak_mb = r["maxrss_kb"] / 1024
     summary = (f"{kind} [{mode}]: exit {r['returncode']}, {r['seconds']:.1f} s, peak {peak_mb:.0f} MB"

@@ -18,7 +18,7 @@ from indicators.status import ACHIEVED, MILESTONE_DONE, NO_DATA, OFF_TRACK, ON_T
 from indicators.store import Store
 from loaders.templates import COMPILATION_SHEET, HEADER_ROW, REPORT_SHEET, template_for
 from loaders.workbooks import read_report
-from tests.helpers import ROOT, fill, run_cli  # noqa: F401 - fill: tests.test_import.fill for older imports
+from tests.helpers import fill, ROOT, row_counts, run_cli, snapshot
 
 VALUE_COL = {"agency": 5, "compilation": 6}
 
@@ -99,9 +99,9 @@ def test_preview_reports_new_changed_unchanged_and_writes_nothing(store):
     import_bytes(store, fill(data, {"10": 95.0, "19": 99.0}))
     _, data = template_for(store, slug, agency, "2026-H1")
     parsed = read_report(fill(data, {"10": 96.0, "20": 97.5}), "x.xlsx", store)
-    before = store.snapshot()
+    before = snapshot(store)
     changes = {c.code: c for c in intake.preview(store, parsed).changes}
-    assert store.snapshot() == before
+    assert snapshot(store) == before
     assert changes["10"].kind == "changed" and changes["10"].old["value"] == 95.0 and changes["10"].new["value"] == 96.0
     assert changes["19"].kind == "unchanged" and changes["20"].kind == "new"
     education = [t for t in store.targets(slug) if agency in t.agencies]
@@ -151,7 +151,7 @@ def test_a_process_killed_during_an_import_leaves_nothing(tmp_path):
     assert run_cli("init", db=db).returncode == 0
     with Store(db) as s:
         _, data = template_for(s, "son-la-2026", "Sở Y tế", "2026-H1")
-        before = s.snapshot()
+        before = snapshot(s)
     path = tmp_path / "y-te.xlsx"
     path.write_bytes(fill(data, {"1": 61.0, "2": 80.0, "3": 9.0}))
     # A real process (kill -9 must hit a real one: it stays one, while `init` above and the import
@@ -184,7 +184,7 @@ def test_a_process_killed_during_an_import_leaves_nothing(tmp_path):
     finally:
         proc.wait(timeout=30)
     with Store(db) as s:
-        assert s.snapshot() == before
+        assert snapshot(s) == before
     # and the same file then imports completely
     out = run_cli("import", str(path), db=db)
     assert out.returncode == 0 and "3 mới" in out.stdout
@@ -216,7 +216,7 @@ def test_ten_imports_at_once_from_threads_all_land(store):
     for t in threads:
         t.join(120)
     assert errors == [] and len(results) == 10
-    assert store.counts()["submissions"] == 10
+    assert row_counts(store)["submissions"] == 10
     both = [h for h in store.history(slug, "18") if h["period"] == "2026"]
     assert sorted(h["value"] for h in both) == pytest.approx([50.8, 50.9])  # nothing lost: both versions kept
     assert sum(h["superseded_at"] is None for h in both) == 1

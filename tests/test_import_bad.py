@@ -19,7 +19,7 @@ from loaders import workbooks
 from loaders.templates import Identity
 from loaders.workbooks import read_report
 from tests import bad_inputs as bad
-from tests.helpers import ROOT, fill, run_cli
+from tests.helpers import fill, ROOT, run_cli, snapshot
 
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
 
@@ -63,7 +63,7 @@ def cli_db(demo_db, tmp_path):
 def assert_refused(store, case: bad.Case) -> list:
     """The whole contract for a refused file: problems, their places and words, Vietnamese, the
     preview and the commit refuse it, and the database is exactly as before."""
-    before = store.snapshot()
+    before = snapshot(store)
     parsed = read_report(case.data, case.name, store, expected=case.expected)
     assert parsed.problems, f"{case.name} was accepted: {parsed.rows}"
     assert {p.where for p in parsed.problems} == set(case.places), "\n".join(map(str, parsed.problems))
@@ -79,7 +79,7 @@ def assert_refused(store, case: bad.Case) -> list:
     assert "Chưa ghi gì" in refused.value.message
     with pytest.raises(InputRefused):
         intake.commit(store, parsed, operator="kiem-thu")
-    assert store.snapshot() == before
+    assert snapshot(store) == before
     return parsed.problems
 
 
@@ -314,7 +314,7 @@ CLI_CASES = [(three_bad_cells, []), (three_bad_cells, ["--dry-run"]), (bad.old_v
 def test_command_line_refuses_lists_every_place_and_changes_nothing(cli_db, tmp_path, builder, extra):
     with Store(cli_db) as s:  # DuckDB: one owner per file, so closed before the command runs
         case = builder(s)
-        before = s.snapshot()
+        before = snapshot(s)
     path = tmp_path / case.name
     path.write_bytes(case.data)
     out = run_cli("import", str(path), *extra, db=cli_db)
@@ -326,7 +326,7 @@ def test_command_line_refuses_lists_every_place_and_changes_nothing(cli_db, tmp_
     for place in case.places:
         assert any(line.startswith(f"  - {place}: ") for line in lines), (place, out.stderr)
     with Store(cli_db) as s:
-        assert s.snapshot() == before
+        assert snapshot(s) == before
 
 
 # -- accepted: what docs/template.md says the reader accepts --------------------------------------

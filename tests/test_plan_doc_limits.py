@@ -17,7 +17,6 @@ import io
 import json
 import os
 import struct
-import subprocess
 import sys
 import unicodedata
 import zipfile
@@ -31,7 +30,7 @@ from indicators import settings
 from loaders import sandbox
 from loaders.plan_doc import PlanDocError, read_plan, read_plan_bytes
 from loaders.plan_doc_text import Line, cell_table_lines, join_broken_paragraphs, read_bytes
-from tests.helpers import ROOT, SEEDS
+from tests.helpers import measure, ROOT, SEEDS
 
 MAX_SECONDS = 10.0
 MAX_PEAK_MB = 500
@@ -241,41 +240,9 @@ KINDS = {
     "txt-line-of-numbers": (txt_line_of_numbers, "có 680 con số (tối đa 200 trong một đoạn)"),
 }
 
-# Runs the command in its own process group with a soft address-space cap, kills the group at the
-# timeout, prints one JSON line (exit code, seconds, peak RSS of the children in KB, output).
-WRAPPER = r"""
-import json, os, resource, signal, subprocess, sys, time
-cmd, timeout, cap = json.loads(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
-def limit():
-    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
-    resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
-start = time.monotonic()
-proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=limit)
-timed_out = False
-try:
-    out, err = proc.communicate(timeout=timeout)
-except subprocess.TimeoutExpired:
-    timed_out = True
-    os.killpg(proc.pid, signal.SIGKILL)
-    out, err = proc.communicate()
-seconds = time.monotonic() - start
-try:
-    os.killpg(proc.pid, signal.SIGKILL)
-except ProcessLookupError:
-    pass
-print(json.dumps({"returncode": proc.returncode, "seconds": seconds, "timed_out": timed_out,
-                  "maxrss_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-                  "stdout": out.decode("utf-8", "replace"), "stderr": err.decode("utf-8", "replace")}))
-"""
-
-
 def run_measured(file: Path, cwd: Path = ROOT) -> dict:
-    """`python -m indicators parse-plan FILE` under the wrapper; the wrapper's JSON answer."""
-    cmd = [PYTHON, "-m", "indicators", "parse-plan", str(file)]
-    out = subprocess.run([PYTHON, "-c", WRAPPER, json.dumps(cmd), str(COMMAND_TIMEOUT), str(SAFETY_CAP)], cwd=cwd,
-                         capture_output=True, timeout=COMMAND_TIMEOUT + 30)
-    assert out.returncode == 0, out.stderr.decode("utf-8", "replace")
-    return json.loads(out.stdout)
+    """`python -m indicators parse-plan FILE` in a real process, measured (tests/helpers.measure)."""
+    return measure([PYTHON, "-m", "indicators", "parse-plan", str(file)], COMMAND_TIMEOUT, SAFETY_CAP, cwd=cwd)
 
 
 @pytest.mark.app

@@ -14,7 +14,7 @@ from indicators import progress
 from indicators.errors import DatabaseBusy, UsageError
 from indicators.models import Plan
 from indicators.store import MIGRATIONS, SCHEMA_VERSION, Row, Store
-from tests.helpers import ROOT, run_cli
+from tests.helpers import ROOT, row_counts, run_cli, snapshot
 
 
 @pytest.mark.store
@@ -47,9 +47,9 @@ def test_migration_from_an_older_schema_keeps_the_data(tmp_path, catalogue):
 
 @pytest.mark.store
 def test_catalogue_load_is_idempotent(store, catalogue):
-    before = store.snapshot()
+    before = snapshot(store)
     assert set(store.load_catalogue(list(catalogue.values())).values()) == {"unchanged"}
-    assert store.snapshot() == before
+    assert snapshot(store) == before
 
 
 @pytest.mark.store
@@ -62,7 +62,7 @@ def test_catalogue_update_changes_entries_and_keeps_actuals(store, catalogue):
     assert result == {"son-la-2026": "updated"}
     targets = {t.code: t for t in store.targets("son-la-2026")}
     assert targets["1"].target == 70 and "3" not in targets
-    assert store.counts()["actuals"] == 2  # both actuals kept, including the withdrawn target's
+    assert row_counts(store)["actuals"] == 2  # both actuals kept, including the withdrawn target's
     store.load_catalogue([catalogue["son-la-2026"]])  # the target comes back with its history
     assert store.reports("son-la-2026", ["2026-H1"])[("3", "2026-H1")][0].value == 9.1
 
@@ -87,12 +87,12 @@ def test_a_new_value_supersedes_and_never_overwrites(store):
 
 @pytest.mark.store
 def test_a_submission_outside_the_plan_changes_nothing(store):
-    before = store.snapshot()
+    before = snapshot(store)
     with pytest.raises(UsageError):
         store.record_submission("son-la-2026", "Sở Y tế", "2027", [Row("1", 1.0)], actor="a")
     with pytest.raises(UsageError):
         store.record_submission("son-la-2026", "Sở Y tế", "2026", [Row("1", 1.0), Row("99", 1.0)], actor="a")
-    assert store.snapshot() == before
+    assert snapshot(store) == before
 
 
 @pytest.mark.store
@@ -126,7 +126,7 @@ def test_ten_threads_writing_at_once_lose_nothing(store):
     for t in threads:
         t.join()
     assert errors == []
-    assert store.counts()["submissions"] == 10 and store.counts()["actuals"] == 20
+    assert row_counts(store)["submissions"] == 10 and row_counts(store)["actuals"] == 20
 
 
 @pytest.mark.app
@@ -313,11 +313,11 @@ def test_restore_refuses_in_vietnamese_and_changes_nothing(demo_store, tmp_path,
     demo_store.backup(folder, actor="t")
     damage(demo_store, folder)
     demo_store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 70.0)], actor="t")  # after the backup
-    before = demo_store.snapshot()
+    before = snapshot(demo_store)
     with pytest.raises(UsageError, match=words) as refused:
         demo_store.restore(folder, actor="t")
     assert not any(word in str(refused.value) for word in ("Error", "Exception", "Traceback"))
-    assert demo_store.snapshot() == before
+    assert snapshot(demo_store) == before
 
 
 @pytest.mark.store
@@ -329,7 +329,7 @@ def test_restore_of_an_older_schema_replaces_every_table(demo_store, tmp_path):
     demo_store.con.execute("INSERT INTO registered_units VALUES ('son-la-2026', 'Sở Y tế', 'Xã A', 't', now())")
     demo_store.restore(tmp_path / "bk", actor="t")
     assert [u["name"] for u in demo_store.users()] == ["cu"] and demo_store.user("cu")["sessions_valid_from"] is None
-    assert demo_store.counts()["actuals"] == 0 and demo_store.snapshot()["registered_units"] == []
+    assert row_counts(demo_store)["actuals"] == 0 and snapshot(demo_store)["registered_units"] == []
     assert demo_store.schema_version() == SCHEMA_VERSION
 
 
@@ -341,9 +341,9 @@ def test_cli_restore_refuses_a_swapped_file_in_vietnamese(demo_db, tmp_path):
     with Store(db) as s:
         s.backup(tmp_path / "bk", actor="t")
         _swap_users_for_audit(s, tmp_path / "bk")
-        before = s.snapshot()
+        before = snapshot(s)
     out = run_cli("restore", str(tmp_path / "bk"), db=db)
     assert out.returncode == 2 and "không khớp với bảng users" in out.stderr
     assert "Lỗi không mong đợi" not in out.stderr and "Traceback" not in out.stderr
     with Store(db) as s:
-        assert s.snapshot() == before
+        assert snapshot(s) == before

@@ -17,7 +17,7 @@ from indicators.scopes import register_units
 from indicators.store import Row, Store
 from loaders.templates import COMPILATION_SHEET, HEADER_ROW, META_ROWS_START, META_SHEET, REPORT_SHEET, template_for
 from loaders.workbooks import read_report
-from tests.helpers import ADMIN, STAFF, run_cli
+from tests.helpers import ADMIN, run_cli, snapshot, STAFF
 
 SLUG = "son-la-2026"
 OPERATOR = "máy chủ:kiem-thu"  # the command line on the server itself, as accounts.operator records it
@@ -70,14 +70,14 @@ def test_a_row_copied_from_another_agencys_template_is_refused(demo_store, tmp_p
     wb.save(buf)
     path.write_bytes(buf.getvalue())
     before_status = status_of(demo_store, "13")
-    before = demo_store.snapshot()
+    before = snapshot(demo_store)
     db = demo_store.path
     demo_store.close()
     out = run_cli("import", str(path), "--as", STAFF, db=db)
     assert out.returncode == 1, out.stdout + out.stderr
     assert "chữ ký" in out.stderr and "thông tin biểu mẫu" in out.stderr
     with Store(db) as s:
-        assert s.snapshot() == before and status_of(s, "13") == before_status
+        assert snapshot(s) == before and status_of(s, "13") == before_status
 
 
 @pytest.mark.store
@@ -88,13 +88,13 @@ def test_the_core_refuses_a_row_for_a_target_the_agency_does_not_report(demo_sto
     parsed = read_report(data, "stp.xlsx", demo_store)
     assert parsed.ok
     parsed.rows = parsed.rows + [Row("13", value=0.5, where="Báo cáo!E36")]
-    before = demo_store.snapshot()
+    before = snapshot(demo_store)
     for who in ({"user": STAFF}, {"operator": "root"}):
         with pytest.raises(InputRefused) as exc:
             intake.commit(demo_store, parsed, **who)
         assert [p.where for p in exc.value.problems] == ["Báo cáo!E36"]
         assert "13" in exc.value.problems[0].message and "Sở Tư pháp" in exc.value.problems[0].message
-    assert demo_store.snapshot() == before
+    assert snapshot(demo_store) == before
 
 
 @pytest.mark.store
@@ -161,14 +161,14 @@ def test_a_percentage_typed_as_a_fraction_needs_a_decision(demo_store, tmp_path)
     path = tmp_path / "syt.xlsx"
     path.write_bytes(_slip_file(demo_store))
     db = demo_store.path
-    before = demo_store.snapshot()
+    before = snapshot(demo_store)
     demo_store.close()
     for args in (("--dry-run",), ()):
         out = run_cli("import", str(path), *args, db=db)
         assert out.returncode == 1, out.stdout + out.stderr
         assert "Cảnh báo: Báo cáo!E" in out.stdout and "98,6%" in out.stdout and "--accept-warnings" in out.stderr
     with Store(db) as s:
-        assert s.snapshot() == before
+        assert snapshot(s) == before
     out = run_cli("import", str(path), "--accept-warnings", db=db)
     assert out.returncode == 0, out.stderr
     with Store(db) as s:
