@@ -13,6 +13,14 @@ class Problem:
     message: str
     hint: str = ""
 
+    MAX_CHARS = 600  # a message quotes cells and names; a 40 MB cell must not become a 40 MB message
+
+    def __post_init__(self):
+        if len(self.message) > self.MAX_CHARS:
+            self.message = self.message[:self.MAX_CHARS] + "…"
+        if len(self.where) > 200:
+            self.where = self.where[:200] + "…"
+
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message
         return f"{text} {self.hint}".strip() if self.hint else text

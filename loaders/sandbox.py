@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from indicators.settings import READ_PARALLEL, READ_QUEUE_SECONDS, ROOT
 
+ANSWER_BYTES = 128 * 1024 * 1024  # the largest answer a child may send (a national compilation: ~25 MB)
 _SAFE_GLOBALS = {("datetime", "datetime"), ("datetime", "date"), ("datetime", "time"), ("datetime", "timedelta"),
                  ("loaders.sandbox", "Refused")}
 
@@ -157,6 +158,8 @@ def _child() -> None:
     try:
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
     except MemoryError:
+        data = pickle.dumps(("memory", None))
+    if len(data) > ANSWER_BYTES:  # the parent never unpickles more than this
         data = pickle.dumps(("memory", None))
     out.write(data)
     out.flush()

@@ -435,14 +435,46 @@ def _extract(payload: dict) -> dict:
         if len(tables) > S.MAX_SHEETS:
             raise Refused(label, f"Bảng tính có {len(tables)} trang tính (tối đa {S.MAX_SHEETS}).",
                           "Dùng đúng biểu mẫu tải từ hệ thống, không thêm trang tính.")
+    # Grids: the first sheet (the identity), then only the one sheet it says the file is for, so the
+    # answer carries one table, not every sheet a file may add.
+    choose = payload.get("choose")  # {"key": "kieu", "map": {kind: sheet}, "default": sheet, "columns": {sheet: [...]}}
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [(m.name, m.visible == python_calamine.SheetVisibleEnum.Visible) for m in wb.sheets_metadata]
         grids = {}
-        for name in wanted:
+        for name in wanted[:1] if choose else wanted:
             if name in wb.sheet_names:
-                grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                grids[name] = _checked(wb.get_sheet_by_name(name).to_python(skip_empty_area=False), name)
+        if choose and wanted[0] in grids:
+            said = next((str(r[1]).strip() for r in grids[wanted[0]] if len(r) > 1 and str(r[0]).strip() == choose["key"]), "")
+            name = choose["map"].get(said, choose["default"])
+            if name in wb.sheet_names:
+                grids[name] = _checked(wb.get_sheet_by_name(name).to_python(skip_empty_area=False), name)
     except python_calamine.CalamineError:
         raise Refused(label, "Tệp bảng tính bị hỏng (một phần nội dung không đọc được).",
                       "Mở lại tệp bằng Excel hoặc LibreOffice, lưu lại rồi tải lên lần nữa.") from None
-    return {"kind": kind, "sheets": sheets, "grids": grids, "facts": {k: v for k, v in facts.items() if k in wanted}}
+    columns = (choose or {}).get("columns", {})
+    kept = {}
+    for name in grids:
+        f = facts.get(name, {"errors": {}, "formulas": [], "percent": []})
+        if name in columns:  # only the cells the reader looks at
+            cols = {col_letter(c) for c in columns[name]}
+            keep = lambda ref: ref.rstrip("0123456789") in cols  # noqa: E731
+            f = {"errors": {k: v for k, v in f["errors"].items() if keep(k)},
+                 "formulas": [r for r in f["formulas"] if keep(r)], "percent": [r for r in f["percent"] if keep(r)]}
+        kept[name] = f
+    return {"kind": kind, "sheets": sheets, "grids": grids, "facts": kept}
+
+
+MAX_CELL_CHARS = 32_767  # the most Excel and LibreOffice let a cell hold
+
+
+def _checked(grid: list[list], sheet: str) -> list[list]:
+    """A cell longer than any spreadsheet program writes is refused (its text would be quoted)."""
+    for i, row in enumerate(grid):
+        for j, v in enumerate(row):
+            if type(v) is str and len(v) > MAX_CELL_CHARS:
+                raise Refused(f"{sheet}!{col_letter(j)}{i + 1}",
+                              f"Ô có {fmt.num(len(v))} ký tự (Excel và LibreOffice cho tối đa {fmt.num(MAX_CELL_CHARS)}).",
+                              "Xóa nội dung thừa trong ô này (thường do dán nhầm), lưu lại rồi tải lên.")
+    return grid

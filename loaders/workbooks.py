@@ -39,6 +39,7 @@ class ParsedReport:
 
 
 col_letter = sheet_file.col_letter
+MAX_PROBLEMS = 200  # problems listed for one file
 
 
 _text = signing.canon  # a cell as text: the same rule the identity signature is computed with
@@ -63,6 +64,11 @@ def _file_problems(data: bytes, file_name: str) -> list[Problem]:
         if lower.endswith((".csv", ".txt")) or b"," in data[:200] or b";" in data[:200]:
             return [Problem(name, "Tệp là văn bản (ví dụ CSV), không phải sổ làm việc Excel .xlsx.", hint)]
         return [Problem(name, "Tệp không phải sổ làm việc Excel .xlsx.", hint)]
+    entries = data.count(b"PK\x01\x02")  # central-directory entries, counted before zipfile indexes them all
+    if entries > settings.MAX_ZIP_MEMBERS:
+        return [Problem(name, f"Tệp gồm {fmt.num(entries)} phần nén (tối đa {fmt.num(settings.MAX_ZIP_MEMBERS)}), "
+                              "không phải một biểu mẫu bình thường.",
+                        "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi tải lên; hoặc tải biểu mẫu mới.")]
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         bad = None  # member contents are checked (CRC) as they are read below
@@ -79,7 +85,13 @@ def _file_problems(data: bytes, file_name: str) -> list[Problem]:
                               f"{fmt.num(settings.MAX_UNPACKED_BYTES / 1048576)} MB).",
                         "Chỉ tải lên biểu mẫu do hệ thống tạo, không chèn ảnh hay dữ liệu khác.")]
     names = set(zf.namelist())
-    content_types = zf.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names else ""
+    content_types = ""
+    if "[Content_Types].xml" in names:  # its first 64 KB only: the whole part is checked in the reading child
+        try:
+            with zf.open("[Content_Types].xml") as f:
+                content_types = f.read(65536).decode("utf-8", "replace")
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError):
+            return [Problem(name, "Tệp .xlsx bị hỏng (dữ liệu nén không đọc được).", "Lưu lại tệp bằng Excel rồi tải lên lần nữa.")]
     if lower.endswith(".xlsm") or "xl/vbaProject.bin" in names or "macroEnabled" in content_types:
         return [Problem(name, "Tệp có chứa macro (.xlsm); hệ thống không nhận tệp có macro vì lý do an toàn.",
                         "Lưu lại thành .xlsx (Excel sẽ bỏ macro) rồi tải lên.")]
@@ -114,7 +126,10 @@ def read_report(data: bytes, file_name: str, store, expected: Identity | None = 
                           {"data": data, "name": name, "limits": sheet_file.limits(),
                            "sheets": [(META_SHEET, settings.MAX_ROWS + META_ROWS_START),
                                       (REPORT_SHEET, settings.MAX_ROWS + HEADER_ROW),
-                                      (COMPILATION_SHEET, settings.MAX_ROWS + HEADER_ROW)]},
+                                      (COMPILATION_SHEET, settings.MAX_ROWS + HEADER_ROW)],
+                           "choose": {"key": "kieu", "map": {"agency": REPORT_SHEET, "compilation": COMPILATION_SHEET},
+                                      "default": REPORT_SHEET,
+                                      "columns": {REPORT_SHEET: [4, 5, 6, 7], COMPILATION_SHEET: [5, 6, 7, 8]}}},
                           memory_mb=settings.READ_MEMORY_MB, seconds=settings.READ_SECONDS, what=f"tệp {name}")
     except sandbox.Refused as exc:
         where = f"{name} (thông tin biểu mẫu)" if exc.where == META_SHEET else exc.where
@@ -124,6 +139,11 @@ def read_report(data: bytes, file_name: str, store, expected: Identity | None = 
         parsed.problems.append(Problem(name, exc.message, exc.hint))
         return parsed
     _read_workbook(parsed, raw, name, store, expected)
+    if len(parsed.problems) > MAX_PROBLEMS:  # the first ones say what is wrong; a page of 148.000 says nothing more
+        more = len(parsed.problems) - MAX_PROBLEMS
+        parsed.problems = parsed.problems[:MAX_PROBLEMS] + [
+            Problem(name, f"… và {fmt.num(more)} lỗi khác cùng loại (chỉ hiện {MAX_PROBLEMS} lỗi đầu).",
+                    "Sửa các lỗi trên (thường cùng một nguyên nhân) rồi tải lên lại.")]
     return parsed
 
 
@@ -313,7 +333,7 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta_rows: list[list], id
             note = (note if type(note) is str else _text(note)) or None
             if type(v) is float and n == "" and d == "":
                 v = round(v, 9)
-                if exp.low <= v <= exp.high and (not exp.whole or v == int(v)):
+                if exp.low <= v <= exp.high and abs(v) <= 1e12 and (not exp.whole or v == int(v)):
                     parsed.rows.append(Row(code, value=v, note=note, agency=unit, where=f"{sheet}!{col_letter(c_value)}{excel_row}"))
                     continue
             elif exp.rate and type(n) is float and type(d) is float and (type(v) is float or v == ""):

@@ -1,5 +1,6 @@
 """Nộp báo cáo: choose agency and period, download the template, upload the filled file, see the
 preview (new / changed / unchanged, every problem with its cell), confirm, see the result."""
+import hashlib
 from functools import partial
 
 import pandas as pd
@@ -58,7 +59,13 @@ if upload is None:
 
 data = upload.getvalue()
 expected = Identity(slug, agency, period)
-parsed = read_report(data, upload.name, store, expected=expected)
+# Read once per uploaded file: every click on this page reruns it, and reading runs a child process.
+token = (hashlib.sha256(data).hexdigest(), upload.name, expected, store.data_version())
+cached = st.session_state.get("_upload_read")
+if cached is None or cached[0] != token:
+    cached = (token, read_report(data, upload.name, store, expected=expected))
+    st.session_state["_upload_read"] = cached  # only the latest file is kept
+parsed = cached[1]
 for w in parsed.warnings:
     st.info(f"Lưu ý — {w}")
 if not parsed.ok:
