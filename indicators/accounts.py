@@ -87,7 +87,7 @@ _LEET = str.maketrans({"@": "a", "4": "a", "$": "s", "5": "s", "0": "o", "1": "i
 # Orders in which neighbours make an obvious sequence: the alphabet, the digits (9 then 0 again)
 # and the rows of a keyboard.
 _ORDERS = [("abcdefghijklmnopqrstuvwxyz", False), ("0123456789", True), ("qwertyuiop", False), ("asdfghjkl", False),
-           ("zxcvbnm", False)]
+           ("zxcvbnm", False), ("~!@#$%^&*()_+", False)]  # the last: the number row with Shift
 
 
 def _fold(text: str) -> str:
@@ -155,6 +155,24 @@ def _is_common(password: str) -> bool:
     return any(len(k) >= 4 and k in common for k in (_key(core), _key(_fold(core).translate(_LEET))))
 
 
+def _two_known_pieces(key: str) -> bool:
+    """The password is at most two common passwords or sequences (4+ characters each) with at most
+    two other characters ("password1password", "qwertypassword", "12345678910a"). A passphrase of
+    several words ("correct horse battery staple") is not: it takes more than two pieces."""
+    common, n = _common_keys(), len(key)
+    reach = {(0, 0, 0)}  # (position, pieces used, other characters)
+    for i in range(n):
+        for pos, pieces, other in [s for s in reach if s[0] == i]:
+            if other < 2:
+                reach.add((i + 1, pieces, other + 1))
+            if pieces < 2:
+                for j in range(i + 4, n + 1):
+                    piece = key[i:j]
+                    if piece in common or _runs(piece) == 1:
+                        reach.add((j, pieces + 1, other))
+    return any(pos == n and pieces >= 1 for pos, pieces, _ in reach)
+
+
 def _names_in(name: str) -> list[str]:
     """The account name and its longer parts, as compared ("nguyen.van.a" -> nguyenvana, nguyen)."""
     parts = [_key(p) for p in re.split(r"[\W_]+", name)]
@@ -180,7 +198,7 @@ def check_password(password: str, name: str = "") -> None:
     if _runs(shape) <= 2 or _repeated(shape):
         raise UsageError("Mật khẩu chỉ là ký tự lặp lại hoặc một dãy liên tiếp (như \"aaaa\", \"1234\", \"abcd\", "
                          "\"qwerty\"): hãy chọn một cụm vài từ khó đoán hơn.")
-    if _is_common(password):
+    if _is_common(password) or _two_known_pieces(key):
         raise UsageError("Mật khẩu này nằm trong danh sách mật khẩu phổ biến mà kẻ gian luôn thử trước: hãy chọn "
                          "một cụm vài từ của riêng bạn.")
 

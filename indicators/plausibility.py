@@ -7,7 +7,8 @@ the reference is the same reporter's latest value of the target (this period or 
 or, when there is none, the target's own value. The warning names the cell, the reference and,
 when a slip by a power of ten explains it, the value most likely meant. A person must confirm the
 value or take the correction; either choice is written to the audit trail with the submission.
-Values read from a numerator and a denominator are not flagged: they cannot carry that slip.
+A value computed from a numerator and a denominator is flagged too (a denominator typed 100× too
+large), without a suggested value: the person checks the two counts or confirms.
 Anchors: DHIS2 min–max and outlier checks."""
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class Warning_:
     reference_kind: str  # "previous" | "target"
     suggested: float | None  # the value most likely meant, if a power of ten explains the gap
     unit: str
+    from_ratio: bool = False  # the value was computed from a numerator and a denominator
 
     @property
     def key(self) -> str:
@@ -42,6 +44,8 @@ class Warning_:
         ratio = max(self.value / self.reference, self.reference / self.value)
         text = (f"Chỉ tiêu {self.code}: {fmt.with_unit(self.value, self.unit, 3)} khác {ref} "
                 f"({fmt.with_unit(self.reference, self.unit, 3)}) tới {fmt.num(ratio, 0)} lần.")
+        if self.from_ratio:
+            text += " Kiểm tra tử số và mẫu số (ví dụ mẫu số thừa hay thiếu hai chữ số 0)."
         if self.suggested is not None:
             text += f" Có thể ý là {fmt.with_unit(self.suggested, self.unit, 3)}"
             if self.unit == "%" and abs(self.suggested - self.value * 100) < 1e-9:
@@ -76,7 +80,7 @@ def suggestion(value: float, reference: float, target: Target) -> float | None:
 
 def check(target: Target, row, reference_value: float | None, default_agency: str) -> Warning_ | None:
     """The warning for one reported row, or None."""
-    if target.unit not in RATE_UNITS or row.value is None or row.numerator is not None:
+    if target.unit not in RATE_UNITS or row.value is None:
         return None
     if reference_value is not None and reference_value > 0:
         ref, kind = reference_value, "previous"
@@ -86,5 +90,6 @@ def check(target: Target, row, reference_value: float | None, default_agency: st
         return None
     if not _far(row.value, ref):
         return None
+    from_ratio = row.numerator is not None  # a slip in the denominator: no single value to suggest
     return Warning_(row.code, row.agency or default_agency, row.where or row.code, row.value, ref, kind,
-                    suggestion(row.value, ref, target), target.unit)
+                    None if from_ratio else suggestion(row.value, ref, target), target.unit, from_ratio)

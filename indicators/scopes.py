@@ -20,8 +20,11 @@ from indicators.models import Plan, Target
 
 
 def name_key(name: str) -> str:
-    """'  Sở  Y Tế ' and 'Sở Y tế' compare equal."""
-    return " ".join(unicodedata.normalize("NFC", str(name)).casefold().split())
+    """'  Sở  Y Tế ', 'Ｓở Y tế' (full width) and 'Sở Y tế' compare equal; invisible formatting
+    characters (zero-width space, soft hyphen) are ignored."""
+    text = unicodedata.normalize("NFKC", str(name))
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc") or ch.isspace())
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
 def agency_targets(targets: list[Target], agency: str) -> list[Target]:
@@ -108,6 +111,9 @@ def register_units(store, slug: str, agency: str, names: list[str], *, actor: st
             problems.append(Problem(where, "Tên đơn vị trống.", "Bỏ dòng trống."))
         elif len(name) > 120:
             problems.append(Problem(where, f"Tên đơn vị dài {len(name)} ký tự (tối đa 120).", "Viết tên ngắn gọn, ví dụ \"UBND xã Châu Sơn\"."))
+        elif any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in name):
+            problems.append(Problem(where, f"Tên \"{name}\" có ký tự ẩn (khoảng trắng không độ rộng, gạch nối mềm…).",
+                                    "Gõ lại tên đơn vị bằng bàn phím thay vì dán từ nơi khác."))
         elif name[0] in "=+-@\t\r":
             problems.append(Problem(where, f"Tên \"{name}\" bắt đầu bằng \"{name[0]}\" (dễ bị hiểu là công thức).",
                                     "Viết tên đơn vị bằng chữ, ví dụ \"UBND xã Châu Sơn\"."))

@@ -274,3 +274,68 @@ def test_a_per_mille_above_1000_is_an_error_not_a_warning(store):
     parsed = read_report(fill(data, {"3": 1200}), "syt.xlsx", store)
     assert [p.where for p in parsed.problems] and "1000‰" in parsed.problems[0].message
     assert parsed.problems[0].where.startswith("Báo cáo!E")
+
+
+@pytest.mark.store
+def test_lookalike_unit_names_are_the_same_unit_or_refused(store):
+    """Found by the hostile review: "Sở Y\u200b tế", "S\u00adở Y tế" and full-width "Ｓở Y tế" all look like
+    "Sở Y tế". They compare as the agency (so they cannot be registered as units) or are refused."""
+    with pytest.raises(UsageError) as exc:
+        register_units(store, SLUG, "Sở Tư pháp", ["Sở Y\u200b tế", "S\u00adở Y tế", "Ｓở Y tế", "UBND xã\u200b A"],
+                       actor=OPERATOR)
+    assert len(exc.value.problems) == 4 and store.registered_units(SLUG) == []
+    assert any("ký tự ẩn" in p.message for p in exc.value.problems)
+
+
+@pytest.mark.store
+def test_a_denominator_100_times_too_large_is_a_warning_too(demo_store):
+    """Found by the hostile review: 200 / 2.155.400 live births gives 0,093‰ for a rate near 9,3‰.
+    Computed values are checked too, with no single value suggested (the counts are to be checked)."""
+    _, data = template_for(demo_store, SLUG, "Sở Y tế", "2026-H1")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb[REPORT_SHEET]
+    row = next(r for r in ws.iter_rows(min_row=HEADER_ROW + 1) if r[0].value == "3")
+    row[4].value, row[5].value, row[6].value = None, 200, 2155400
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = read_report(buf.getvalue(), "syt.xlsx", demo_store)
+    [w] = [w for w in intake.preview(demo_store, parsed, operator=OPERATOR).warnings if w.code == "3"]
+    assert w.suggested is None and "mẫu số" in w.message
+
+
+@pytest.mark.store
+@pytest.mark.parametrize("raw", [1e13])
+def test_a_count_beyond_any_real_figure_is_refused_with_its_cell(store, raw):
+    """Found by the hostile review: the fast path for plain numbers skipped the size check, so
+    10.000.000.000.000 children were written."""
+    plan = store.plan("chau-son-2026")
+    agency = plan.standing_agency
+    target = next(t for t in store.targets("chau-son-2026") if t.unit == "count" and agency in t.agencies)
+    _, data = template_for(store, "chau-son-2026", agency, "2026")
+    parsed = read_report(fill(data, {target.code: raw}), "cs.xlsx", store)
+    assert not parsed.ok and parsed.problems[0].where.startswith("Báo cáo!E")
+
+
+@pytest.mark.store
+def test_a_cell_longer_than_a_spreadsheet_allows_is_refused_not_echoed(store):
+    """Found by the hostile review: a 40 MB text in a header cell was quoted whole in the problem
+    list (2,5 GB in the server). Cells past 32.767 characters are refused where they stand."""
+    _, data = template_for(store, SLUG, "Sở Tư pháp", "2026-H1")
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    wb[REPORT_SHEET]["B8"] = "x" * 40_000
+    buf = io.BytesIO()
+    wb.save(buf)
+    parsed = read_report(buf.getvalue(), "stp.xlsx", store)
+    assert [p.where for p in parsed.problems] == ["Báo cáo!B8"]
+    assert len(str(parsed.problems[0])) < 1000  # quoted, but cut: never the whole cell
+
+
+@pytest.mark.unit
+def test_the_reading_child_refuses_a_cell_past_the_spreadsheet_limit():
+    """python-calamine cuts inline strings at 32.767 characters but not shared strings; the child
+    refuses any longer cell, naming it."""
+    from loaders import sandbox, sheet_file
+
+    with pytest.raises(sandbox.Refused) as exc:
+        sheet_file._checked([["a", "b"], ["c", "x" * 40_000]], REPORT_SHEET)
+    assert exc.value.where == "Báo cáo!B2" and "40.000 ký tự" in exc.value.message
