@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from functools import lru_cache
 
 from indicators.errors import Problem
 from indicators.models import Plan, Target
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """'  Sở  Y Tế ', 'Ｓở Y tế' (full width) and 'Sở Y tế' compare equal; invisible formatting
     characters (zero-width space, soft hyphen) are ignored."""

@@ -18,7 +18,6 @@ import zipfile
 from copy import copy
 from xml.etree import ElementTree
 
-from indicators import fmt
 from indicators import settings as S
 from loaders.sandbox import Refused
 
@@ -27,6 +26,13 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
 _BUILTIN_PERCENT = {9, 10}
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _num(value) -> str:
+    """Vietnamese number format, imported only when a refusal is worded (babel costs the child 25 ms)."""
+    from indicators import fmt
+
+    return fmt.num(value)
 _CHUNK = 1 << 20
 
 
@@ -92,14 +98,14 @@ def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, file_label: st
 
 
 def _mb(n: int) -> str:
-    return f"{fmt.num(n / 1048576)} MB"
+    return f"{_num(n / 1048576)} MB"
 
 
 def check_package(zf: zipfile.ZipFile, file_label: str) -> None:
     """Member count, and the real unpacked size of every member and of the whole."""
     infos = zf.infolist()
     if len(infos) > S.MAX_ZIP_MEMBERS:
-        raise Refused(file_label, f"Tệp gồm {fmt.num(len(infos))} phần nén (tối đa {fmt.num(S.MAX_ZIP_MEMBERS)}), "
+        raise Refused(file_label, f"Tệp gồm {_num(len(infos))} phần nén (tối đa {_num(S.MAX_ZIP_MEMBERS)}), "
                                   "không phải một biểu mẫu bình thường.",
                       "Mở tệp bằng Excel hoặc LibreOffice, lưu lại dạng .xlsx rồi tải lên; hoặc tải biểu mẫu mới.")
     names = [i.filename for i in infos]
@@ -183,18 +189,18 @@ class _Extent:
     def check(self) -> None:
         where = self.sheet
         if self.rows > self.max_rows:
-            raise Refused(where, f"Trang tính \"{self.sheet}\" có ô ở dòng {fmt.num(self.rows)} (tối đa {fmt.num(self.max_rows)} dòng).",
+            raise Refused(where, f"Trang tính \"{self.sheet}\" có ô ở dòng {_num(self.rows)} (tối đa {_num(self.max_rows)} dòng).",
                           "Xóa các dòng và ô thừa ở dưới bảng (chọn các dòng đó → Xóa dòng), lưu lại rồi tải lên.")
         if self.cols > S.MAX_COLUMNS:
-            raise Refused(where, f"Trang tính \"{self.sheet}\" có {fmt.num(self.cols)} cột (có ô ở cột "
+            raise Refused(where, f"Trang tính \"{self.sheet}\" có {_num(self.cols)} cột (có ô ở cột "
                                  f"{col_letter(self.cols - 1)}; tối đa {S.MAX_COLUMNS} cột).",
                           "Xóa các cột và ô thừa ở bên phải bảng, lưu lại rồi tải lên.")
         if self.rows * self.cols > S.MAX_GRID_CELLS:
-            raise Refused(where, f"Trang tính \"{self.sheet}\" trải trên {fmt.num(self.rows)} dòng × {self.cols} cột "
-                                 f"(tối đa {fmt.num(S.MAX_GRID_CELLS)} ô).",
+            raise Refused(where, f"Trang tính \"{self.sheet}\" trải trên {_num(self.rows)} dòng × {self.cols} cột "
+                                 f"(tối đa {_num(S.MAX_GRID_CELLS)} ô).",
                           "Xóa các dòng, cột thừa quanh bảng, lưu lại rồi tải lên.")
         if self.cells > S.MAX_CELLS:
-            raise Refused(where, f"Trang tính \"{self.sheet}\" có hơn {fmt.num(S.MAX_CELLS)} ô (giới hạn để bảo vệ máy chủ).",
+            raise Refused(where, f"Trang tính \"{self.sheet}\" có hơn {_num(S.MAX_CELLS)} ô (giới hạn để bảo vệ máy chủ).",
                           "Chỉ tải lên biểu mẫu do hệ thống tạo, không chép thêm dữ liệu.")
 
 
@@ -475,6 +481,6 @@ def _checked(grid: list[list], sheet: str) -> list[list]:
         for j, v in enumerate(row):
             if type(v) is str and len(v) > MAX_CELL_CHARS:
                 raise Refused(f"{sheet}!{col_letter(j)}{i + 1}",
-                              f"Ô có {fmt.num(len(v))} ký tự (Excel và LibreOffice cho tối đa {fmt.num(MAX_CELL_CHARS)}).",
+                              f"Ô có {_num(len(v))} ký tự (Excel và LibreOffice cho tối đa {_num(MAX_CELL_CHARS)}).",
                               "Xóa nội dung thừa trong ô này (thường do dán nhầm), lưu lại rồi tải lên.")
     return grid
