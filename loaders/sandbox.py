@@ -68,21 +68,36 @@ def _loads(data: bytes):
 # At most this many files are read at once in one server process, so parallel uploads cannot add
 # their memory limits up without bound; the others wait their turn (up to READ_QUEUE_SECONDS).
 _SLOTS = threading.BoundedSemaphore(READ_PARALLEL)
+# Whose file is being read: one at a time per person, so one account with two tabs cannot hold
+# every slot while everyone else waits.
+_READING: set[str] = set()
+_READING_LOCK = threading.Lock()
 
 
-def run(module: str, function: str, payload, *, memory_mb: int, seconds: float, what: str):
+def run(module: str, function: str, payload, *, memory_mb: int, seconds: float, what: str, owner: str | None = None):
     """Call module.function(payload) in a limited child process and return its result.
 
     Raises Refused when the function refused the input, LimitExceeded when the child ran out of
-    memory or time or died, or when too many files were being read for too long. `what` names the
-    file in messages ("tệp bao-cao.xlsx")."""
-    if not _SLOTS.acquire(timeout=READ_QUEUE_SECONDS):
-        raise LimitExceeded("busy", f"Máy chủ đang đọc {READ_PARALLEL} tệp khác nên chưa đọc được {what}.",
-                            "Chờ một phút rồi tải lên lại.")
+    memory or time or died, when too many files were being read for too long, or when `owner`
+    (an account) already has a file being read. `what` names the file in messages ("tệp bao-cao.xlsx")."""
+    if owner is not None:
+        with _READING_LOCK:
+            if owner in _READING:
+                raise LimitExceeded("busy", f"Một tệp khác của tài khoản {owner} đang được đọc nên chưa đọc {what}.",
+                                    "Chờ tệp trước đọc xong (vài giây) rồi tải lên lại; không tải cùng lúc ở nhiều thẻ.")
+            _READING.add(owner)
     try:
-        return _run(module, function, payload, memory_mb=memory_mb, seconds=seconds, what=what)
+        if not _SLOTS.acquire(timeout=READ_QUEUE_SECONDS):
+            raise LimitExceeded("busy", f"Máy chủ đang đọc {READ_PARALLEL} tệp khác nên chưa đọc được {what}.",
+                                "Chờ một phút rồi tải lên lại.")
+        try:
+            return _run(module, function, payload, memory_mb=memory_mb, seconds=seconds, what=what)
+        finally:
+            _SLOTS.release()
     finally:
-        _SLOTS.release()
+        if owner is not None:
+            with _READING_LOCK:
+                _READING.discard(owner)
 
 
 def _run(module: str, function: str, payload, *, memory_mb: int, seconds: float, what: str):

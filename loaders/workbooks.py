@@ -113,9 +113,11 @@ class _SheetXml:
 # -- the workbook ---------------------------------------------------------------------------------
 
 
-def read_report(data: bytes, file_name: str, store, expected: Identity | None = None) -> ParsedReport:
+def read_report(data: bytes, file_name: str, store, expected: Identity | None = None,
+                owner: str | None = None) -> ParsedReport:
     """Read and validate an uploaded report; `expected` is what the person said they upload
-    (plan, agency, period) — a workbook for anything else is refused, never re-routed."""
+    (plan, agency, period) — a workbook for anything else is refused, never re-routed. `owner`:
+    the account uploading (one file read at a time per account)."""
     parsed = ParsedReport(file_name, hashlib.sha256(data).hexdigest(), len(data))
     parsed.problems = _file_problems(data, file_name)
     if parsed.problems:
@@ -130,7 +132,8 @@ def read_report(data: bytes, file_name: str, store, expected: Identity | None = 
                            "choose": {"key": "kieu", "map": {"agency": REPORT_SHEET, "compilation": COMPILATION_SHEET},
                                       "default": REPORT_SHEET,
                                       "columns": {REPORT_SHEET: [4, 5, 6, 7], COMPILATION_SHEET: [5, 6, 7, 8]}}},
-                          memory_mb=settings.READ_MEMORY_MB, seconds=settings.READ_SECONDS, what=f"tệp {name}")
+                          memory_mb=settings.READ_MEMORY_MB, seconds=settings.READ_SECONDS, what=f"tệp {name}",
+                          owner=owner)
     except sandbox.Refused as exc:
         where = f"{name} (thông tin biểu mẫu)" if exc.where == META_SHEET else exc.where
         parsed.problems.append(Problem(where, exc.message, exc.hint))

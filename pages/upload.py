@@ -63,7 +63,7 @@ expected = Identity(slug, agency, period)
 token = (hashlib.sha256(data).hexdigest(), upload.name, expected, store.data_version())
 cached = st.session_state.get("_upload_read")
 if cached is None or cached[0] != token:
-    cached = (token, read_report(data, upload.name, store, expected=expected))
+    cached = (token, read_report(data, upload.name, store, expected=expected, owner=user.name))
     st.session_state["_upload_read"] = cached  # only the latest file is kept
 parsed = cached[1]
 for w in parsed.warnings:

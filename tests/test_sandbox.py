@@ -50,3 +50,23 @@ def test_parallel_reads_wait_for_a_slot_then_are_asked_to_retry(monkeypatch):
     finally:
         sandbox._SLOTS.release()
     assert sandbox.run("json", "loads", "1", memory_mb=512, seconds=5, what="tệp x") == 1
+
+
+def test_one_account_reads_one_file_at_a_time():
+    """Found by the hostile review: two tabs of one account could hold every read slot."""
+    errors = []
+
+    def slow():
+        sandbox.run("time", "sleep", 1.5, memory_mb=512, seconds=5, what="tệp a", owner="can.bo")
+
+    first = threading.Thread(target=slow)
+    first.start()
+    time.sleep(0.5)
+    try:
+        sandbox.run("json", "loads", "1", memory_mb=512, seconds=5, what="tệp b", owner="can.bo")
+    except sandbox.LimitExceeded as exc:
+        errors.append(exc)
+    assert sandbox.run("json", "loads", "2", memory_mb=512, seconds=5, what="tệp c", owner="lanh.dao") == 2
+    first.join()
+    assert len(errors) == 1 and "can.bo" in errors[0].message and "nhiều thẻ" in errors[0].hint
+    assert sandbox.run("json", "loads", "3", memory_mb=512, seconds=5, what="tệp d", owner="can.bo") == 3
