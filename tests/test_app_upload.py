@@ -75,3 +75,25 @@ def test_upload_preview_confirm_and_new_status(page):
     at.switch_page("pages/overview.py")
     at.run()
     assert not at.exception
+
+
+def test_an_improbable_value_needs_a_decision_on_the_page(page):
+    """"98,7%" typed into the number cell arrives as 0,987: the page names the cell, suggests 98,7,
+    keeps the confirm button disabled until the person decides, then writes the correction and
+    records the decision in the audit trail."""
+    at, data, path = page
+    choose(at, "Sở Tư pháp", "2026-H1")
+    at.file_uploader[0].set_value(("stp.xlsx", fill(data, {"18": 0.987}), XLSX))
+    at.run()
+    assert not at.exception and any("số liệu bất thường" in w.value for w in at.warning)
+    [radio] = [r for r in at.radio if r.key.startswith("warn_")]
+    assert "Báo cáo!E9" in radio.label and radio.options[0].startswith("Sửa thành 98,7")
+    assert next(b for b in at.button if "Xác nhận" in b.label).disabled
+    radio.set_value("fix")
+    at.run()
+    next(b for b in at.button if "Xác nhận" in b.label).click()
+    at.run()
+    assert any("Đã ghi báo cáo" in s.value for s in at.success)
+    from pages import ui
+    assert ui.store().current_values("son-la-2026", "Sở Tư pháp", "2026-H1")["18"]["value"] == 98.7
+    assert any(r["action"] == "warning.corrected" for r in ui.store().audit_trail(plan="son-la-2026"))
