@@ -25,6 +25,10 @@ KIND_SHORT = {"level": "mức", "count": "số lượng", "activity_count": "s�
 
 # Demo data (indicators/demo.py) is marked with these words, in this red, wherever it shows:
 # pages, exported files and images, the command line.
+# A text starting with one of these becomes a formula in Excel or LibreOffice (a cell, a CSV field,
+# a name typed into a form): the writers quote it, the forms refuse it.
+FORMULA_STARTS = ("=", "+", "-", "@")
+CSV_FORMULA_STARTS = FORMULA_STARTS + ("\t", "\r")  # a CSV opened by a spreadsheet: OWASP "CSV injection"
 DEMO_MARK = "DỮ LIỆU MINH HỌA"
 DEMO_TAG = "MINH HỌA"  # next to one demo submission in a table
 DEMO_WHAT = "là dữ liệu giả lập để trình diễn, không phải số liệu thật"

@@ -101,8 +101,8 @@ def apply_decisions(store, parsed, decisions: dict[str, str]) -> list[tuple[str,
                            "(trang Nộp báo cáo: chọn cho từng cảnh báo; dòng lệnh: thêm --accept-warnings).",
                            [Problem(w.where, w.message) for w in open_ones])
     if fixes:
-        parsed.rows = [replace(r, value=fixes[f"{r.agency or parsed.identity.agency}|{r.code}"])
-                       if f"{r.agency or parsed.identity.agency}|{r.code}" in fixes else r for r in parsed.rows]
+        keys = [plausibility.key_of(r.agency or parsed.identity.agency, r.code) for r in parsed.rows]
+        parsed.rows = [replace(r, value=fixes[k]) if k in fixes else r for r, k in zip(parsed.rows, keys)]
     return notes
 
 

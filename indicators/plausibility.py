@@ -36,7 +36,7 @@ class Warning_:
 
     @property
     def key(self) -> str:
-        return f"{self.agency}|{self.code}"
+        return key_of(self.agency, self.code)
 
     @property
     def message(self) -> str:
@@ -56,6 +56,11 @@ class Warning_:
     def as_dict(self) -> dict:
         return {"code": self.code, "agency": self.agency, "cell": self.where, "value": self.value,
                 "reference": self.reference, "reference_kind": self.reference_kind, "suggested": self.suggested}
+
+
+def key_of(reporter: str, code: str) -> str:
+    """What a decision about a warning is filed under: one per reporter and target in a file."""
+    return f"{reporter}|{code}"
 
 
 def _far(a: float, b: float) -> bool:

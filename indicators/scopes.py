@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import replace
 from functools import lru_cache
 
+from indicators import fmt
 from indicators.errors import Problem
 from indicators.models import Plan, Target
 
@@ -48,6 +49,12 @@ def units_of(plan: Plan, registered: list[tuple[str, str]], agency: str) -> dict
     for n in names:
         out.setdefault(name_key(n), n)
     return out
+
+
+def plan_agency_keys(plan: Plan) -> set[str]:
+    """name_key of every agency named in the plan that is not one of its reporting units: those
+    file their own reports and are never a unit of a compilation."""
+    return {name_key(a) for a in plan.all_agencies()} - {name_key(u) for u in plan.reporting_units}
 
 
 def check_rows(plan: Plan, targets: list[Target], registered: list[tuple[str, str]], agency: str, kind: str,
@@ -104,7 +111,7 @@ def register_units(store, slug: str, agency: str, names: list[str], *, actor: st
         raise UsageError(f"Kế hoạch {slug} không có cơ quan \"{agency}\".",
                          "Các cơ quan của kế hoạch: " + "; ".join(plan.all_agencies()) + ".")
     known = units_of(plan, store.registered_units(slug), agency)
-    agencies = {name_key(a) for a in plan.all_agencies()} - {name_key(u) for u in plan.reporting_units}
+    agencies = plan_agency_keys(plan)
     clean, problems = [], []
     for i, raw in enumerate(names, start=1):
         name = " ".join(unicodedata.normalize("NFC", str(raw)).split())
@@ -116,7 +123,7 @@ def register_units(store, slug: str, agency: str, names: list[str], *, actor: st
         elif any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in name):
             problems.append(Problem(where, f"Tên \"{name}\" có ký tự ẩn (khoảng trắng không độ rộng, gạch nối mềm…).",
                                     "Gõ lại tên đơn vị bằng bàn phím thay vì dán từ nơi khác."))
-        elif name[0] in "=+-@\t\r":
+        elif name.startswith(fmt.CSV_FORMULA_STARTS):
             problems.append(Problem(where, f"Tên \"{name}\" bắt đầu bằng \"{name[0]}\" (dễ bị hiểu là công thức).",
                                     "Viết tên đơn vị bằng chữ, ví dụ \"UBND xã Châu Sơn\"."))
         elif name_key(name) in agencies:

@@ -63,12 +63,15 @@ def milestone_answer(raw: str) -> str:
     raise ValueProblem(f"\"{raw}\" không phải câu trả lời hợp lệ. Chọn một trong: {', '.join(MILESTONE_ANSWERS)}.")
 
 
+# The range of a rate; outside it a value is an error (a ‰ above 1000 is not a rate), not a warning.
+RATE_RANGE = {"%": (0.0, 100.0), "‰": (0.0, 1000.0)}
+
+
 def bounds(target: Target) -> tuple[float | None, float | None, bool]:
     """(minimum, maximum, whole numbers only) a value of this target may take."""
-    if target.unit == "%":
-        return 0.0, 100.0, False
-    if target.unit == "‰":
-        return 0.0, 1000.0, False  # a ‰ above 1000 is not a rate (DESIGN: an error, not a warning)
+    if target.unit in RATE_RANGE:
+        low, high = RATE_RANGE[target.unit]
+        return low, high, False
     if target.unit == "count":
         return 0.0, target.of, True
     return 0.0, None, False

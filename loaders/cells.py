@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+from indicators.fmt import FORMULA_STARTS
+
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 THIN = Side(style="thin", color="A6A6A6")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

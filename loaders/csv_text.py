@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from loaders.cells import FORMULA_STARTS
-
-CSV_FORMULA_STARTS = FORMULA_STARTS + ("\t", "\r")
+from indicators.fmt import CSV_FORMULA_STARTS
 
 
 def inert(value):

@@ -18,10 +18,11 @@ from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators import fmt, periods, signing
-from indicators.scopes import agency_targets, compilation_targets, name_key, units_of
+from indicators.scopes import agency_targets, compilation_targets, name_key, plan_agency_keys, units_of
 from indicators.models import RATE_UNITS, Plan, Target
 from indicators.settings import TEMPLATE_VERSION, now_local
 from indicators.status import MILESTONE_ANSWERS
+from indicators.validation import RATE_RANGE
 from loaders.cells import BORDER as _BORDER
 from loaders.cells import header as _header
 from loaders.cells import put as _put  # text stays text, never a formula (shared with exports)
@@ -36,6 +37,7 @@ HEADERS = ["Mã chỉ tiêu", "Nội dung chỉ tiêu", "Đơn vị tính", "Ch�
 UNIT_HEADER = "Đơn vị báo cáo"
 HEADER_ROW = 8
 META_ROWS_START = 20  # in the hidden sheet, the listing of rows starts here
+SHEET_OF_KIND = {"agency": REPORT_SHEET, "compilation": COMPILATION_SHEET}  # the table's sheet, by template kind
 SIGNATURE = "chu_ky"  # the identity line holding the HMAC of the others and of the row records
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFF4C2")
@@ -62,6 +64,18 @@ class TemplateRow:
     prefill: dict = field(default_factory=dict)
 
 
+def value_columns(kind: str) -> tuple[int, int, int, int]:
+    """0-based columns of Kết quả thực hiện, Tử số, Mẫu số, Ghi chú (the editable cells) in a template
+    of this kind (a compilation has the unit column first)."""
+    first = HEADERS.index("Kết quả thực hiện") + (1 if kind == "compilation" else 0)
+    return first, first + 1, first + 2, first + 3
+
+
+def _limit(unit: str, end: int) -> str:
+    """A bound of validation.RATE_RANGE as the data validation writes it ("0", "100")."""
+    return f"{RATE_RANGE[unit][end]:g}"
+
+
 def text_crc(text: str) -> str:
     return format(zlib.crc32(text.encode("utf-8")), "08x")
 
@@ -86,7 +100,7 @@ def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -
     period = plan.period(identity.period)
     wb = Workbook()
     ws = wb.active
-    ws.title = COMPILATION_SHEET if compilation else REPORT_SHEET
+    ws.title = SHEET_OF_KIND[identity.kind]
 
     title = "BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU" if compilation else "BÁO CÁO KẾT QUẢ THỰC HIỆN CHỈ TIÊU"
     ws["A1"] = title
@@ -153,7 +167,8 @@ def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -
     decimal_mark = "Số thập phân gõ theo dấu thập phân của máy: {} (máy cài tiếng Việt) hoặc {} (máy cài tiếng Anh)."
     no_grouping = "Gõ liền các chữ số, không gõ dấu chấm hay dấu phẩy ngăn cách hàng nghìn, ví dụ 21480."
     validations = {
-        "%": DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+        "%": DataValidation(type="decimal", operator="between", formula1=_limit("%", 0), formula2=_limit("%", 1),
+                            allow_blank=True,
                             errorTitle="Tỷ lệ phần trăm",
                             error="Nhập số từ 0 đến 100, không gõ dấu %. " + decimal_mark.format("98,6", "98.6"),
                             promptTitle="Tỷ lệ %",
@@ -163,7 +178,8 @@ def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -
                                  error="Nhập số không âm, chỉ gõ số (không gõ ‰). " + decimal_mark.format("9,4", "9.4"),
                                  promptTitle="Số không âm",
                                  prompt="Nhập số không âm, chỉ gõ số (không gõ ‰). " + decimal_mark.format("9,4", "9.4")),
-        "‰": DataValidation(type="decimal", operator="between", formula1="0", formula2="1000", allow_blank=True,
+        "‰": DataValidation(type="decimal", operator="between", formula1=_limit("‰", 0), formula2=_limit("‰", 1),
+                            allow_blank=True,
                             errorTitle="Tỷ suất phần nghìn",
                             error="Nhập số từ 0 đến 1000, chỉ gõ số (không gõ ‰). " + decimal_mark.format("9,4", "9.4"),
                             promptTitle="Tỷ suất ‰",
@@ -191,7 +207,7 @@ def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -
     styles = _style_arrays(ws)
     meta_rows = []
     per_target: dict[str, tuple] = {}
-    c_value, c_num, c_den, c_note = (5 + offset, 6 + offset, 7 + offset, 8 + offset)
+    c_value, c_num, c_den, c_note = (c + 1 for c in value_columns(identity.kind))  # openpyxl counts from 1
     code_col = 1 + offset
     for i, line in enumerate(rows):
         r = HEADER_ROW + 1 + i
@@ -382,7 +398,7 @@ def template_for(store, slug: str, agency: str, period: str, units: list[str] | 
         units = list(dict.fromkeys(u.strip() for u in units if u.strip()))
         if not units:
             raise UsageError("Danh sách đơn vị báo cáo đang trống.", "Mỗi dòng của tệp danh sách là tên một đơn vị.")
-        plan_agencies = {name_key(a) for a in agencies} - {name_key(u) for u in plan.reporting_units}
+        plan_agencies = plan_agency_keys(plan)
         named = [u for u in units if name_key(u) in plan_agencies]
         if named:
             raise UsageError(f"Đơn vị báo cáo trong biểu tổng hợp không được là cơ quan của kế hoạch: {'; '.join(named)}.",

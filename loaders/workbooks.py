@@ -20,7 +20,7 @@ from indicators.submission import Row
 from indicators.validation import ValueProblem, check_ratio, check_value, milestone_answer, parse_number
 from loaders import sandbox, sheet_file
 from loaders.templates import (COMPILATION_SHEET, HEADER_ROW, HEADERS, MARKER, META_ROWS_START, META_SHEET, REPORT_SHEET,
-                               SIGNATURE, UNIT_HEADER, Identity, signed_cells, target_cells)
+                               SHEET_OF_KIND, SIGNATURE, UNIT_HEADER, Identity, signed_cells, target_cells, value_columns)
 
 @dataclass
 class ParsedReport:
@@ -129,9 +129,8 @@ def read_report(data: bytes, file_name: str, store, expected: Identity | None = 
                            "sheets": [(META_SHEET, settings.MAX_ROWS + META_ROWS_START),
                                       (REPORT_SHEET, settings.MAX_ROWS + HEADER_ROW),
                                       (COMPILATION_SHEET, settings.MAX_ROWS + HEADER_ROW)],
-                           "choose": {"key": "kieu", "map": {"agency": REPORT_SHEET, "compilation": COMPILATION_SHEET},
-                                      "default": REPORT_SHEET,
-                                      "columns": {REPORT_SHEET: [4, 5, 6, 7], COMPILATION_SHEET: [5, 6, 7, 8]}}},
+                           "choose": {"key": "kieu", "map": SHEET_OF_KIND, "default": REPORT_SHEET,
+                                      "columns": {SHEET_OF_KIND[k]: list(value_columns(k)) for k in SHEET_OF_KIND}}},
                           memory_mb=settings.READ_MEMORY_MB, seconds=settings.READ_SECONDS, what=f"tệp {name}",
                           owner=owner)
     except sandbox.Refused as exc:
@@ -169,7 +168,7 @@ def _read_workbook(parsed: ParsedReport, raw: dict, name: str, store, expected: 
     if meta_rows is None or not _identity_ok(parsed, identity, expected, store, name):
         return
     targets = {t.code: t for t in store.targets(identity.plan)}
-    sheet_name = COMPILATION_SHEET if identity.kind == "compilation" else REPORT_SHEET
+    sheet_name = SHEET_OF_KIND.get(identity.kind, REPORT_SHEET)
     if sheet_name not in sheet_names:
         parsed.problems.append(Problem(name, f"Không thấy trang tính \"{sheet_name}\" (có thể đã bị đổi tên).",
                                        f"Đổi lại tên trang tính thành \"{sheet_name}\" hoặc tải biểu mẫu mới."))
@@ -294,7 +293,7 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta_rows: list[list], id
     body = grid[header_row + 1:]
     while body and not any(_text(c) for c in body[-1]):
         body.pop()
-    value_cols = {4 + off, 5 + off, 6 + off, 7 + off}
+    value_cols = set(value_columns(identity.kind))
     flagged = {int(re.sub(r"[A-Z]+", "", ref)) for ref in xml.errors.keys() | xml.formulas | xml.percent}
     first = header_row + 2  # Excel row number of the first data row
     if len(body) != len(expected_rows):
@@ -303,7 +302,7 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta_rows: list[list], id
         expected_rows = _align(parsed, body, expected_rows, off, compilation, sheet, first)
     seen: dict[tuple[str, str], int] = {}
     known: dict[str, _Expect] = {}
-    c_value, c_num, c_den, c_note = 4 + off, 5 + off, 6 + off, 7 + off
+    c_value, c_num, c_den, c_note = value_columns(identity.kind)
     for i, r in enumerate(body):
         excel_row = first + i
         if len(r) <= c_note:
@@ -441,7 +440,7 @@ def _locked_ok(parsed: ParsedReport, r: list, off: int, unit: str | None, code: 
 
 def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_row: int, sheet: str,
                  xml: _SheetXml, unit: str | None) -> Row | None:
-    cols = {"value": 4 + off, "numerator": 5 + off, "denominator": 6 + off, "note": 7 + off}
+    cols = dict(zip(("value", "numerator", "denominator", "note"), value_columns("compilation" if off else "agency")))
     refs = {k: f"{col_letter(c)}{excel_row}" for k, c in cols.items()}
     where = {k: f"{sheet}!{v}" for k, v in refs.items()}
     problems_before = len(parsed.problems)
