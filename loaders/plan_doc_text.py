@@ -21,6 +21,7 @@ from pathlib import Path
 
 from indicators import settings
 from indicators.errors import InputRefused
+from loaders import zipped
 
 
 class PlanDocError(InputRefused):
@@ -339,9 +340,7 @@ def _check_docx_package(data: bytes, name: str) -> None:
     python-docx sees it. Every part is unpacked as a stream with a byte counter (the sizes written
     in the zip headers are not trusted) and scanned in chunks for paragraphs, runs, table rows and
     cells and, in XML parts, for elements and a DOCTYPE / ENTITY declaration (Word never writes one)."""
-    # Each central-directory entry starts with this signature: an upper bound of the members,
-    # known before zipfile builds one object per entry.
-    members = data.count(b"PK\x01\x02")
+    members = zipped.entry_count(data)  # before zipfile builds one object per entry
     if members > settings.MAX_PLAN_DOCX_MEMBERS:
         raise PlanDocError(f"Tệp {name} gồm {_n(members)} phần nén bên trong (tối đa "
                            f"{_n(settings.MAX_PLAN_DOCX_MEMBERS)}), không giống một tệp Word thật.", _RESAVE_HINT)
@@ -364,32 +363,25 @@ def _check_docx_package(data: bytes, name: str) -> None:
             raise PlanDocError(f"Phần {part} trong tệp {name} nén theo kiểu Word không dùng (mã {info.compress_type}).",
                                _RESAVE_HINT)
         xml = info.filename.lower().endswith((".xml", ".rels"))
-        # Whatever the header says: zipfile stops (and checks the CRC) at file_size; the counter
-        # below stops at the limit.
-        info.file_size = 1 << 62
         size, carry = 0, b""
         try:
-            with archive.open(info) as stream:
-                while True:
-                    chunk = stream.read(_CHUNK)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    total += len(chunk)
-                    if size > settings.MAX_PLAN_DOCX_PART_BYTES:
-                        raise PlanDocError(
-                            f"Phần {part} trong tệp {name} giải nén ra hơn {_mb(settings.MAX_PLAN_DOCX_PART_BYTES)} MB "
-                            f"(tối đa {_mb(settings.MAX_PLAN_DOCX_PART_BYTES)} MB).", _SMALLER_HINT)
-                    if total > settings.MAX_PLAN_DOCX_UNPACKED_BYTES:
-                        raise PlanDocError(
-                            f"Tệp {name} giải nén ra hơn {_mb(settings.MAX_PLAN_DOCX_UNPACKED_BYTES)} MB "
-                            f"(tối đa {_mb(settings.MAX_PLAN_DOCX_UNPACKED_BYTES)} MB).", _SMALLER_HINT)
-                    buf = carry + chunk
-                    # Scan up to the last "<" near the end: no match contains a second "<", so none is cut.
-                    cut = buf.rfind(b"<", max(0, len(buf) - _OVERLAP))
-                    cut = len(buf) if cut < 0 else cut
-                    _scan(buf, cut, counts, xml, part, name)
-                    carry = buf[cut:]
+            for chunk in zipped.real_chunks(archive, info, _CHUNK):  # whatever the header says
+                size += len(chunk)
+                total += len(chunk)
+                if size > settings.MAX_PLAN_DOCX_PART_BYTES:
+                    raise PlanDocError(
+                        f"Phần {part} trong tệp {name} giải nén ra hơn {_mb(settings.MAX_PLAN_DOCX_PART_BYTES)} MB "
+                        f"(tối đa {_mb(settings.MAX_PLAN_DOCX_PART_BYTES)} MB).", _SMALLER_HINT)
+                if total > settings.MAX_PLAN_DOCX_UNPACKED_BYTES:
+                    raise PlanDocError(
+                        f"Tệp {name} giải nén ra hơn {_mb(settings.MAX_PLAN_DOCX_UNPACKED_BYTES)} MB "
+                        f"(tối đa {_mb(settings.MAX_PLAN_DOCX_UNPACKED_BYTES)} MB).", _SMALLER_HINT)
+                buf = carry + chunk
+                # Scan up to the last "<" near the end: no match contains a second "<", so none is cut.
+                cut = buf.rfind(b"<", max(0, len(buf) - _OVERLAP))
+                cut = len(buf) if cut < 0 else cut
+                _scan(buf, cut, counts, xml, part, name)
+                carry = buf[cut:]
             _scan(carry, len(carry), counts, xml, part, name)
         except PlanDocError:
             raise

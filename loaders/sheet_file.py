@@ -15,10 +15,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from copy import copy
 from xml.etree import ElementTree
 
 from indicators import settings as S
+from loaders import zipped
 from loaders.sandbox import Refused
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -80,21 +80,15 @@ def _member_cap(name: str) -> int:
 
 def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, file_label: str):
     """Yield the member's real bytes in chunks, refusing past `cap` however small the header says
-    it is (ZipExtFile stops at the declared size, so the declared size is raised to the cap)."""
-    real = copy(info)
-    real.file_size = cap + 1
+    it is (loaders/zipped.real_chunks)."""
     seen = 0
-    with zf.open(real) as f:
-        while True:
-            chunk = f.read(_CHUNK)
-            if not chunk:
-                return
-            seen += len(chunk)
-            if seen > cap:
-                raise Refused(file_label, f"Phần \"{info.filename}\" của tệp khi giải nén vượt quá {_mb(cap)} "
-                                          "(giới hạn để bảo vệ máy chủ).",
-                              "Chỉ tải lên biểu mẫu do hệ thống tạo, không chép thêm dữ liệu, ảnh hay trang tính khác.")
-            yield chunk
+    for chunk in zipped.real_chunks(zf, info):
+        seen += len(chunk)
+        if seen > cap:
+            raise Refused(file_label, f"Phần \"{info.filename}\" của tệp khi giải nén vượt quá {_mb(cap)} "
+                                      "(giới hạn để bảo vệ máy chủ).",
+                          "Chỉ tải lên biểu mẫu do hệ thống tạo, không chép thêm dữ liệu, ảnh hay trang tính khác.")
+        yield chunk
 
 
 def _mb(n: int) -> str:

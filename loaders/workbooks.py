@@ -18,7 +18,7 @@ from indicators.models import RATE_UNITS, Target
 from indicators.settings import MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_BYTES, TEMPLATE_VERSION
 from indicators.submission import Row
 from indicators.validation import ValueProblem, check_ratio, check_value, milestone_answer, parse_number
-from loaders import sandbox, sheet_file
+from loaders import sandbox, sheet_file, zipped
 from loaders.templates import (COMPILATION_SHEET, HEADER_ROW, HEADERS, MARKER, META_ROWS_START, META_SHEET, REPORT_SHEET,
                                SHEET_OF_KIND, SIGNATURE, UNIT_HEADER, Identity, signed_cells, target_cells, value_columns)
 
@@ -64,7 +64,7 @@ def _file_problems(data: bytes, file_name: str) -> list[Problem]:
         if lower.endswith((".csv", ".txt")) or b"," in data[:200] or b";" in data[:200]:
             return [Problem(name, "Tệp là văn bản (ví dụ CSV), không phải sổ làm việc Excel .xlsx.", hint)]
         return [Problem(name, "Tệp không phải sổ làm việc Excel .xlsx.", hint)]
-    entries = data.count(b"PK\x01\x02")  # central-directory entries, counted before zipfile indexes them all
+    entries = zipped.entry_count(data)  # before zipfile indexes them all
     if entries > settings.MAX_ZIP_MEMBERS:
         return [Problem(name, f"Tệp gồm {fmt.num(entries)} phần nén (tối đa {fmt.num(settings.MAX_ZIP_MEMBERS)}), "
                               "không phải một biểu mẫu bình thường.",
