@@ -152,21 +152,10 @@ def export_figures(runs: int = 3) -> dict[str, float]:
     return figures
 
 
-_MEASURE = r"""
-import json, resource, subprocess, sys, time
-start = time.monotonic()
-proc = subprocess.run(json.loads(sys.argv[1]), capture_output=True, timeout=60)
-print(json.dumps({"rc": proc.returncode, "s": time.monotonic() - start,
-                  "mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
-"""
-
-
 def hostile_figures() -> dict[str, float]:
     """Every file of the hostile corpus (tests/hostile_files.py) through `import --dry-run` in a
     real process: the worst wall time and the worst peak memory of the command with its reading
     child (issue 11 budget: each refusal within 10 s, under 500 MB), and how many were refused."""
-    import json
-    import subprocess
     import sys
 
     from loaders.catalogue import load_catalogue
@@ -174,6 +163,7 @@ def hostile_figures() -> dict[str, float]:
 
     sys.path.insert(0, str(ROOT))
     from tests import hostile_files  # the corpus is built by code, as the tests build it
+    from tests.helpers import measure  # and measured the way the tests measure it
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -190,11 +180,9 @@ def hostile_figures() -> dict[str, float]:
         worst_s, worst_mb, refused = 0.0, 0.0, 0
         for kind, path in files:
             cmd = [sys.executable, "-m", "indicators", "--db", str(db), "import", str(path), "--dry-run"]
-            out = subprocess.run([sys.executable, "-c", _MEASURE, json.dumps(cmd)], capture_output=True, text=True,
-                                 cwd=ROOT, timeout=120)
-            got = json.loads(out.stdout.strip().splitlines()[-1])
-            worst_s, worst_mb = max(worst_s, got["s"]), max(worst_mb, got["mb"])
-            refused += got["rc"] == 1
+            got = measure(cmd, timeout=60, cap=4 << 30)
+            worst_s, worst_mb = max(worst_s, got["seconds"]), max(worst_mb, got["maxrss_kb"] / 1024)
+            refused += got["returncode"] == 1
         figures["hostile_files"] = float(len(files))
         figures["hostile_refused"] = float(refused)
         figures["hostile_worst_seconds"] = worst_s
