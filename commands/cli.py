@@ -207,7 +207,7 @@ def cmd_demo(args) -> int:
 def _plan_json(plan) -> dict:
     return {
         "slug": plan.slug, "title": plan.title, "issuer": plan.issuer, "level": plan.level,
-        "province": plan.province, "year": plan.year, "doc_number": plan.doc_number, "doc_date": plan.doc_date,
+        "province": plan.province, "year": plan.start_year, "start_year": plan.start_year, "end_year": plan.end_year, "doc_number": plan.doc_number, "doc_date": plan.doc_date,
         "implements": plan.implements, "standing_agency": plan.standing_agency,
         "goal_groups": [g.model_dump() for g in plan.goal_groups],
         "agencies": plan.all_agencies(),
@@ -216,7 +216,7 @@ def _plan_json(plan) -> dict:
                      "recipient": p.recipient,
                      "compile_deadline": p.compile_deadline.isoformat() if p.compile_deadline else None}
                     for p in plan.periods],
-        "baseline_period": periods.baseline_of(plan.year),
+        "baseline_period": plan.baseline_period,
         "measurable_targets": len(plan.measurable_targets()),
     }
 
@@ -229,7 +229,7 @@ def cmd_plans(args) -> int:
             return 0
         for p in plans:
             print(f"{p.slug}  —  {p.title}")
-            print(f"    {p.issuer} ({fmt.level_label(p.level)}), năm {p.year}; cơ quan thường trực: {p.standing_agency}; "
+            print(f"    {p.issuer} ({fmt.level_label(p.level)}), {p.span_label}; cơ quan thường trực: {p.standing_agency}; "
                   f"{len(p.measurable_targets())} chỉ tiêu")
             for per in p.periods:
                 print(f"    kỳ {per.code:8} {periods.label(per.code):22} hạn {fmt.day(per.deadline)}"

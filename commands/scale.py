@@ -61,7 +61,7 @@ def naive_overview(store: Store, slug: str, period: str) -> None:
         x.numerator, x.denominator, x.superseded_at FROM actuals x JOIN targets t ON t.id = x.target_id
         JOIN agencies a ON a.id = x.agency_id""").df()
     plan = store.plan(slug)
-    base = periods.baseline_of(plan.year)
+    base = plan.baseline_period
     mine = frame[(frame["plan"] == slug) & frame["superseded_at"].isna()]
     for t in store.targets(slug):
         figures = {}

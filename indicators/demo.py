@@ -94,7 +94,7 @@ def _with_ratio(t: Target, value: float, salt: int) -> tuple[float, float, float
 
 def demo_submissions(plan: Plan, targets: list[Target]) -> list[tuple[str, str, list[Row], datetime]]:
     """(agency, period, rows, received_at) for every demo submission of a plan."""
-    base_code = periods.baseline_of(plan.year)
+    base_code = plan.baseline_period
     h1 = next((p.code for p in plan.periods if periods.parse(p.code).is_interim), None)
     final = [p.code for p in plan.periods if not periods.parse(p.code).is_interim][-1]
     scen = SCENARIOS.get(plan.slug, {})
@@ -132,7 +132,7 @@ def demo_submissions(plan: Plan, targets: list[Target]) -> list[tuple[str, str, 
     for (agency, period), rows in by.items():
         p = plan.period(period)
         if p is None or p.deadline is None:
-            received = datetime(plan.year, 1, 20, 9, 0)
+            received = datetime(plan.start_year, 1, 20, 9, 0)
         else:
             late = LATE.get((plan.slug, period, agency))
             received = datetime.combine(p.deadline, datetime.min.time()) + (

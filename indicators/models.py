@@ -10,12 +10,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from indicators import periods
+from indicators import fmt, periods
 
 Unit = Literal["%", "‰", "per_100k", "count", "milestone"]
 Comparator = Literal[">=", ">", "<=", "<", "="]
 Kind = Literal["level", "count", "activity_count", "milestone", "yearly_change", "direction"]
-Level = Literal["province", "commune", "department"]
+Level = Literal["national", "province", "commune", "department"]
 
 UNIT_FACTOR: dict[str, float] = {"%": 100.0, "‰": 1000.0, "per_100k": 100000.0, "count": 1.0}
 RATE_UNITS = ("%", "‰", "per_100k")
@@ -57,6 +57,16 @@ class ReportingPeriod(_Model):
         return value
 
 
+class Milestone(_Model):
+    """A value a plan sets for a year ("đạt 65% vào năm 2025"): docs/status-rules.md, programmes.
+    In a catalogue file the comparator defaults to the target's own."""
+
+    year: int = Field(ge=2000, le=2100)
+    comparator: Comparator | None = None
+    target: float
+    aspiration: float | None = None
+
+
 class Part(_Model):
     """A measurable part of a compound target (15a, 15b, ...)."""
 
@@ -74,6 +84,23 @@ class Part(_Model):
     due: date | None = None  # milestones that must be done by a date
     lead: str | None = None
     coordinating: list[str] = []
+    # A programme's target states one value per milestone year; then target, target_year and
+    # aspiration are not given (the milestones are the one source of them).
+    milestones: list[Milestone] = []
+    category: str | None = None  # "nông thôn", "trẻ em trai": the part states a value for that group only
+    review: str = ""  # why a person must check this target before relying on it
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Part":
+        if self.milestones:
+            given = [f for f in ("target", "target_year", "aspiration") if getattr(self, f) is not None]
+            if given:
+                raise ValueError(f"đã khai báo milestones thì không ghi {', '.join(given)} (mỗi mốc ghi year, comparator, target, aspiration)")
+            years = [m.year for m in self.milestones]
+            twice = sorted({y for y in years if years.count(y) > 1})
+            if twice:
+                raise ValueError(f"milestones: hai mốc cho cùng năm {', '.join(map(str, twice))}")
+        return self
 
 
 class TargetEntry(Part):
@@ -107,6 +134,9 @@ class Target(_Model):
     parent: str | None = None  # code of the compound target this is a part of
     parent_text: str | None = None
     position: int = 0  # order in the plan
+    milestones: list[Milestone] = []  # in year order, comparators filled in; empty for direction/milestone kinds
+    category: str | None = None
+    review: list[str] = []  # reasons a person must check it (stated in the catalogue, or found)
 
     @property
     def coordinating(self) -> list[str]:
@@ -141,7 +171,10 @@ class Plan(_Model):
     level: Level
     province: str
     scope: str  # whose agencies these are: "tỉnh Sơn La", "xã Châu Sơn", "Sở Nội vụ Lạng Sơn"
-    year: int = Field(ge=2000, le=2100)
+    # The plan's span: a yearly plan has start_year == end_year (written `year = 2026` in a
+    # catalogue file); a programme spans several years ("giai đoạn 2021 - 2030").
+    start_year: int = Field(ge=2000, le=2100)
+    end_year: int = Field(ge=2000, le=2100)
     doc_number: str = ""
     doc_date: str = ""
     implements: str = ""
@@ -155,9 +188,23 @@ class Plan(_Model):
     periods: list[ReportingPeriod] = Field(min_length=1)
     targets: list[TargetEntry] = Field(min_length=1)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _year_or_span(cls, data):
+        """`year = Y` is the yearly plan's short form of start_year = end_year = Y."""
+        if isinstance(data, dict) and "year" in data:
+            if "start_year" in data or "end_year" in data:
+                raise ValueError("ghi `year` (kế hoạch một năm) hoặc `start_year` và `end_year` (chương trình nhiều năm), không ghi cả hai")
+            year = data["year"]
+            data = {k: v for k, v in data.items() if k != "year"}
+            data["start_year"] = data["end_year"] = year
+        return data
+
     @model_validator(mode="after")
     def _check(self) -> "Plan":
         problems = []
+        if self.end_year < self.start_year:
+            problems.append(f"end_year ({self.end_year}) phải từ start_year ({self.start_year}) trở đi")
         groups = {g.code for g in self.goal_groups}
         seen: set[str] = set()
         for t in self.targets:
@@ -175,8 +222,13 @@ class Plan(_Model):
             elif t.unit is None or t.comparator is None:
                 problems.append(f"chỉ tiêu {t.code}: thiếu unit hoặc comparator (hoặc khai báo parts)")
         for p in self.periods:
-            if periods.parse(p.code).year not in (self.year,):
-                problems.append(f"kỳ báo cáo {p.code} không thuộc năm {self.year} của kế hoạch")
+            if not self.start_year <= periods.parse(p.code).year <= self.end_year:
+                problems.append(f"kỳ báo cáo {p.code} không thuộc {self.span_label} của kế hoạch")
+        for t in self.targets:
+            for item in t.parts or [t]:
+                for i, m in enumerate(item.milestones):
+                    if not self.start_year <= m.year <= self.end_year:
+                        problems.append(f"chỉ tiêu {item.code}: milestones[{i}].year = {m.year} nằm ngoài {self.span_label} của kế hoạch")
         if not problems:
             try:
                 self.measurable_targets()
@@ -186,6 +238,25 @@ class Plan(_Model):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    @property
+    def year(self) -> int:
+        """The first year of the span (a yearly plan's one year)."""
+        return self.start_year
+
+    @property
+    def is_programme(self) -> bool:
+        return self.end_year > self.start_year
+
+    @property
+    def span_label(self) -> str:
+        """'năm 2026' or 'giai đoạn 2021–2030', as pages and messages say it."""
+        return f"giai đoạn {self.start_year}–{self.end_year}" if self.is_programme else f"năm {self.start_year}"
+
+    @property
+    def years(self) -> str:
+        """'2026' or '2021–2030' (plan pickers, titles)."""
+        return f"{self.start_year}–{self.end_year}" if self.is_programme else str(self.start_year)
 
     def measurable_targets(self) -> list[Target]:
         """Every measurable target, compound parts flattened, in plan order."""
@@ -203,12 +274,9 @@ class Plan(_Model):
                         text=item.text,
                         group=entry.group,
                         unit=item.unit,
-                        comparator=item.comparator,
-                        target=item.target,
-                        aspiration=item.aspiration,
+                        **self._milestone_fields(item),
                         baseline=item.baseline,
                         baseline_year=item.baseline_year,
-                        target_year=item.target_year or self.year,
                         of=item.of,
                         kind=item.kind,
                         due=item.due,
@@ -217,9 +285,32 @@ class Plan(_Model):
                         parent=parent.code if parent else None,
                         parent_text=parent.text if parent else None,
                         position=len(out),
+                        category=item.category,
                     )
                 )
         return out
+
+    def _milestone_fields(self, item: Part) -> dict:
+        """target / target_year / aspiration / comparator and the milestone list of one target.
+
+        With `milestones`, the last one gives the single-value fields (what a yearly view and
+        older readers show); without, the target's own value is its one milestone when its year
+        lies inside the plan (a yearly plan's long-range "2030" value of a direction target is a
+        reference, not a milestone of this plan)."""
+        review = [item.review] if item.review else []
+        if item.milestones:
+            ms = sorted((Milestone(year=m.year, comparator=m.comparator or item.comparator, target=m.target,
+                                   aspiration=m.aspiration) for m in item.milestones), key=lambda m: m.year)
+            last = ms[-1]
+            review += path_problems(ms)
+            return {"target": last.target, "target_year": last.year, "aspiration": last.aspiration,
+                    "comparator": last.comparator, "milestones": ms, "review": review}
+        year = item.target_year or self.end_year
+        ms = []
+        if item.target is not None and item.kind not in ("direction", "milestone") and self.start_year <= year <= self.end_year:
+            ms = [Milestone(year=year, comparator=item.comparator, target=item.target, aspiration=item.aspiration)]
+        return {"target": item.target, "target_year": year, "aspiration": item.aspiration,
+                "comparator": item.comparator, "milestones": ms, "review": review}
 
     def compound_targets(self) -> dict[str, list[str]]:
         """Code of each compound target -> codes of its parts."""
@@ -234,6 +325,24 @@ class Plan(_Model):
     def period(self, code: str) -> ReportingPeriod | None:
         return next((p for p in self.periods if p.code == code), None)
 
+    @property
+    def baseline_period(self) -> str:
+        """The annual period of the year before the plan starts: it carries the baseline."""
+        return periods.baseline_of(self.start_year)
+
     def accepted_periods(self) -> list[str]:
         """Declared periods plus the baseline period (annual of the year before, docs/status-rules.md)."""
-        return [periods.baseline_of(self.year)] + [p.code for p in self.periods]
+        return [self.baseline_period] + [p.code for p in self.periods]
+
+
+def path_problems(milestones: list[Milestone]) -> list[str]:
+    """Why a milestone path contradicts its own direction: a target to lower ("<", "<=") whose
+    later milestone is higher than an earlier one, or a target to raise whose later one is lower."""
+    out = []
+    for a, b in zip(milestones, milestones[1:]):
+        if a.comparator in LOWER_IS_BETTER and b.comparator in LOWER_IS_BETTER and b.target > a.target:
+            out.append(f"lộ trình ngược chiều: chỉ tiêu giảm nhưng mốc {b.year} ({fmt.num(b.target)}) cao hơn mốc {a.year} ({fmt.num(a.target)})")
+        elif a.comparator in (">", ">=") and b.comparator in (">", ">=") and b.target < a.target:
+            out.append(f"lộ trình ngược chiều: chỉ tiêu tăng nhưng mốc {b.year} ({fmt.num(b.target)}) thấp hơn mốc {a.year} ({fmt.num(a.target)})")
+    return out
+

@@ -52,7 +52,7 @@ def baseline_of(plan_year: int) -> str:
 def is_baseline(code: str, plan) -> bool:
     """Whether `code` is the plan's baseline period (the one rule: every caller asks here). Not
     the target's year: a target for 2030 in a 2026 plan is still judged on the 2026 reports."""
-    return code == baseline_of(plan.year)
+    return code == plan.baseline_period
 
 
 def check_accepted(plan, code: str) -> None:

@@ -20,6 +20,7 @@ class TargetProgress:
     baseline: Figure  # plan-level figure of the baseline period (year before the plan)
     previous: Figure  # plan-level figure of the previous period
     previous_period: str
+    milestones: tuple[status.MilestoneVerdict, ...] = ()  # every milestone, past ones with their verdict
 
     @property
     def status(self) -> str:
@@ -46,7 +47,10 @@ class TargetProgress:
             "previous_period": self.previous_period,
             "previous_actual": self.previous.value if t.kind != "milestone" else self.previous.text,
             "change": self.change,
+            "category": t.category, "review": t.review,
             **{k: v for k, v in self.judgement.as_dict().items() if k not in ("status", "status_label", "actual")},
+            "milestone_year": self.judgement.milestone_year or t.target_year,
+            "milestones": [m.as_dict() for m in self.milestones],
         }
 
 
@@ -102,27 +106,41 @@ def previous_period(plan: Plan, period: str) -> str:
     return h1 if plan.period(h1) else str(p.year - 1)
 
 
+def needed_periods(plan: Plan, targets: list[Target], period: periods.Period) -> set[str]:
+    """The periods whose figures judge `period`: itself, the baseline period, the year before (a
+    programme's year-on-year targets) and the annual report of every milestone year reached."""
+    out = {period.code, plan.baseline_period, str(period.year - 1)}
+    if plan.is_programme:
+        out |= {str(m.year) for t in targets for m in t.milestones if m.year <= status.period_end(period)}
+    return out
+
+
 def plan_progress(store, slug: str, period: str, codes: list[str] | None = None) -> PlanProgress:
     """Every target of the plan for the period (only `codes`, when given: a target's own page)."""
     plan = store.plan(slug)
     periods.check_accepted(plan, period)
     targets = [t for t in store.targets(slug) if codes is None or t.code in codes]
-    base_code = periods.baseline_of(plan.year)
+    base_code = plan.baseline_period
     prev_code = previous_period(plan, period)
-    inputs = store.figure_inputs(slug, sorted({period, base_code, prev_code}), codes=codes)
-    nothing = status.Inputs()
     p = periods.parse(period)
+    inputs = store.figure_inputs(slug, sorted(needed_periods(plan, targets, p) | {prev_code}), codes=codes)
+    nothing = status.Inputs()
     rows = []
     for t in targets:
-        fig = status.plan_figure(t, inputs.get((t.code, period), nothing))
-        base = status.plan_figure(t, inputs.get((t.code, base_code), nothing))
-        prev = status.plan_figure(t, inputs.get((t.code, prev_code), nothing))
-        actual = fig.text if t.kind == "milestone" else fig.value
-        if periods.is_baseline(period, plan):  # the baseline period itself has no earlier baseline to judge from
-            judgement = status.judge(t, p, actual, None)
-        else:
-            judgement = status.judge(t, p, actual, base.value)
-        rows.append(TargetProgress(t, fig, judgement, base, prev, prev_code))
+        figures: dict[str, Figure] = {}
+
+        def figure(code: str, t=t, figures=figures) -> Figure:
+            if code not in figures:
+                figures[code] = status.plan_figure(t, inputs.get((t.code, code), nothing))
+            return figures[code]
+
+        def value_of(code: str, t=t, figure=figure):
+            f = figure(code)
+            return f.text if t.kind == "milestone" else f.value
+
+        judgement = status.judge_in_plan(plan, t, p, value_of)
+        verdicts = tuple(status.milestone_verdicts(plan, t, p, value_of)) if plan.is_programme else ()
+        rows.append(TargetProgress(t, figure(period), judgement, figure(base_code), figure(prev_code), prev_code, verdicts))
     compounds = {code: status.worst([r.status for r in rows if r.target.parent == code])
                  for code in plan.compound_targets() if any(r.target.parent == code for r in rows)}
     return PlanProgress(plan, period, rows, compounds, store.has_demo(slug))

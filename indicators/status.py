@@ -3,10 +3,10 @@
 Every judgement carries A, T, B, P, R, the rule used and a Vietnamese explanation."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from indicators import fmt
-from indicators.models import UNIT_FACTOR, Target
+from indicators.models import UNIT_FACTOR, Milestone, Plan, Target
 from indicators.periods import Period
 from indicators.settings import THRESHOLDS, Thresholds
 
@@ -166,6 +166,7 @@ class Judgement:
     pace: float | None = None  # R
     gap: float | None = None  # g
     aspiration_gap: float | None = None
+    milestone_year: int | None = None  # the governing milestone (programmes; a yearly plan's own year)
 
     @property
     def label(self) -> str:
@@ -177,6 +178,7 @@ class Judgement:
             "explanation": self.explanation, "actual": self.actual, "judged_target": self.target,
             "baseline_used": self.baseline, "progress": self.progress, "elapsed": self.elapsed,
             "pace": self.pace, "gap": self.gap, "aspiration_gap": self.aspiration_gap,
+            "milestone_year": self.milestone_year,
         }
 
 
@@ -208,21 +210,78 @@ def _is_final(target: Target, period: Period) -> bool:
     return target.due is not None and target.due <= period.end
 
 
+@dataclass(frozen=True)
+class Horizon:
+    """How far along a programme's road to its governing milestone a period is (docs/status-rules.md,
+    programmes): the period is final for the milestone, or a share E of the way from the baseline
+    year b to the milestone's year has elapsed."""
+
+    milestone: Milestone
+    final: bool
+    elapsed: float
+    baseline_year: int
+
+
+def period_end(period: Period) -> float:
+    """t: an annual report ends at Y, a 6-month report at Y − 0,5."""
+    return period.year - (0.5 if period.is_interim else 0.0)
+
+
+def governing(target: Target, period: Period) -> Milestone | None:
+    """The earliest milestone whose year is not before the period's; after the last, the last."""
+    if not target.milestones:
+        return None
+    return next((m for m in target.milestones if m.year >= period.year), target.milestones[-1])
+
+
 def judge(
     target: Target,
     period: Period,
     actual: float | str | None,
     baseline_actual: float | None = None,
     th: Thresholds = THRESHOLDS,
+    horizon: Horizon | None = None,
 ) -> Judgement:
     """Judge one measurable target for one period.
 
     `actual` is the plan-level figure (a number, or a milestone answer); `baseline_actual` is the
-    plan-level figure of the baseline period (the annual report of the year before the plan)."""
+    plan-level figure of the baseline period (the annual report of the year before the plan).
+    With a `horizon` (a programme's target, see judge_in_plan) the target is judged against the
+    governing milestone, with the elapsed share measured in years."""
+    if horizon is not None:
+        m = horizon.milestone
+        target = target.model_copy(update={"target": m.target, "comparator": m.comparator,
+                                           "aspiration": m.aspiration, "target_year": m.year})
     u = target.unit
     when = period.label
     if actual is None or actual == "":
-        return Judgement(NO_DATA, "1", f"Chưa có số liệu {when} (quy tắc 1).")
+        return Judgement(NO_DATA, "1", f"Chưa có số liệu {when} (quy tắc 1).",
+                         milestone_year=horizon.milestone.year if horizon else None)
+    j = _judge(target, period, actual, baseline_actual, th, horizon)
+    if horizon is not None:
+        j = _on_the_road(j, target, horizon)
+    return j
+
+
+def _on_the_road(j: Judgement, target: Target, h: Horizon) -> Judgement:
+    """Name the governing milestone in a programme's explanation: "Chậm tiến độ so với lộ trình
+    đến mốc 2025: cần ≥ 65%, hiện 58%, R = 0,89. …"."""
+    u, m = target.unit, h.milestone
+    need = fmt.target_phrase(m.comparator, m.target, u)
+    head = f"Mốc {m.year} (cần {need})"
+    if j.rule in ("4", "6") and j.pace is not None:
+        head = (f"{LABEL[j.status]} so với lộ trình đến mốc {m.year}: cần {need}, hiện {fmt.with_unit(j.actual, u)}, "
+                f"R = {fmt.num(j.pace)}")
+    elif j.rule == "5":
+        head = f"{LABEL[j.status]} so với mốc {m.year}: cần {need}, hiện {fmt.with_unit(j.actual, u)}"
+    elif j.status in (ACHIEVED, NOT_ACHIEVED):
+        head = f"{LABEL[j.status]} mốc {m.year}: cần {need}, hiện {fmt.with_unit(j.actual, u)}"
+    return replace(j, explanation=f"{head}. {j.explanation}", milestone_year=m.year)
+
+
+def _judge(target: Target, period: Period, actual, baseline_actual, th: Thresholds, horizon: Horizon | None) -> Judgement:
+    u = target.unit
+    when = period.label
 
     if target.kind == "milestone":
         return _judge_milestone(target, period, str(actual))
@@ -231,8 +290,9 @@ def judge(
     A = fmt.with_unit(a, u)
     stated = target.baseline is not None
     base = target.baseline if stated else baseline_actual
+    base_year = horizon.baseline_year if horizon else period.year - 1
     base_note = (f"B = {fmt.with_unit(base, u)} (mức cơ sở năm {target.baseline_year} ghi trong kế hoạch)" if stated
-                 else f"B = {fmt.with_unit(base, u)} (kết quả năm {period.year - 1})")
+                 else f"B = {fmt.with_unit(base, u)} (kết quả năm {base_year})")
     c = target.comparator
 
     # What the actual is judged against this year.
@@ -272,11 +332,13 @@ def judge(
         return Judgement(ACHIEVED, "2", f"Đạt: kết quả {A} {symbol} {fmt.with_unit(T, u)} ({t_note}) — quy tắc 2.{extra}",
                          a, T, base, aspiration_gap=asp_gap)
 
-    # Rule 3: last period of the year.
-    if _is_final(target, period):
+    # Rule 3: last period of the year (of a programme: the governing milestone's year, or later).
+    if horizon.final if horizon else _is_final(target, period):
         return Judgement(NOT_ACHIEVED, "3", f"Không đạt: kết quả {A} chưa thỏa {symbol} {fmt.with_unit(T, u)} ({t_note}) ở kỳ báo cáo {when} (quy tắc 3).", a, T, base)
 
-    E = th.h1_elapsed if period.is_interim else 1.0
+    E = horizon.elapsed if horizon else (th.h1_elapsed if period.is_interim else 1.0)
+    e_note = (f"E = (t − b)/(năm mốc − b) = ({fmt.num(period_end(period), 1)} − {horizon.baseline_year})/"
+              f"({horizon.milestone.year} − {horizon.baseline_year}) = {fmt.num(E)}" if horizon else f"E = {fmt.num(E)}")
     # Rule 6: activity counts accumulate; the interim expectation is T x E, judged as rule 4 with B = 0.
     if target.kind == "activity_count":
         base, base_note = 0.0, "B = 0 (hoạt động được cộng dồn trong năm)"
@@ -295,7 +357,7 @@ def judge(
         return Judgement(
             status, rule,
             f"{LABEL[status]}: A = {A}, T = {fmt.with_unit(T, u)}, {base_note}; P = (A − B)/(T − B) = {fmt.num(P)}, "
-            f"E = {fmt.num(E)}, R = P/E = {fmt.num(R)}{expect} → {_pace_rule_text(status, th)} (quy tắc {rule}).",
+            f"{e_note}, R = P/E = {fmt.num(R)}{expect} → {_pace_rule_text(status, th)} (quy tắc {rule}).",
             a, T, base, P, E, R)
 
     # Rule 5: interim without a (usable) baseline: relative gap.
@@ -329,3 +391,73 @@ def _judge_milestone(target: Target, period: Period, answer: str) -> Judgement:
         return Judgement(NO_DATA, "7", f"Câu trả lời \"{answer}\" không thuộc ba mức {', '.join(MILESTONE_ANSWERS)} (quy tắc 7).", answer)
     when = "kỳ cuối năm" if final else "kỳ giữa năm"
     return Judgement(status, "7", f"{LABEL[status]}: báo cáo \"{answer}\" ở {when}{due} (quy tắc 7).", answer)
+
+
+# ---------------------------------------------------------------------------------------------
+# A target within its plan: yearly plans (§5) and programmes (milestones, docs/status-rules.md)
+
+PACED_KINDS = ("level", "count", "activity_count")
+
+
+def judge_in_plan(plan: Plan, target: Target, period: Period, value_of, th: Thresholds = THRESHOLDS) -> Judgement:
+    """The status of `target` for `period`. `value_of(code)` gives the plan-level figure (number,
+    milestone answer or None) of any period of the plan.
+
+    A yearly plan is judged as always (baseline = the year before the plan). A programme's
+    level/count target is judged against its governing milestone, pace measured from the baseline
+    year; its year-on-year targets (yearly_change, direction) against the year before the period."""
+    actual = value_of(period.code)
+    base_period = plan.baseline_period
+    if period.code == base_period:  # the baseline period has no earlier baseline to judge from
+        return judge(target, period, actual, None, th)
+    m = governing(target, period) if plan.is_programme else None
+    if m is None or target.kind not in PACED_KINDS:
+        previous = base_period if not plan.is_programme else str(period.year - 1)
+        return judge(target, period, actual, value_of(previous), th)
+    t = period_end(period)
+    b = target.baseline_year if target.baseline is not None else plan.start_year - 1
+    span = m.year - b
+    elapsed = (t - b) / span if span > 0 and t > b else 1.0
+    horizon = Horizon(m, final=t >= m.year, elapsed=elapsed, baseline_year=b)
+    baseline = None if target.baseline is not None else value_of(base_period)
+    if span <= 0 or t <= b:
+        baseline = None
+        target = target.model_copy(update={"baseline": None, "baseline_year": None})
+    return judge(target, period, actual, baseline, th, horizon)
+
+
+@dataclass(frozen=True)
+class MilestoneVerdict:
+    """One milestone of a target and, once its year's annual report is in, the verdict on it."""
+
+    year: int
+    comparator: str
+    target: float
+    aspiration: float | None
+    status: str | None  # None: the milestone's year has not come yet
+    actual: float | None = None
+
+    def as_dict(self) -> dict:
+        return {"year": self.year, "comparator": self.comparator, "target": self.target,
+                "aspiration": self.aspiration, "status": self.status,
+                "status_label": LABEL[self.status] if self.status else "Chưa đến mốc", "actual": self.actual}
+
+    def display(self) -> str:
+        """'Mốc 2025: ✔ Đạt' or 'Mốc 2030: ≥ 75% (chưa đến)'."""
+        return f"Mốc {self.year}: {display(self.status)}" if self.status else f"Mốc {self.year}: chưa đến"
+
+
+def milestone_verdicts(plan: Plan, target: Target, period: Period, value_of, th: Thresholds = THRESHOLDS) -> list[MilestoneVerdict]:
+    """Every milestone of the target; those whose year the period has reached keep the verdict of
+    that year's annual report (rule: a past milestone's verdict is kept and shown)."""
+    out = []
+    t = period_end(period)
+    for m in target.milestones:
+        verdict = actual = None
+        if m.year <= t:
+            at = Period(m.year, 2)
+            j = judge_in_plan(plan, target, at, value_of, th)
+            verdict = j.status
+            actual = j.actual if isinstance(j.actual, (int, float)) else None
+        out.append(MilestoneVerdict(m.year, m.comparator, m.target, m.aspiration, verdict, actual))
+    return out

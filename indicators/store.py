@@ -94,6 +94,14 @@ MIGRATIONS: list[list[str]] = [
             plan VARCHAR NOT NULL, agency VARCHAR NOT NULL, unit VARCHAR NOT NULL,
             registered_by VARCHAR NOT NULL, registered_at TIMESTAMP NOT NULL, PRIMARY KEY (plan, agency, unit))""",
     ],
+    # 5: programmes: a plan spans start_year..end_year (plans.year stays, = start_year); a target's
+    # milestones, categories and review notes live in the plan's catalogue_json (older blobs carry
+    # `year`, which the model reads as a one-year span)
+    [
+        "ALTER TABLE plans ADD COLUMN start_year INTEGER",
+        "ALTER TABLE plans ADD COLUMN end_year INTEGER",
+        "UPDATE plans SET start_year = year, end_year = year",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -263,14 +271,15 @@ class Store:
         if old and old[0][0] == blob:
             return "unchanged"
         now = now_local()
-        head = [plan.title, plan.issuer, plan.level, plan.province, plan.scope, plan.year, plan.doc_number,
-                plan.doc_date, plan.implements, plan.standing_agency, plan.source_file, blob, now]
+        head = [plan.title, plan.issuer, plan.level, plan.province, plan.scope, plan.start_year, plan.doc_number,
+                plan.doc_date, plan.implements, plan.standing_agency, plan.source_file, blob, now,
+                plan.start_year, plan.end_year]
         if old:
             cur.execute("""UPDATE plans SET title=?, issuer=?, level=?, province=?, scope=?, year=?, doc_number=?,
-                           doc_date=?, implements=?, standing_agency=?, source_file=?, catalogue_json=?, loaded_at=?
-                           WHERE slug=?""", head + [plan.slug])
+                           doc_date=?, implements=?, standing_agency=?, source_file=?, catalogue_json=?, loaded_at=?,
+                           start_year=?, end_year=? WHERE slug=?""", head + [plan.slug])
         else:
-            cur.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [plan.slug] + head)
+            cur.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [plan.slug] + head)
         cur.execute("DELETE FROM goal_groups WHERE plan = ?", [plan.slug])
         for i, g in enumerate(plan.goal_groups):
             cur.execute("INSERT INTO goal_groups VALUES (?, ?, ?, ?)", [plan.slug, g.code, g.title, i])
@@ -308,7 +317,7 @@ class Store:
     # -- reading the catalogue --------------------------------------------------------------
 
     def plan_slugs(self) -> list[str]:
-        return [r[0] for r in self.con.execute("SELECT slug FROM plans ORDER BY year DESC, slug").fetchall()]
+        return [r[0] for r in self.con.execute("SELECT slug FROM plans ORDER BY start_year DESC, slug").fetchall()]
 
     def plan(self, slug: str) -> Plan:
         cached = self._plan_cache.get(slug)
@@ -323,24 +332,16 @@ class Store:
 
     def plans(self) -> list[Plan]:
         return [Plan.model_validate_json(r[0]) for r in
-                self.con.execute("SELECT catalogue_json FROM plans ORDER BY year DESC, slug").fetchall()]
+                self.con.execute("SELECT catalogue_json FROM plans ORDER BY start_year DESC, slug").fetchall()]
 
     def targets(self, slug: str) -> list[Target]:
         """The active measurable targets of a plan, in plan order."""
         cached = self._targets_cache.get(slug)
         if cached is not None:
             return list(cached)
-        self.plan(slug)  # raises NotFound
-        rows = self._rows("""
-            SELECT t.*, list(a.name ORDER BY r.position) AS agencies
-            FROM targets t JOIN responsibilities r ON r.target_id = t.id JOIN agencies a ON a.id = r.agency_id
-            WHERE t.plan = ? AND t.active GROUP BY ALL ORDER BY t.position""", [slug])
-        targets = [Target(plan=r["plan"], code=r["code"], text=r["text"], group=r["group_code"], unit=r["unit"],
-                       comparator=r["comparator"], target=r["target"], aspiration=r["aspiration"],
-                       baseline=r["baseline"], baseline_year=r["baseline_year"], target_year=r["target_year"],
-                       of=r["of_total"], kind=r["kind"], due=r["due"], lead_agency=r["agencies"][0],
-                       agencies=list(r["agencies"]), parent=r["parent"], parent_text=r["parent_text"],
-                       position=r["position"]) for r in rows]
+        # The catalogue_json the plan was loaded from is the source of every target's fields
+        # (milestones included); the targets table mirrors it for SQL and keeps dropped ones inactive.
+        targets = self.plan(slug).measurable_targets()  # raises NotFound
         self._targets_cache[slug] = targets
         return list(targets)
 

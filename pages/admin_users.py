@@ -25,7 +25,7 @@ PASSWORD_HELP = (f"Từ {MIN_PASSWORD_LENGTH} đến {MAX_PASSWORD_LENGTH} ký t
 def agency_picker(prefix: str, default_plan: str | None = None, default: list[str] = ()) -> tuple[str, list[str]]:
     slugs = list(plans)
     slug = st.selectbox("Kế hoạch", slugs, index=slugs.index(default_plan) if default_plan in slugs else 0,
-                        format_func=lambda s: f"{plans[s].issuer} — {plans[s].title} ({plans[s].year})", key=f"{prefix}_plan")
+                        format_func=lambda s: f"{plans[s].issuer} — {plans[s].title} ({plans[s].years})", key=f"{prefix}_plan")
     options = plans[slug].all_agencies()
     picked = st.multiselect("Cơ quan được báo cáo", options, default=[a for a in default if a in options], key=f"{prefix}_agencies")
     return slug, picked
@@ -88,7 +88,7 @@ with tab_units:
                "báo trong danh mục kế hoạch hoặc đăng ký ở đây mới được nhận; số liệu của đơn vị chỉ tính cho các chỉ tiêu "
                "của cơ quan tổng hợp.")
     slugs = list(plans)
-    unit_plan = st.selectbox("Kế hoạch", slugs, format_func=lambda s: f"{plans[s].issuer} — {plans[s].title} ({plans[s].year})",
+    unit_plan = st.selectbox("Kế hoạch", slugs, format_func=lambda s: f"{plans[s].issuer} — {plans[s].title} ({plans[s].years})",
                              key="units_plan")
     unit_agency = st.selectbox("Cơ quan tổng hợp", plans[unit_plan].all_agencies(), key="units_agency")
     listed = [u for a, u in store.registered_units(unit_plan, unit_agency)]

@@ -38,7 +38,7 @@ if t.kind == "milestone":
 elif t.baseline is not None:
     baseline = f"{fmt.with_unit(t.baseline, t.unit)} (năm {t.baseline_year}, ghi trong kế hoạch)"
 else:
-    baseline = f"{fmt.actual(row.baseline.value, t.unit)} (kết quả {periods.label(periods.baseline_of(pp.plan.year))})"
+    baseline = f"{fmt.actual(row.baseline.value, t.unit)} (kết quả {periods.label(pp.plan.baseline_period)})"
 group = next((g.title for g in pp.plan.goal_groups if g.code == t.group), "—")
 facts = [
     ("Chỉ tiêu", fmt.goal(t)),

@@ -166,7 +166,7 @@ def choose_plan(key: str = "plan") -> str:
     """A plan selector whose choice is kept when moving between pages."""
     s = store()
     plans = s.plans()
-    labels = {p.slug: f"{p.issuer} — {p.title} ({p.year})" for p in plans}
+    labels = {p.slug: f"{p.issuer} — {p.title} ({p.years})" for p in plans}
     slugs = list(labels)
     if st.session_state.get("_plan") not in slugs:
         st.session_state["_plan"] = "son-la-2026" if "son-la-2026" in slugs else slugs[0]
