@@ -244,7 +244,10 @@ def _target_json(t) -> dict:
         "unit": t.unit, "comparator": t.comparator, "target": t.target, "aspiration": t.aspiration,
         "baseline": t.baseline, "baseline_year": t.baseline_year, "target_year": t.target_year,
         "of": t.of, "kind": t.kind, "due": t.due.isoformat() if t.due else None,
-        "lead_agency": t.lead_agency, "agencies": t.agencies,
+        "lead_agency": t.lead_agency, "agencies": t.agencies, "category": t.category,
+        "milestones": [{"year": m.year, "comparator": m.comparator, "target": m.target, "aspiration": m.aspiration}
+                       for m in t.milestones],
+        "needs_review": bool(t.review), "review_reasons": t.review,
     }
 
 

@@ -234,10 +234,15 @@ def target_history(target, plan, rows: dict, *, title: str | None = None) -> go.
         seen.add(key)
     shapes, notes = [], []
     goal_value = target.target if target.kind not in ("yearly_change", "direction") else None
+    marks: list[float] = []
+    if plan.is_programme and target.milestones and target.kind not in ("yearly_change", "direction"):
+        traces += _milestone_path(target, plan, points)
+        marks = [m.target for m in target.milestones]
+        goal_value = None  # the milestones stand in for the single target line
     for value, dash, color, text, anchor in (
             (goal_value, "dash", "#1f2328",
              f"Chỉ tiêu {fmt.target_phrase(target.comparator, goal_value, target.unit)}", "bottom"),
-            (target.aspiration, "dot", status.COLOR[status.ACHIEVED],
+            (None if marks else target.aspiration, "dot", status.COLOR[status.ACHIEVED],
              f"Phấn đấu {fmt.with_unit(target.aspiration, target.unit)}", "top")):
         if value is None:
             continue
@@ -245,7 +250,8 @@ def target_history(target, plan, rows: dict, *, title: str | None = None) -> go.
                            line=dict(dash=dash, color=color, width=2)))
         notes.append(dict(xref="paper", x=1, xanchor="right", yref="y", y=value, yanchor=anchor, text=text,
                           showarrow=False, font=dict(size=FONT_SIZE - 1, color=color)))
-    values = [v for _, v, _ in points if v is not None] + [v for v in (goal_value, target.aspiration) if v is not None]
+    values = ([v for _, v, _ in points if v is not None] + marks
+              + [v for v in (goal_value, None if marks else target.aspiration) if v is not None])
     yaxis: dict = {}
     if values:
         lo, hi = min(values), max(values)
@@ -257,6 +263,34 @@ def target_history(target, plan, rows: dict, *, title: str | None = None) -> go.
     layout = _layout(height=380, title=title, shapes=shapes, annotations=notes, xaxis=dict(type="category"),
                      yaxis=dict(title=dict(text=f"{unit} ({better})"), **yaxis))
     return go.Figure(data=traces, layout=layout)
+
+
+def _milestone_path(target, plan, points) -> list[dict]:
+    """A programme's road: each milestone drawn at its year as a diamond ('Mốc 2025: ≥ 65%'), and the
+    dashed path from the baseline (the baseline period's figure, or the plan's stated baseline) through
+    the milestones — where the figures should be if the target is on course (docs/status-rules.md)."""
+    on_axis = {code for code, _, _ in points}
+    ms = [m for m in target.milestones if str(m.year) in on_axis]
+    if not ms:
+        return []
+    base = next((v for code, v, _ in points if periods.is_baseline(code, plan)), None)
+    start = []
+    if target.baseline is not None and str(target.baseline_year) in on_axis:
+        start = [(_period_axis_label(str(target.baseline_year), plan), target.baseline)]
+    elif base is not None and target.baseline is None:
+        start = [(_period_axis_label(plan.baseline_period, plan), base)]
+    path = start + [(_period_axis_label(str(m.year), plan), m.target) for m in ms]
+    u = target.unit
+    return [
+        dict(type="scatter", x=[x for x, _ in path], y=[y for _, y in path], mode="lines", name="Lộ trình đến các mốc",
+             line=dict(color="#1f2328", width=2, dash="dash"), hoverinfo="skip"),
+        dict(type="scatter", x=[_period_axis_label(str(m.year), plan) for m in ms], y=[m.target for m in ms],
+             mode="markers+text", name="Mốc của chương trình",
+             marker=dict(symbol="diamond-open", size=20, color="#1f2328", line=dict(width=3)),
+             text=[f"Mốc {m.year}: {fmt.target_phrase(m.comparator, m.target, u)}" for m in ms],
+             textposition="bottom center", textfont=dict(size=FONT_SIZE - 1),
+             hovertemplate="%{text}<extra></extra>"),
+    ]
 
 
 def _period_axis_label(code: str, plan) -> str:

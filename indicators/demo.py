@@ -92,8 +92,45 @@ def _with_ratio(t: Target, value: float, salt: int) -> tuple[float, float, float
     return round(num / den * factor, 3 if value < 1 else 1), num, den
 
 
+# A programme's demo has the annual reports up to this year (the demo is set in late 2026, before the
+# 2026 annual report is due), so the 2025 milestone is judged and the 2030 one is ahead.
+PROGRAMME_DEMO_UNTIL = 2025
+# Share of the road to the first milestone covered by its year, per scenario.
+ROAD = {"A": 1.2, "O": 1.05, "L": 0.8, "M": 0.6, "F": 0.35, "N": 1.05, "G": 0.95, "X": 1.05, "B": 1.05}
+
+
+def _programme_submissions(plan: Plan, targets: list[Target]) -> list[tuple[str, str, list[Row], datetime]]:
+    """A programme's demo: the baseline year, then one annual report per year up to
+    PROGRAMME_DEMO_UNTIL, each target moving along (or off) the straight road to its first milestone."""
+    b = plan.start_year - 1
+    years = list(range(b, min(PROGRAMME_DEMO_UNTIL, plan.end_year) + 1))
+    by: dict[int, list[Row]] = {}
+    for i, t in enumerate(targets):
+        if not t.milestones or t.kind not in ("level", "count"):
+            continue
+        scenario = CYCLE[i % len(CYCLE)]
+        m = t.milestones[0]
+        first = t.model_copy(update={"target": m.target, "comparator": m.comparator, "aspiration": m.aspiration})
+        B = _level_series(first, "O")["base"]
+        for y in years:
+            if (y == b and scenario == "G") or (scenario == "N" and y == years[-1] - 1):
+                continue
+            v = B + ROAD[scenario] * min(1.0, (y - b) / (m.year - b)) * (m.target - B) if y > b else B
+            if t.unit == "%":
+                v = min(max(v, 0.0), 100.0)
+            v = float(round(v)) if t.unit == "count" else round(v, _digits(first))
+            if t.unit in ("‰", "per_100k"):
+                v, num, den = _with_ratio(first, v, i + y)
+                by.setdefault(y, []).append(Row(t.code, value=v, numerator=num, denominator=den))
+            else:
+                by.setdefault(y, []).append(Row(t.code, value=v))
+    return [(plan.standing_agency, str(y), rows, datetime(y + 1, 1, 20, 9, 0)) for y, rows in sorted(by.items())]
+
+
 def demo_submissions(plan: Plan, targets: list[Target]) -> list[tuple[str, str, list[Row], datetime]]:
     """(agency, period, rows, received_at) for every demo submission of a plan."""
+    if plan.is_programme:
+        return _programme_submissions(plan, targets)
     base_code = plan.baseline_period
     h1 = next((p.code for p in plan.periods if periods.parse(p.code).is_interim), None)
     final = [p.code for p in plan.periods if not periods.parse(p.code).is_interim][-1]

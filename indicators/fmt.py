@@ -120,16 +120,26 @@ def goal(t) -> str:
         if t.target is not None:
             return f"{trend}; {target_phrase(t.comparator, t.target, t.unit)} năm {t.target_year}"
         return trend
-    text = target_phrase(t.comparator, t.target, t.unit)
-    if t.kind == "activity_count":
-        text += " hoạt động"
-    if t.of is not None:
-        text = f"{COMPARATOR_SYMBOL[t.comparator]} {num(t.target)}/{num(t.of)}"
-    if t.aspiration is not None:
-        text += f" (phấn đấu {with_unit(t.aspiration, t.unit)})"
+    if len(getattr(t, "milestones", ())) > 1:  # a programme's target: one value per milestone year
+        text = "; ".join(milestone_phrase(m, t) for m in t.milestones)
+    else:
+        text = target_phrase(t.comparator, t.target, t.unit)
+        if t.kind == "activity_count":
+            text += " hoạt động"
+        if t.of is not None:
+            text = f"{COMPARATOR_SYMBOL[t.comparator]} {num(t.target)}/{num(t.of)}"
+        if t.aspiration is not None:
+            text += f" (phấn đấu {with_unit(t.aspiration, t.unit)})"
     if t.baseline is not None:
         text += f" (cơ sở {num(t.baseline)} năm {t.baseline_year})"
     return text
+
+
+def milestone_phrase(m, t) -> str:
+    """'≥ 65% năm 2025', '≤ 150/200 năm 2030 (phấn đấu 160)'."""
+    value = f"{COMPARATOR_SYMBOL[m.comparator]} {num(m.target)}/{num(t.of)}" if t.of is not None else target_phrase(m.comparator, m.target, t.unit)
+    extra = f" (phấn đấu {with_unit(m.aspiration, t.unit)})" if m.aspiration is not None else ""
+    return f"{value} năm {m.year}{extra}"
 
 
 def actual(value, unit: str) -> str:

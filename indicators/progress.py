@@ -33,6 +33,15 @@ class TargetProgress:
             return None
         return self.figure.value - self.previous.value
 
+    @property
+    def milestone_note(self) -> str:
+        """A programme's target: the milestone this period is judged against and every milestone's
+        verdict ('Mốc đang xét: 2025 · Mốc 2025: ✔ Đạt; Mốc 2030: chưa đến'); '' for yearly plans."""
+        if not self.milestones:
+            return ""
+        now = f"Mốc đang xét: {self.judgement.milestone_year} · " if self.judgement.milestone_year else ""
+        return now + "; ".join(m.display() for m in self.milestones)
+
     def as_dict(self) -> dict:
         t = self.target
         return {

@@ -337,7 +337,7 @@ def _judge(target: Target, period: Period, actual, baseline_actual, th: Threshol
         return Judgement(NOT_ACHIEVED, "3", f"Không đạt: kết quả {A} chưa thỏa {symbol} {fmt.with_unit(T, u)} ({t_note}) ở kỳ báo cáo {when} (quy tắc 3).", a, T, base)
 
     E = horizon.elapsed if horizon else (th.h1_elapsed if period.is_interim else 1.0)
-    e_note = (f"E = (t − b)/(năm mốc − b) = ({fmt.num(period_end(period), 1)} − {horizon.baseline_year})/"
+    e_note = (f"E = (t − b)/(năm mốc − b) = ({f'{period_end(period):g}'.replace('.', ',')} − {horizon.baseline_year})/"
               f"({horizon.milestone.year} − {horizon.baseline_year}) = {fmt.num(E)}" if horizon else f"E = {fmt.num(E)}")
     # Rule 6: activity counts accumulate; the interim expectation is T x E, judged as rule 4 with B = 0.
     if target.kind == "activity_count":

@@ -16,6 +16,9 @@ st.markdown(f"**{len(pp.rows)} chỉ tiêu** đo lường được, trong đó *
             f"({status.LABEL[status.LAGGING]}, {status.LABEL[status.OFF_TRACK]} hoặc {status.LABEL[status.NOT_ACHIEVED]}).")
 ui.status_cards(pp.counts())
 
+if plan.is_programme:
+    ui.milestone_table(pp)
+
 left, right = st.columns([1, 1], gap="medium")
 with left:
     st.markdown(f"**Cần chú ý ({len(behind)})** — nặng nhất trước")

@@ -53,6 +53,13 @@ facts = [
     ("Cơ quan chủ trì", t.lead_agency),
     ("Cơ quan phối hợp", ", ".join(t.coordinating) or "—"),
 ]
+if pp.plan.is_programme and t.milestones:
+    facts[3] = ("Các mốc", "; ".join(fmt.milestone_phrase(m, t) for m in t.milestones))
+    facts[6] = ("Kết quả các mốc", row.milestone_note)
+if t.category:
+    facts.insert(2, ("Áp dụng cho", t.category))
+for reason in t.review:
+    st.warning(f"Chỉ tiêu cần xem lại: {reason}", icon="⚑")
 left, right = st.columns([2, 3], gap="medium")
 with left:
     ui.html_table(["Thông tin", "Giá trị"], [[f"<b>{ui.esc(k)}</b>", ui.esc(v)] for k, v in facts], widths=[36, 64])

@@ -285,6 +285,35 @@ def html_table(headers: list[str], rows: list[list[str]], *, row_attrs: list[str
                 unsafe_allow_html=True)
 
 
+def milestone_table(pp) -> None:
+    """A programme's targets with the current status beside one column per milestone year ("Mốc
+    2025", "Mốc 2030"): the verdict of a milestone already reached, else what it requires, the one
+    this period is judged against marked "đang xét"."""
+    years = sorted({m.year for r in pp.rows for m in r.milestones})
+    if not years:
+        return
+
+    def cell(r, year: int) -> str:
+        m = next((m for m in r.milestones if m.year == year), None)
+        if m is None:
+            return "—"
+        need = esc(fmt.target_phrase(m.comparator, m.target, r.target.unit))
+        if m.status:
+            return f"{chip(m.status)}<div class=\"why\">cần {need}, đạt {esc(fmt.actual(m.actual, r.target.unit))}</div>"
+        mark = " <b>(đang xét)</b>" if r.judgement.milestone_year == year else ""
+        return f"cần {need}{mark}"
+
+    st.markdown(f"**Các mốc của chương trình ({pp.plan.span_label})** — tình trạng kỳ {periods.label(pp.period)} "
+                "so với mốc đang xét, và kết quả của từng mốc đã qua")
+    rows = capped(pp.rows, "chỉ tiêu")
+    share = max(10, 52 // len(years))
+    ui_widths = [7, 18] + [share] * len(years)
+    ui_widths.append(max(10, 100 - sum(ui_widths)))
+    html_table(["Mã", "Tình trạng kỳ này", *[f"Mốc {y}" for y in years], "Cơ quan chủ trì"], [
+        [f"<b>{esc(r.target.code)}</b>", chip(r.status), *[cell(r, y) for y in years], esc(r.target.lead_agency)]
+        for r in rows], row_attrs=[f'data-code="{esc(r.target.code)}"' for r in rows], widths=ui_widths, code_col=0)
+
+
 TABLE_ROWS = 300  # longest table a page draws (a national plan has thousands of communes)
 
 

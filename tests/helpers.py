@@ -105,6 +105,18 @@ def fill(data: bytes, values: dict, sheet: str = REPORT_SHEET, extra_cols: int =
     return out.getvalue()
 
 
+def import_bytes(store, data: bytes, name: str = "bao-cao.xlsx", actor: str = "can-bo", confirm_warnings: bool = False):
+    """Read a filled workbook and record it, as the upload page does after the preview (its
+    plausibility warnings confirmed as they are when `confirm_warnings`)."""
+    from indicators import intake
+    from loaders.workbooks import read_report
+
+    parsed = read_report(data, name, store)
+    assert parsed.ok, [str(p) for p in parsed.problems]
+    decisions = {w.key: "keep" for w in intake.warnings(store, parsed)} if confirm_warnings else None
+    return intake.commit(store, parsed, operator=actor, decisions=decisions)
+
+
 def row_counts(store) -> dict[str, int]:
     """Rows in the main tables of a store."""
     tables = ["plans", "targets", "agencies", "submissions", "actuals", "audit"]

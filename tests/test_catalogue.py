@@ -19,11 +19,13 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text))
 
 
-def test_five_plans_with_the_fixed_slugs(catalogue):
-    assert sorted(catalogue) == ["chau-son-2026", "lang-son-2023", "lang-son-skhcn-2026", "lang-son-snv-2024", "son-la-2026"]
+def test_five_plans_and_the_national_programme_with_the_fixed_slugs(catalogue):
+    assert sorted(catalogue) == ["chau-son-2026", "lang-son-2023", "lang-son-skhcn-2026", "lang-son-snv-2024",
+                                 "qd23-2021-2030", "son-la-2026"]
 
 
-@pytest.mark.parametrize("slug", ["chau-son-2026", "lang-son-2023", "lang-son-skhcn-2026", "lang-son-snv-2024", "son-la-2026"])
+@pytest.mark.parametrize("slug", ["chau-son-2026", "lang-son-2023", "lang-son-skhcn-2026", "lang-son-snv-2024", "son-la-2026",
+                                  "qd23-2021-2030"])
 def test_every_text_is_verbatim_from_its_seed(catalogue, slug):
     plan = catalogue[slug]
     seed = squash((SEEDS / plan.source_file).read_text(encoding="utf-8"))

@@ -42,7 +42,10 @@ def test_targets_son_la_json_lists_32_measurable_targets(db):
 
 def test_plans_json_has_periods_with_iso_deadlines(db):
     plans = {p["slug"]: p for p in cli_json("plans", db=db)}
-    assert len(plans) == 5
+    assert len(plans) == 6
+    assert (plans["qd23-2021-2030"]["start_year"], plans["qd23-2021-2030"]["end_year"]) == (2021, 2030)
+    assert plans["qd23-2021-2030"]["baseline_period"] == "2020"
+    assert [p["code"] for p in plans["qd23-2021-2030"]["periods"]] == [str(y) for y in range(2021, 2031)]
     assert plans["son-la-2026"]["periods"] == [
         {"code": "2026-H1", "label": "6 tháng đầu năm 2026", "deadline": "2026-05-10", "recipient": "Sở Y tế", "compile_deadline": None},
         {"code": "2026", "label": "năm 2026", "deadline": "2026-11-05", "recipient": "Sở Y tế", "compile_deadline": None},

@@ -18,7 +18,7 @@ from indicators.status import ACHIEVED, MILESTONE_DONE, NO_DATA, OFF_TRACK, ON_T
 from indicators.store import Store
 from loaders.templates import COMPILATION_SHEET, HEADER_ROW, REPORT_SHEET, template_for
 from loaders.workbooks import read_report
-from tests.helpers import fill, ROOT, row_counts, run_cli, snapshot
+from tests.helpers import fill, import_bytes, ROOT, row_counts, run_cli, snapshot
 
 VALUE_COL = {"agency": 5, "compilation": 6}
 
@@ -31,13 +31,6 @@ def achieving(t) -> float | str:
         return 1.0
     step = {">=": 0, "<=": 0, "=": 0, ">": 1, "<": -min(1, t.target / 2)}[t.comparator]
     return float(t.target + step)
-
-
-def import_bytes(store, data: bytes, name: str = "bao-cao.xlsx", actor: str = "can-bo", confirm_warnings: bool = False):
-    parsed = read_report(data, name, store)
-    assert parsed.ok, [str(p) for p in parsed.problems]
-    decisions = {w.key: "keep" for w in intake.warnings(store, parsed)} if confirm_warnings else None
-    return intake.commit(store, parsed, operator=actor, decisions=decisions)
 
 
 @pytest.mark.store

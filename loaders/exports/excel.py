@@ -13,6 +13,8 @@ from loaders.exports.briefing import DEMO_NOTE, Briefing, actual_value, group_ti
 XLSX_HEADERS = ["Mã chỉ tiêu", "Nội dung chỉ tiêu", "Đơn vị tính", "Chỉ tiêu kế hoạch", "Yêu cầu",
                 "Kết quả thực hiện", "Tình trạng", "Cơ quan chủ trì", "Giải thích", "Ghi chú"]
 _XLSX_WIDTHS = [9, 60, 14, 12, 26, 13, 19, 28, 70, 30]
+# A programme's tables add the milestone the period is judged against and every milestone's verdict.
+MILESTONE_HEADERS, _MILESTONE_WIDTHS = ["Mốc đang xét", "Các mốc"], [10, 40]
 NUMBER_FORMAT = {"%": '#,##0.0#', "‰": '#,##0.0#', "per_100k": '#,##0.0', "count": '#,##0'}
 
 
@@ -59,8 +61,11 @@ def excel(b: Briefing) -> bytes:
         c.border = border
         return c
 
+    headers = XLSX_HEADERS + (MILESTONE_HEADERS if b.plan.is_programme else [])
+    col_widths = _XLSX_WIDTHS + (_MILESTONE_WIDTHS if b.plan.is_programme else [])
+
     def target_rows(ws, row: int, rows: list[TargetProgress]) -> int:
-        header(ws, row, XLSX_HEADERS)
+        header(ws, row, headers)
         first = row
         for r in rows:
             row += 1
@@ -80,21 +85,24 @@ def excel(b: Briefing) -> bytes:
             put(ws, row, 8, t.lead_agency)
             put(ws, row, 9, r.judgement.explanation)
             put(ws, row, 10, b.notes.get(t.code))
-            for col in range(1, len(XLSX_HEADERS) + 1):
+            if b.plan.is_programme:
+                ws.cell(row, 11, r.judgement.milestone_year)
+                put(ws, row, 12, "; ".join(m.display() for m in r.milestones))
+            for col in range(1, len(headers) + 1):
                 cell = ws.cell(row, col)
                 cell.border = border
                 if col != 7:
                     cell.alignment = wrap
             # wrapped rows get their height here: neither Excel nor LibreOffice fits them on opening
-            lines = max(-(-len(str(ws.cell(row, col).value or "")) // int(_XLSX_WIDTHS[col - 1] * 1.15))
-                        for col in range(1, len(XLSX_HEADERS) + 1))
+            lines = max(-(-len(str(ws.cell(row, col).value or "")) // int(col_widths[col - 1] * 1.15))
+                        for col in range(1, len(headers) + 1))
             ws.row_dimensions[row].height = 15 * max(1, lines) + 2
         ws.freeze_panes = ws.cell(first + 1, 3)
-        ws.auto_filter.ref = f"A{first}:{get_column_letter(len(XLSX_HEADERS))}{max(row, first + 1)}"
+        ws.auto_filter.ref = f"A{first}:{get_column_letter(len(headers))}{max(row, first + 1)}"
         return row
 
     def widths(ws) -> None:
-        for i, w in enumerate(_XLSX_WIDTHS, start=1):
+        for i, w in enumerate(col_widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
     # Overview sheet
