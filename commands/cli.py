@@ -522,7 +522,9 @@ def cmd_bench(args) -> int:
     print(f"  {'peak_memory_mb':45} {fmt.num(peak, 1):>12} MB")
     print("Ngân sách:")
     checks = [(f"{n}_{sc}", PAGE_BUDGET_MS, "≤") for sc in scales if sc == "national" for n in
-              ("page_overview", "page_lagging", "page_departments", "page_target", "page_reporting", "page_upload_preview")]
+              ("page_overview", "page_lagging", "page_departments", "page_target", "page_reporting", "page_upload_preview",
+               "programme_overview", "programme_lagging", "programme_departments", "programme_target",
+               "programme_reporting")]
     checks += [("import_province_ms", 1000, "≤"), ("import_national_ms", 10000, "≤"),
                ("import_province_ratio_to_reader", 3, "≤"), ("import_national_ratio_to_reader", 3, "≤"),
                ("naive_to_overview_ratio_national", 5, "≥"), ("export_image_after_first_ms", 500, "≤"),
@@ -544,7 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     sub.required = True
 
-    p = sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu và nạp danh mục 5 kế hoạch (chạy lại nhiều lần vẫn an toàn)")
+    p = sub.add_parser("init", help="tạo hoặc nâng cấp cơ sở dữ liệu và nạp danh mục kế hoạch trong data/plans (chạy lại nhiều lần vẫn an toàn)")
     p.add_argument("--demo", action="store_true", help="thêm dữ liệu minh họa, được đánh dấu là minh họa ở mọi nơi")
     p.add_argument("--admin", default="quantri", metavar="NAME", help="tên tài khoản quản trị đầu tiên (mặc định quantri)")
     p.add_argument("--admin-password-stdin", action="store_true",

@@ -31,7 +31,7 @@ def page_lagging(store: Store, slug: str, period: str) -> None:
 
 def page_departments(store: Store, slug: str, period: str) -> None:
     pp = progress.plan_progress(store, slug, period)
-    reports = reporting.expected_reports(pp.plan, store.targets(slug), store.submissions(slug), now_local().date())
+    reports = reporting.expected_reports(pp.plan, store.targets(slug), store.receipts(slug), now_local().date())
     ranked = reporting.agencies(pp.rows, reports)
     charts.status_bars([(a.agency, a.agency, a.counts()) for a in ranked if a.lead], title="x")
 
@@ -39,7 +39,7 @@ def page_departments(store: Store, slug: str, period: str) -> None:
 def page_target(store: Store, slug: str, period: str, code: str = "1") -> None:
     plan = store.plan(slug)
     progress.plan_progress(store, slug, period)  # the target selector shows every target's status
-    history = {p: progress.plan_progress(store, slug, p, codes=[code]).rows[0] for p in plan.accepted_periods()}
+    history = progress.target_over_periods(store, slug, code)
     target = next(t for t in store.targets(slug) if t.code == code)
     charts.target_history(target, plan, history, title="x")
     store.reports(slug, [period], code)
@@ -48,7 +48,7 @@ def page_target(store: Store, slug: str, period: str, code: str = "1") -> None:
 
 def page_reporting(store: Store, slug: str, period: str) -> None:
     plan = store.plan(slug)
-    every = reporting.expected_reports(plan, store.targets(slug), store.submissions(slug), now_local().date())
+    every = reporting.expected_reports(plan, store.targets(slug), store.receipts(slug), now_local().date())
     reporting.summarise([r for r in every if r.period == period])
     charts.report_states(reporting.by_period(every), title="x")
 
@@ -104,6 +104,13 @@ def figures(scale: str, runs: int = 10, naive_runs: int = 3) -> dict[str, float]
                              ("page_departments", page_departments), ("page_target", page_target),
                              ("page_reporting", page_reporting)):
                 out[name] = median_ms(lambda: fn(store, slug, period), runs)
+            # the same pages on the national programme (2021–2030, annual reports 2020–2026): the
+            # 2026 report is judged against the 2030 milestone, with the 2025 verdict kept
+            store.targets(synthetic.PROGRAMME)
+            for name, fn in (("programme_overview", page_overview), ("programme_lagging", page_lagging),
+                             ("programme_departments", page_departments), ("programme_target", page_target),
+                             ("programme_reporting", page_reporting)):
+                out[name] = median_ms(lambda: fn(store, synthetic.PROGRAMME, "2026"), runs)
             # the upload page: one province's compilation (≈ 98 communes × 30 targets), read and previewed
             plan = store.plan(slug)
             units = plan.reporting_units[:98]

@@ -74,8 +74,26 @@ def national_plan(year: int, communes: list[str], n_targets: int = 30) -> Plan:
     return Plan.model_validate(data)
 
 
+PROGRAMME = "minh-hoa-chuong-trinh-2021-2030"
+
+
+def national_programme(communes: list[str], n_targets: int = 30) -> Plan:
+    """A 2021–2030 programme over the same communes: each target's plan value becomes its 2030
+    milestone, with a 2025 milestone a tenth short of it (docs/status-rules.md, programmes)."""
+    data = plan(n_targets, 2021).model_dump(mode="json")
+    for t in data["targets"]:
+        last = t.pop("target")
+        t["target_year"] = t["aspiration"] = None
+        first = last * 0.9 if t["comparator"] in (">=", ">") else last * 1.1
+        t["milestones"] = [{"year": 2025, "target": round(first, 2)}, {"year": 2030, "target": last}]
+    data.update(slug=PROGRAMME, title=f"Chương trình minh họa toàn quốc 2021–2030 — {LABEL}", start_year=2021,
+                end_year=2030, scope="minh họa chương trình", province="Toàn quốc (minh họa)", reporting_units=communes,
+                periods=[{"code": str(y), "deadline": f"{y}-11-05"} for y in range(2021, 2031)])
+    return Plan.model_validate(data)
+
+
 def national_frames(year: int, target_ids: dict[str, int], units: dict[str, int], lead_id: int,
-                    start: dict[str, int], seed: int = 2026):
+                    start: dict[str, int], seed: int = 2026, slug: str | None = None, annual_only: bool = False):
     """Submissions and actuals of one year's national plan: each commune reports each target in
     both periods, with numerators and denominators; about 5% of reports missing, 12% late, and 2%
     of values corrected once (the earlier version kept, superseded). Deterministic."""
@@ -91,7 +109,8 @@ def national_frames(year: int, target_ids: dict[str, int], units: dict[str, int]
     unit_kind = {t["code"]: t["unit"] for t in plan(len(codes), year).model_dump()["targets"]}
     subs, acts = [], []
     sub_id, act_id = start["submissions"], start["actuals"]
-    for half, period, deadline in ((1, f"{year}-H1", datetime(year, 5, 10)), (2, str(year), datetime(year, 11, 5))):
+    reports = ((1, f"{year}-H1", datetime(year, 5, 10)), (2, str(year), datetime(year, 11, 5)))
+    for half, period, deadline in reports[1:] if annual_only else reports:
         sent = rng.random(len(names)) >= 0.05
         late = rng.random(len(names)) < 0.12
         offsets = np.where(late, rng.integers(1, 30, len(names)), -rng.integers(0, 12, len(names)))
@@ -100,7 +119,7 @@ def national_frames(year: int, target_ids: dict[str, int], units: dict[str, int]
         sub_id += n_sent
         received = [deadline + timedelta(days=int(d), hours=9) for d in offsets[sent]]
         subs.append(pd.DataFrame({
-            "id": s_ids, "plan": national_slug(year), "agency_id": unit_ids[sent], "period": period,
+            "id": s_ids, "plan": slug or national_slug(year), "agency_id": unit_ids[sent], "period": period,
             "file_name": [f"bao-cao-{n.split()[3]}-{period}.xlsx" for n, ok in zip(names, sent) if ok],
             "checksum": "minh-hoa", "received_at": received, "submitted_by": "minh-hoa", "source": "synthetic",
             "is_demo": True, "rows_new": len(codes), "rows_changed": 0, "rows_unchanged": 0}))
@@ -144,7 +163,7 @@ def national_frames(year: int, target_ids: dict[str, int], units: dict[str, int]
 
 
 def build_national(store, years: int = YEARS, communes: int = COMMUNES, provinces: int = PROVINCES,
-                   last_year: int = 2026) -> dict[str, int]:
+                   last_year: int = 2026, programme: bool = True) -> dict[str, int]:
     """Load the national synthetic dataset into `store`; returns row counts."""
     units = national_communes(communes, provinces)
     counts = {"plans": 0, "submissions": 0, "actuals": 0}
@@ -158,4 +177,15 @@ def build_national(store, years: int = YEARS, communes: int = COMMUNES, province
         counts["plans"] += 1
         counts["submissions"] += len(subs)
         counts["actuals"] += len(acts)
+    if programme:  # the national programme over the same communes, annual reports from its baseline year on
+        p = national_programme(units)
+        store.load_catalogue([p])
+        target_ids, agency_ids = store.ids(p.slug)
+        for year in range(p.start_year - 1, last_year + 1):
+            subs, acts = national_frames(year, target_ids, {u: agency_ids[u] for u in units},
+                                         agency_ids[p.standing_agency], store.next_ids(), slug=p.slug, annual_only=True)
+            store.bulk_load({"submissions": subs, "actuals": acts})
+            counts["submissions"] += len(subs)
+            counts["actuals"] += len(acts)
+        counts["plans"] += 1
     return counts

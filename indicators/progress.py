@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indicators import periods, status
+from indicators.errors import NotFound
 from indicators.models import Plan, Target
 from indicators.status import Figure, Judgement
 
@@ -129,10 +130,35 @@ def plan_progress(store, slug: str, period: str, codes: list[str] | None = None)
     plan = store.plan(slug)
     periods.check_accepted(plan, period)
     targets = [t for t in store.targets(slug) if codes is None or t.code in codes]
+    p = periods.parse(period)
+    wanted = needed_periods(plan, targets, p) | {previous_period(plan, period)}
+    rows = _judged(plan, targets, period, store.figure_inputs(slug, sorted(wanted), codes=codes))
+    compounds = {code: status.worst([r.status for r in rows if r.target.parent == code])
+                 for code in plan.compound_targets() if any(r.target.parent == code for r in rows)}
+    return PlanProgress(plan, period, rows, compounds, store.has_demo(slug))
+
+
+def target_over_periods(store, slug: str, code: str) -> dict[str, TargetProgress]:
+    """One target at every accepted period of its plan (baseline period first), from one query:
+    the target page's history chart and milestone answers."""
+    plan = store.plan(slug)
+    target = next((t for t in store.targets(slug) if t.code == code), None)
+    if target is None:
+        raise NotFound(f"Kế hoạch {slug} không có chỉ tiêu \"{code}\".")
+    accepted = plan.accepted_periods()
+    wanted = set(accepted)
+    for code_ in accepted:
+        wanted |= needed_periods(plan, [target], periods.parse(code_)) | {previous_period(plan, code_)}
+    inputs = store.figure_inputs(slug, sorted(wanted), codes=[code])
+    return {p: _judged(plan, [target], p, inputs)[0] for p in accepted}
+
+
+def _judged(plan: Plan, targets: list[Target], period: str, inputs: dict) -> list[TargetProgress]:
+    """Figure, judgement, baseline and previous figure (and milestone verdicts) of each target,
+    from the figure inputs of every period they need (needed_periods)."""
     base_code = plan.baseline_period
     prev_code = previous_period(plan, period)
     p = periods.parse(period)
-    inputs = store.figure_inputs(slug, sorted(needed_periods(plan, targets, p) | {prev_code}), codes=codes)
     nothing = status.Inputs()
     rows = []
     for t in targets:
@@ -150,9 +176,7 @@ def plan_progress(store, slug: str, period: str, codes: list[str] | None = None)
         judgement = status.judge_in_plan(plan, t, p, value_of)
         verdicts = tuple(status.milestone_verdicts(plan, t, p, value_of)) if plan.is_programme else ()
         rows.append(TargetProgress(t, figure(period), judgement, figure(base_code), figure(prev_code), prev_code, verdicts))
-    compounds = {code: status.worst([r.status for r in rows if r.target.parent == code])
-                 for code in plan.compound_targets() if any(r.target.parent == code for r in rows)}
-    return PlanProgress(plan, period, rows, compounds, store.has_demo(slug))
+    return rows
 
 
 def default_period(store, plan: Plan) -> str:

@@ -76,7 +76,7 @@ def vi_key(text: str) -> tuple:
 # Expected reports and their state
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # built by the ten thousand at national scale: slots, not frozen (3× faster to make)
 class ExpectedReport:
     agency: str
     period: str
@@ -132,28 +132,52 @@ def judge_report(deadline: date | None, received: list[datetime], today: date) -
     return NOT_DUE, None
 
 
-def expected_reports(plan: Plan, targets: list[Target], submissions: list[dict], today: date,
-                     period: str | None = None) -> list[ExpectedReport]:
-    """Every expected report of the plan (or of one period), in period then plan order."""
+@dataclass(frozen=True)
+class Receipt:
+    """What came in from one agency for one period: first and last time, how many submissions,
+    the latest one's file, whether any was demo data."""
+
+    first: datetime
+    last: datetime
+    count: int = 1
+    file_name: str | None = None
+    is_demo: bool = False
+
+
+def receipts_of(submissions: list[dict], slug: str | None = None) -> dict[tuple[str, str], Receipt]:
+    """(agency, period) -> Receipt, from submission records (Store.submissions); the store builds
+    the same in SQL for a whole plan (Store.receipts)."""
+    seen: dict[tuple[str, str], Receipt] = {}
+    dated = sorted(((_as_datetime(s["received_at"]), s) for s in submissions if slug is None or s.get("plan", slug) == slug),
+                   key=lambda x: x[0])
+    for when, s in dated:
+        key = (s["agency"], s["period"])
+        got = seen.get(key)
+        seen[key] = (Receipt(when, when, 1, s.get("file_name"), bool(s.get("is_demo"))) if got is None else
+                     Receipt(got.first, when, got.count + 1, s.get("file_name"), got.is_demo or bool(s.get("is_demo"))))
+    return seen
+
+
+def expected_reports(plan: Plan, targets: list[Target], submissions: "list[dict] | dict[tuple[str, str], Receipt]",
+                     today: date, period: str | None = None) -> list[ExpectedReport]:
+    """Every expected report of the plan (or of one period), in period then plan order, from the
+    submission records or their receipts (Store.receipts, at scale)."""
+    seen = submissions if isinstance(submissions, dict) else receipts_of(submissions, plan.slug)
     agencies = expected_agencies(targets, plan.reporting_units)
-    by_key: dict[tuple[str, str], list[dict]] = {}
-    for s in submissions:
-        if s.get("plan", plan.slug) != plan.slug:
-            continue
-        by_key.setdefault((s["agency"], s["period"]), []).append(s)
     out = []
     for p in plan.periods:
         if period is not None and p.code != period:
             continue
+        # most agencies of a large compilation have not sent anything for a future period: judged once
+        none_state, none_days = judge_report(p.deadline, [], today)
         for name, roles in agencies.items():
-            subs = sorted(by_key.get((name, p.code), []), key=lambda s: _as_datetime(s["received_at"]))
-            times = [_as_datetime(s["received_at"]) for s in subs]
-            state, days = judge_report(p.deadline, times, today)
-            out.append(ExpectedReport(
-                agency=name, period=p.code, deadline=p.deadline, state=state,
-                received_at=times[0] if times else None, last_received_at=times[-1] if times else None,
-                submissions=len(subs), days_late=days, file_name=subs[-1].get("file_name") if subs else None,
-                is_demo=any(bool(s.get("is_demo")) for s in subs), roles=roles))
+            got = seen.get((name, p.code))
+            if got is None:
+                out.append(ExpectedReport(name, p.code, p.deadline, none_state, None, None, 0, none_days, None, False, roles))
+                continue
+            state, days = judge_report(p.deadline, [got.first], today)
+            out.append(ExpectedReport(name, p.code, p.deadline, state, got.first, got.last, got.count, days,
+                                      got.file_name, got.is_demo, roles))
     return out
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 from indicators import periods
 from indicators.errors import DatabaseBusy, NotFound, UsageError
 from indicators.models import Plan, Target
+from indicators.reporting import Receipt
 from indicators.settings import WRITE_RETRIES, now_local
 from indicators.status import Inputs, Report
 from indicators.submission import Change, Row  # the vocabulary of a submission, shared with the reader
@@ -568,31 +569,38 @@ class Store:
         if not period_codes:
             return {}
         marks = ",".join("?" * len(period_codes))
-        rows = self.con.execute(f"""
-            WITH cur AS (
-                SELECT t.code, x.period, a.name AS agency, x.value, x.text_value, x.numerator, x.denominator,
-                       x.submission_id, a.id = r.agency_id AS is_lead,
-                       count(*) OVER (PARTITION BY t.code, x.period) AS n
-                FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+        scope = f"""FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
                 JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead'
-                WHERE t.plan = ? AND x.period IN ({marks}) AND x.superseded_at IS NULL{" AND list_contains(?, t.code)" if codes else ""})
-            SELECT code, period,
-                   any_value(agency) FILTER (WHERE is_lead), any_value(value) FILTER (WHERE is_lead),
-                   any_value(text_value) FILTER (WHERE is_lead), any_value(numerator) FILTER (WHERE is_lead),
-                   any_value(denominator) FILTER (WHERE is_lead), any_value(submission_id) FILTER (WHERE is_lead),
-                   count(*) FILTER (WHERE numerator IS NOT NULL AND denominator > 0),
-                   coalesce(sum(numerator) FILTER (WHERE numerator IS NOT NULL AND denominator > 0), 0),
-                   coalesce(sum(denominator) FILTER (WHERE numerator IS NOT NULL AND denominator > 0), 0),
-                   count(value), coalesce(sum(value), 0),
-                   CASE WHEN max(n) <= ? THEN list((agency, value, text_value, numerator, denominator, submission_id)
-                        ORDER BY agency) END
-            FROM cur GROUP BY code, period""", [slug] + list(period_codes) + ([list(codes)] if codes else []) + [list_up_to]).fetchall()
+                WHERE t.plan = ? AND x.period IN ({marks}) AND x.superseded_at IS NULL{" AND list_contains(?, t.code)" if codes else ""}"""
+        params = [slug] + list(period_codes) + ([list(codes)] if codes else [])
+        rows = self.con.execute(f"""
+            SELECT t.code, x.period,
+                   any_value(a.name) FILTER (WHERE a.id = r.agency_id), any_value(x.value) FILTER (WHERE a.id = r.agency_id),
+                   any_value(x.text_value) FILTER (WHERE a.id = r.agency_id),
+                   any_value(x.numerator) FILTER (WHERE a.id = r.agency_id),
+                   any_value(x.denominator) FILTER (WHERE a.id = r.agency_id),
+                   any_value(x.submission_id) FILTER (WHERE a.id = r.agency_id),
+                   count(*) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0),
+                   coalesce(sum(x.numerator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0),
+                   coalesce(sum(x.denominator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0),
+                   count(x.value), coalesce(sum(x.value), 0), count(*)
+            {scope} GROUP BY t.code, x.period""", params).fetchall()
+        # the reports themselves, only for the groups small enough to list (a second, narrow query:
+        # listing every group first and dropping the large ones cost more than the sums)
+        small = [(r[0], r[1]) for r in rows if r[13] <= list_up_to]
+        listed: dict[tuple[str, str], list[Report]] = {}
+        if small:
+            for code, period, *report in self.con.execute(f"""
+                    SELECT t.code, x.period, a.name, x.value, x.text_value, x.numerator, x.denominator, x.submission_id
+                    {scope} AND list_contains(?, struct_pack(c := t.code, p := x.period)) ORDER BY a.name""",
+                    params + [[{"c": c, "p": p} for c, p in small]]).fetchall():
+                listed.setdefault((code, period), []).append(Report(*report))
         out = {}
         for (code, period, l_agency, l_value, l_text, l_num, l_den, l_sub, n_ratio, s_num, s_den,
-             n_value, s_value, listed) in rows:
+             n_value, s_value, _n) in rows:
             lead = (Report(l_agency, l_value, l_text, l_num, l_den, l_sub)
                     if l_agency is not None and (l_value is not None or l_text) else None)
-            reports = [Report(*(r.values() if isinstance(r, dict) else r)) for r in listed] if listed else []
+            reports = listed.get((code, period), [])
             out[(code, period)] = Inputs(
                 lead, n_ratio, s_num, s_den, n_value, s_value,
                 tuple(r for r in reports if r.numerator is not None and r.denominator),
@@ -613,6 +621,15 @@ class Store:
             sql += " AND s.period = ?"
             params.append(period)
         return self._rows(sql + " ORDER BY s.received_at, s.id", params)
+
+    def receipts(self, slug: str) -> dict[tuple[str, str], Receipt]:
+        """(agency, period) -> what came in (reporting.Receipt), grouped here: what the expected
+        reports are judged from, without carrying every submission record into Python."""
+        rows = self.con.execute("""
+            SELECT a.name, s.period, min(s.received_at), max(s.received_at), count(*),
+                   arg_max(s.file_name, (s.received_at, s.id)), bool_or(s.is_demo)
+            FROM submissions s JOIN agencies a ON a.id = s.agency_id WHERE s.plan = ? GROUP BY ALL""", [slug]).fetchall()
+        return {(r[0], r[1]): Receipt(*r[2:]) for r in rows}
 
     def history(self, slug: str, code: str) -> list[dict]:
         """Every version of every agency's value for a target, newest first, with its submission."""

@@ -68,16 +68,16 @@ with right:
     st.markdown(f"Kết quả **{ui.esc(fmt.actual(row.judgement.actual, t.unit))}** so với chỉ tiêu "
                 f"**{ui.esc(fmt.goal(t))}** · {ui.esc(ui.change_text(row))}", unsafe_allow_html=True)
     st.info(row.judgement.explanation)
+    over = ui.target_over_periods(slug, code)
     if t.kind == "milestone":
         answers = []
         for p in [x.code for x in pp.plan.periods]:  # a milestone has no baseline period
-            other = ui.target_progress(slug, p, code)
+            other = over[p]
             answers.append({"Kỳ": periods.label(p).capitalize(), "Báo cáo": other.figure.text or "—",
                             "Tình trạng": status.display(other.status)})
         ui.dataframe(pd.DataFrame(answers))
     else:
-        history = {p: ui.target_progress(slug, p, code) for p in pp.plan.accepted_periods()}
-        fig = charts.target_history(t, pp.plan, history, title=f"Chỉ tiêu {t.code} qua các kỳ")
+        fig = charts.target_history(t, pp.plan, over, title=f"Chỉ tiêu {t.code} qua các kỳ")
         ui.chart(fig, charts.file_name("chi tiết chỉ tiêu", slug, t.code), key="history_chart")
 
 st.markdown(f"### Số liệu từng cơ quan báo cáo — kỳ {periods.label(period)}")

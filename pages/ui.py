@@ -41,6 +41,11 @@ def _submissions(_s: Store, path: str, slug: str, version: tuple) -> list[dict]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _receipts(_s: Store, path: str, slug: str, version: tuple) -> dict:
+    return _s.receipts(slug)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _targets(_s: Store, path: str, slug: str, version: tuple) -> list:
     return _s.targets(slug)
 
@@ -71,15 +76,15 @@ def plan_progress(slug: str, period: str) -> progress.PlanProgress:
     return _progress(s, path, slug, period, version)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _target_progress(_s: Store, path: str, slug: str, period: str, code: str, version: tuple):
-    return progress.plan_progress(_s, slug, period, codes=[code]).rows[0]
+@st.cache_data(show_spinner=False, max_entries=64)
+def _over_periods(_s: Store, path: str, slug: str, code: str, version: tuple):
+    return progress.target_over_periods(_s, slug, code)
 
 
-def target_progress(slug: str, period: str, code: str) -> progress.TargetProgress:
-    """One target's figure and status for a period (the target page's other periods)."""
+def target_over_periods(slug: str, code: str) -> dict[str, progress.TargetProgress]:
+    """One target at every accepted period (the target page's history and milestone answers)."""
     s, path, version = _key()
-    return _target_progress(s, path, slug, period, code, version)
+    return _over_periods(s, path, slug, code, version)
 
 
 def submissions(slug: str) -> list[dict]:
@@ -116,7 +121,8 @@ def has_demo(slug: str) -> bool:
 
 def expected_reports(slug: str, period: str | None = None) -> list[reporting.ExpectedReport]:
     """Every expected report of the plan (or one period), judged against today in Việt Nam."""
-    return reporting.expected_reports(plan(slug), targets(slug), submissions(slug), today(), period)
+    s, path, version = _key()
+    return reporting.expected_reports(plan(slug), targets(slug), _receipts(s, path, slug, version), today(), period)
 
 
 def today():
