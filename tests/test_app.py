@@ -275,3 +275,29 @@ def test_a_plan_of_milestones_only(app):
     assert not at.exception
     text = html(at)
     assert "Không áp dụng (chỉ tiêu mốc)" in text and "Đang thực hiện" in text
+
+
+def test_national_programme_overview_shows_the_milestones_beside_the_status(app, make_app):
+    at = open_page(app, "pages/overview.py", plan="qd23-2021-2030", period="2025")
+    page = html(at)
+    assert "Các mốc của chương trình (giai đoạn 2021–2030)" in page
+    assert "<th>Mốc 2025</th>" in page and "<th>Mốc 2030</th>" in page
+    one = re.search(r'<tr data-code="1">(.*?)</tr>', page).group(1)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", one)
+    # 2025 reached: its verdict (the demo's 2025 figure meets ≥ 65%); 2030 ahead: what it requires
+    assert 'data-status="achieved"' in cells[2] and "cần ≥ 65%" in cells[2]
+    assert cells[3] == "cần ≥ 75%"
+    at = open_page(make_app(user=LEADER), "pages/overview.py", plan="qd23-2021-2030", period="2023")
+    one = re.search(r'<tr data-code="1">(.*?)</tr>', html(at)).group(1)
+    assert "cần ≥ 65% <b>(đang xét)</b>" in one
+
+
+def test_national_programme_target_chart_draws_each_milestone_and_the_road(app):
+    at = open_page(app, "pages/target.py", plan="qd23-2021-2030", period="2025", _target={"qd23-2021-2030": "3a"})
+    spec, _ = charts(at)[0]
+    marks = next(t for t in spec["data"] if t.get("name") == "Mốc của chương trình")
+    assert marks["x"] == ["Năm 2025", "Năm 2030"] and marks["y"] == [9.5, 9]
+    assert marks["text"] == ["Mốc 2025: < 9,5‰", "Mốc 2030: < 9‰"]
+    road = next(t for t in spec["data"] if t.get("name") == "Lộ trình đến các mốc")
+    assert road["x"] == ["Năm 2020 (cơ sở)", "Năm 2025", "Năm 2030"] and road["y"][1:] == [9.5, 9]
+    assert "Kết quả các mốc" in html(at) and "Mốc 2025:" in html(at)
