@@ -395,6 +395,30 @@ def test_every_plan_and_period_exports_without_images(no_browser, catalogue, dem
                 assert len(Presentation(io.BytesIO(exports.powerpoint(b))).slides) >= 4, (slug, code)
 
 
+@pytest.mark.store
+def test_national_programme_exports_carry_the_governing_milestone_and_past_verdicts(no_browser, demo_db):
+    with Store(demo_db) as s:
+        b = exports.gather(s, "qd23-2021-2030", "2027", now=MADE)
+        by_code = {r.target.code: r for r in b.progress.rows}
+        wb = load_workbook(io.BytesIO(exports.excel(b)))
+        doc = docx_text(Document(io.BytesIO(exports.word(b))))
+        at_2025 = exports.gather(s, "qd23-2021-2030", "2025", now=MADE)
+        deck = "\n".join(slide_text(x) for x in Presentation(io.BytesIO(exports.powerpoint(at_2025))).slides)
+    ws = wb[wb.sheetnames[1]]
+    header = next(r[0].row for r in ws.iter_rows() if r[0].value == "Mã chỉ tiêu")
+    assert [c.value for c in ws[header]] == exports.XLSX_HEADERS + ["Mốc đang xét", "Các mốc"]
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=header + 1) if r[0].value is not None}
+    one = rows["1"]
+    # 2027 is judged against the 2030 milestone (75%), the 2025 one keeps its verdict
+    assert one[10].value == 2030 and one[3].value == pytest.approx(75)
+    verdict_2025 = status.display(by_code["1"].milestones[0].status)
+    assert one[11].value == f"Mốc 2025: {verdict_2025}; Mốc 2030: chưa đến"
+    assert f"Mốc đang xét: 2030 · Mốc 2025: {verdict_2025}; Mốc 2030: chưa đến" in doc
+    behind = at_2025.progress.behind()  # the demo misses some 2025 milestones
+    assert behind and behind[0].milestone_note.startswith("Mốc đang xét: 2025 · Mốc 2025: ✖ Không đạt")
+    assert behind[0].milestone_note in deck
+
+
 # ---------------------------------------------------------------------------------------------
 # The page
 
