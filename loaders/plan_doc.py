@@ -7,9 +7,14 @@ Public API (pure functions; the command line and an administration page share it
   the line it came from and, where the reader was not sure, `needs_review` and Vietnamese reasons.
 - `Proposal.rows()` -> one editable dict per measurable target (compound parts flattened), each
   with its `source` sentence and `line`: what a review page shows side by side and lets one edit.
-- `Proposal.meta()` -> the plan-level fields (editable too).
+- `Proposal.meta()` -> the plan-level fields (editable too): `start_year`, `end_year` (a yearly
+  plan: both its year) and `year` = `start_year`.
 - `plan_from_rows(meta, rows)` -> a validated `indicators.models.Plan` (PlanDocError lists every
-  problem); `proposal_to_plan(proposal)` does it for an unedited proposal.
+  problem, by target and field); `proposal_to_plan(proposal)` does it for an unedited proposal. A
+  programme's row states its `values` as `milestones`; a yearly plan's row keeps `target` /
+  `target_year` and notes the values of other years (comments, `review`).
+- `milestone_rows(rows)` / `with_milestones(rows, edited)`: a programme's milestones as editable rows
+  and back (the review page).
 - `plan_to_toml(plan)` -> the catalogue text (data/plans/SLUG.toml), which
   `loaders.catalogue.load_plan_file` reads back to the same Plan; `write_plan(plan, directory)`.
 
@@ -35,7 +40,7 @@ from loaders.plan_doc_text import Line, PlanDocError, clean, read_bytes, read_pa
 from loaders.plan_doc_values import PartDraft, milestone
 
 __all__ = ["Proposal", "PlanDocError", "read_plan", "read_plan_bytes", "propose", "plan_from_rows",
-           "proposal_to_plan", "plan_to_toml", "write_plan"]
+           "proposal_to_plan", "plan_to_toml", "write_plan", "milestone_rows", "with_milestones", "span_of"]
 
 
 @dataclass
@@ -64,7 +69,7 @@ class Proposal:
     level: str
     province: str
     scope: str
-    year: int
+    year: int  # the first year (= start_year, kept for older readers)
     doc_number: str
     doc_date: str
     implements: str
@@ -75,6 +80,19 @@ class Proposal:
     targets: list[ProposedTarget]
     skipped: list[Skipped] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # about the plan as a whole
+    end_year: int | None = None  # a programme's last year ("giai đoạn 2021 - 2030"); None: a yearly plan
+
+    @property
+    def start_year(self) -> int:
+        return self.year
+
+    @property
+    def last_year(self) -> int:
+        return self.end_year if self.end_year is not None and self.end_year > self.year else self.year
+
+    @property
+    def is_programme(self) -> bool:
+        return self.last_year > self.year
 
     @property
     def needs_review(self) -> bool:
@@ -83,7 +101,8 @@ class Proposal:
     def meta(self) -> dict:
         return {
             "slug": self.slug, "title": self.title, "issuer": self.issuer, "level": self.level,
-            "province": self.province, "scope": self.scope, "year": self.year, "doc_number": self.doc_number,
+            "province": self.province, "scope": self.scope, "year": self.year, "start_year": self.year,
+            "end_year": self.last_year, "doc_number": self.doc_number,
             "doc_date": self.doc_date, "implements": self.implements, "standing_agency": self.standing_agency,
             "source_file": self.source_file,
             "goal_groups": [{"code": c, "title": t} for c, t in self.goal_groups],
@@ -100,20 +119,44 @@ class Proposal:
             compound = len(t.parts) > 1
             for code, p in zip(t.part_codes(), t.parts):
                 lead = t.lead
-                reasons = t.reasons + p.reasons
+                outside = self._outside_span(p)
+                reasons = t.reasons + p.reasons + outside
                 out.append({
                     "code": code, "parent": t.code if compound else None, "parent_text": t.text if compound else None,
                     "group": t.group, "text": p.text, "source": t.text, "line": t.line,
                     "unit": p.unit, "comparator": p.comparator, "target": p.target,
                     "target_year": p.target_year or self.year,
-                    "values": [{"year": v.year, "comparator": v.comparator, "target": v.target} for v in p.values],
+                    "values": [{"year": v.year, "comparator": v.comparator, "target": v.target}
+                               | ({"category": p.category} if p.category else {}) for v in p.values],
+                    "category": p.category,
                     "aspiration": p.aspiration, "baseline": p.baseline, "baseline_year": p.baseline_year,
                     "of": p.of, "kind": p.kind, "due": p.due,
                     "lead": lead, "coordinating": list(t.coordinating),
                     "lead_agency": lead or self.standing_agency,
                     "agencies": [lead or self.standing_agency] + [a for a in t.coordinating if a != (lead or self.standing_agency)],
                     "needs_review": bool(reasons), "review_reasons": reasons,
+                    "review": "" if self.is_programme else "; ".join(outside),  # to the catalogue: what saving leaves out
                 })
+        return out
+
+    def _outside_span(self, p: PartDraft) -> list[str]:
+        """Stated values whose year lies outside the plan: a yearly plan does not save them (the 2030
+        value it names is the parent programme's); a programme refuses them until a person removes
+        them or widens the span (`plan_from_rows`)."""
+        start, end = self.year, self.last_year
+        out = []
+        for v in p.values:
+            if start <= v.year <= end or (not self.is_programme and v.year == (p.target_year or start)):
+                continue
+            what = f"giá trị năm {v.year} ({fmt.target_phrase(v.comparator, v.target, p.unit)})"
+            if self.is_programme:
+                out.append(f"{what} nằm ngoài giai đoạn {start}–{end} của kế hoạch: xóa mốc này hoặc sửa giai đoạn "
+                           "trước khi lưu")
+            elif v.year < start:
+                out.append(f"{what} trước năm {start} của kế hoạch: không lưu làm mốc")
+            else:
+                out.append(f"{what} nằm ngoài năm {start} của kế hoạch: là mốc của chương trình cấp trên, "
+                           "không lưu làm mốc của kế hoạch này")
         return out
 
     def as_json(self) -> dict:
@@ -146,9 +189,9 @@ def propose(lines: list[Line], source_file: str) -> Proposal:
     secs = sections(lines)
     head = read_header(lines, secs[0].start if secs else 0)
     reasons = list(head.reasons)
-    year = head.year
+    year, end_year = head.year, head.end_year
     if year is None:
-        year = date.today().year
+        year = end_year = date.today().year
         reasons.append(f"không tìm thấy năm của kế hoạch (\"năm 20xx\" trong tên kế hoạch); tạm lấy năm {year}")
     if not head.title:
         reasons.append("không tìm thấy dòng “KẾ HOẠCH” và tên kế hoạch ngay sau nó")
@@ -169,7 +212,7 @@ def propose(lines: list[Line], source_file: str) -> Proposal:
         reasons.append("kế hoạch không có mục chỉ tiêu: đề xuất các hoạt động của mục “Nội dung” làm chỉ tiêu mốc; "
                        "hãy chọn lại cho đúng")
     else:
-        items, groups, skipped = read_items(lines[first:end], year)
+        items, groups, skipped = read_items(lines[first:end], year, end_year)
     if not items:
         raise PlanDocError(
             f"Tệp {source_file}: mục “{clean(heading.text)}” ở {heading.where} không có chỉ tiêu nào đọc được.",
@@ -177,7 +220,7 @@ def propose(lines: list[Line], source_file: str) -> Proposal:
             [Problem(heading.where, "mục chỉ tiêu trống hoặc chỉ có đoạn văn dẫn")])
     resp = read_responsibilities(lines, find_section(secs, "TỔ CHỨC THỰC HIỆN", "TRÁCH NHIỆM", "PHÂN CÔNG"))
     heading_names = [h for h, _ in resp.headings]
-    periods = read_periods(lines, secs, (first, end), year, heading_names, head.province, head.issuer)
+    periods = read_periods(lines, secs, (first, end), year, heading_names, head.province, head.issuer, end_year)
     standing = resp.standing
     if not standing and periods:
         standing = standing_from_recipient(periods[0].recipient, heading_names, head.province) or ""
@@ -191,11 +234,11 @@ def propose(lines: list[Line], source_file: str) -> Proposal:
     _assign(targets, resp, items)
     agencies = _agencies(standing, resp, targets)
     proposal = Proposal(
-        source_file=source_file, slug=_slug(head, year), title=head.title, issuer=head.issuer,
+        source_file=source_file, slug=_slug(head, year, end_year), title=head.title, issuer=head.issuer,
         level=head.level or "province", province=head.province, scope=head.scope or head.issuer, year=year,
         doc_number=head.doc_number, doc_date=head.doc_date, implements=head.implements, standing_agency=standing,
         goal_groups=_unique_groups(groups), agencies=agencies, periods=periods, targets=targets, skipped=skipped,
-        reasons=reasons)
+        reasons=reasons, end_year=end_year)
     if campaign:
         for t in proposal.targets:
             t.reasons.append("hoạt động lấy từ mục “Nội dung”, không phải từ danh sách chỉ tiêu")
@@ -251,7 +294,7 @@ def _agencies(standing: str, resp, targets: list[ProposedTarget]) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
-def _slug(head, year: int) -> str:
+def _slug(head, year: int, end_year: int | None = None) -> str:
     if head.level == "commune":
         base = head.scope.split(" ", 1)[-1] if head.scope else head.place
     elif head.level == "department":
@@ -259,7 +302,8 @@ def _slug(head, year: int) -> str:
         base = f"{head.province} {suffix.group(1)}" if suffix else head.issuer
     else:
         base = head.province or head.place
-    return f"{fmt.ascii_slug(base)}-{year}" if base else f"ke-hoach-{year}"
+    years = f"{year}-{end_year}" if end_year and end_year > year else str(year)
+    return f"{fmt.ascii_slug(base)}-{years}" if base else f"ke-hoach-{years}"
 
 
 # A campaign plan (Tháng hành động …) has no list of targets: its activities become milestones.
@@ -323,14 +367,45 @@ def _campaign_itself(lines: list[Line], secs, title: str, year: int) -> Item | N
 _PART_FIELDS = ("unit", "comparator", "target", "aspiration", "baseline", "baseline_year", "of", "kind", "due")
 
 
+def span_of(meta: dict) -> tuple[int, int]:
+    """(start_year, end_year) of plan fields that give `year` (a yearly plan) or a span."""
+    start = meta.get("start_year") or meta.get("year")
+    end = meta.get("end_year") or start
+    return int(start), int(end)
+
+
+def _entry_fields(r: dict, start: int, end: int) -> dict:
+    """The value fields of one row as a catalogue entry writes them. A programme's row with values
+    states every one as a milestone (one outside the span is refused by the model, by target and
+    field); a yearly plan's keeps `target`/`target_year` (its other years' values stay in the comments,
+    see `proposal_comments`, and in `review` when they lie outside the plan's year)."""
+    fields = {k: r.get(k) for k in _PART_FIELDS}
+    if r.get("category"):
+        fields["category"] = r["category"]
+    if r.get("review"):
+        fields["review"] = r["review"]
+    values = sorted((v for v in r.get("values") or [] if v.get("target") is not None), key=lambda v: int(v["year"]))
+    if end > start and values and r.get("kind") not in ("milestone",):
+        last = values[-1]
+        fields.update(target=None, aspiration=None, comparator=r.get("comparator") or last.get("comparator"))
+        fields["milestones"] = [
+            {"year": int(v["year"]), "target": v["target"]}
+            | ({"comparator": v["comparator"]} if v.get("comparator") and v["comparator"] != fields["comparator"] else {})
+            | ({"aspiration": r["aspiration"]} if v is last and r.get("aspiration") is not None else {})
+            for v in values]
+        return fields
+    if r.get("target_year") and r["target_year"] != end:
+        fields["target_year"] = r["target_year"]
+    return fields
+
+
 def plan_from_rows(meta: dict, rows: list[dict]) -> Plan:
-    """A catalogue Plan from (possibly edited) plan fields and target rows; every problem is listed."""
-    year = meta["year"]
+    """A catalogue Plan from (possibly edited) plan fields and target rows; every problem is listed.
+    `meta` gives `year` (a yearly plan) or `start_year` and `end_year` (a programme)."""
+    start, end = span_of(meta)
     entries: dict[str, dict] = {}
     for r in rows:
-        fields = {k: r.get(k) for k in _PART_FIELDS}
-        if r.get("target_year") and r["target_year"] != year:
-            fields["target_year"] = r["target_year"]
+        fields = _entry_fields(r, start, end)
         who = {"lead": r.get("lead"), "coordinating": list(r.get("coordinating") or [])}
         if r.get("parent"):
             e = entries.setdefault(r["parent"], {"code": r["parent"], "text": r.get("parent_text") or r["text"],
@@ -343,18 +418,82 @@ def plan_from_rows(meta: dict, rows: list[dict]) -> Plan:
         t["parts"] = [{k: v for k, v in p.items() if v is not None} for p in t.get("parts", [])]
         if not t["parts"]:
             del t["parts"]
-    data = {k: v for k, v in meta.items() if k not in ("periods", "goal_groups")}
+    data = {k: v for k, v in meta.items() if k not in ("periods", "goal_groups", "year", "start_year", "end_year")}
+    data.update({"start_year": start, "end_year": end} if end > start else {"year": start})
     data["goal_groups"] = [dict(g) for g in meta.get("goal_groups", [])]
     data["periods"] = [{k: v for k, v in p.items() if k != "line" and v not in (None, "")} for p in meta.get("periods", [])]
     data["targets"] = targets
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        from loaders.catalogue import _message, _where
-
-        problems = [Problem(_where(data, tuple(e["loc"])), _message(e)) for e in exc.errors()]
+        problems = _problems(data, exc)
         raise PlanDocError(f"Kế hoạch đề xuất chưa hợp lệ: {len(problems)} lỗi.",
                            "Sửa các trường được nêu (trên trang xem lại hoặc trong tệp TOML) rồi lưu lại.", problems) from None
+
+
+def _problems(data: dict, exc: ValidationError) -> list[Problem]:
+    """One problem per error, located as the catalogue locates them; the plan-wide checks (a milestone
+    outside the span, a period outside it) come as one error, split here and placed at their target."""
+    from loaders.catalogue import _message, _where
+
+    out = []
+    for e in exc.errors():
+        where, message = _where(data, tuple(e["loc"])), _message(e)
+        if e["loc"]:
+            out.append(Problem(where, message))
+            continue
+        for piece in re.split(r"; (?=chỉ tiêu |kỳ báo cáo |mã chỉ tiêu |end_year )", message):
+            m = re.match(r"chỉ tiêu (\S+?): (milestones\[\d+\](?:\.\w+)?)?", piece)
+            loc = _locate(data, m.group(1)) if m else None
+            if loc is not None and m.group(2):
+                loc += tuple(int(x) if x.isdigit() else x for x in re.findall(r"\w+", m.group(2)))
+            out.append(Problem(_where(data, loc) if loc is not None else where, piece))
+    return out
+
+
+def _locate(data: dict, code: str) -> tuple | None:
+    for i, t in enumerate(data.get("targets", [])):
+        if t.get("code") == code:
+            return ("targets", i)
+        for j, p in enumerate(t.get("parts", [])):
+            if p.get("code") == code:
+                return ("targets", i, "parts", j)
+    return None
+
+
+def milestone_rows(rows: list[dict]) -> list[dict]:
+    """One editable dict per stated value of each row (code, year, comparator, target): what a review
+    page lists as a programme's milestones."""
+    return [{"code": r["code"], "year": v["year"], "comparator": v["comparator"], "target": v["target"]}
+            for r in rows for v in r["values"]]
+
+
+def with_milestones(rows: list[dict], milestones: list[dict]) -> list[dict]:
+    """The rows with their `values` replaced by the (edited) milestone dicts of `milestone_rows`; a
+    milestone naming no row's code, or without a year or a value, is listed in a PlanDocError."""
+    codes = {r["code"] for r in rows}
+    by_code: dict[str, list[dict]] = {c: [] for c in codes}
+    problems = []
+    for k, m in enumerate(milestones, start=1):
+        code = str(m.get("code") or "").strip()
+        if code not in codes:
+            problems.append(Problem(f"mốc thứ {k}", f"mã chỉ tiêu \"{code}\" không có trong kế hoạch"))
+            continue
+        if m.get("year") is None or m.get("target") is None:
+            problems.append(Problem(f"mốc thứ {k} (mã \"{code}\")", "thiếu năm hoặc giá trị"))
+            continue
+        by_code[code].append({"year": int(m["year"]), "comparator": m.get("comparator") or None, "target": float(m["target"])})
+    if problems:
+        raise PlanDocError(f"Bảng các mốc có {len(problems)} lỗi.", "Sửa hoặc xóa các dòng mốc được nêu rồi lưu lại.", problems)
+    out = []
+    for r in rows:
+        values = sorted(by_code[r["code"]], key=lambda v: v["year"])
+        for v in values:
+            v["comparator"] = v["comparator"] or r["comparator"]
+            if r.get("category"):
+                v["category"] = r["category"]
+        out.append({**r, "values": values})
+    return out
 
 
 def proposal_to_plan(proposal: Proposal) -> Plan:
@@ -370,13 +509,15 @@ def _toml_value(value) -> str:
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):  # an inline table: {year = 2025, target = 65}
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items() if v is not None) + "}"
     return json.dumps(str(value), ensure_ascii=False)  # a TOML basic string is a JSON string
 
 
 _PLAN_KEYS = ("slug", "title", "issuer", "level", "province", "scope", "year", "doc_number", "doc_date", "implements",
-              "standing_agency", "source_file", "agencies")
-_TARGET_KEYS = ("code", "group", "text", "unit", "comparator", "target", "aspiration", "baseline", "baseline_year",
-                "target_year", "of", "kind", "due", "lead", "coordinating")
+              "standing_agency", "source_file", "agencies", "reporting_units")
+_TARGET_KEYS = ("code", "group", "text", "category", "unit", "comparator", "target", "aspiration", "milestones", "baseline",
+                "baseline_year", "target_year", "of", "kind", "due", "lead", "coordinating", "review")
 
 
 def plan_to_toml(plan: Plan, comments: dict[str, list[str]] | None = None, header: str = "") -> str:
@@ -385,6 +526,9 @@ def plan_to_toml(plan: Plan, comments: dict[str, list[str]] | None = None, heade
     comments = comments or {}
     out = [f"# {line}" for line in header.splitlines()] if header else []
     for key in _PLAN_KEYS:
+        if key == "year" and plan.is_programme:  # a programme: its span
+            out += [f"start_year = {plan.start_year}", f"end_year = {plan.end_year}"]
+            continue
         value = getattr(plan, key)
         if value not in ("", [], None):
             out.append(f"{key} = {_toml_value(value)}")
@@ -404,7 +548,7 @@ def _fields(item) -> list[str]:
     lines = []
     for key in _TARGET_KEYS:
         value = data.get(key)
-        if value is None or value == [] or (key == "kind" and value == "level"):
+        if value is None or value in ([], "") or (key == "kind" and value == "level"):
             continue  # absent or the default
         lines.append(f"{key} = {_toml_value(value)}")
     return lines
@@ -416,6 +560,8 @@ def proposal_comments(proposal: Proposal) -> dict[str, list[str]]:
     for r in proposal.rows():
         notes = [f"{proposal.source_file}, dòng {r['line']}"]
         later = [v for v in r["values"] if v["year"] != r["target_year"]]
+        if proposal.is_programme:  # the others are milestones of the entry
+            later = [v for v in r["values"] if not proposal.year <= v["year"] <= proposal.last_year]
         if later:
             notes.append("giá trị các năm khác: " + "; ".join(f"năm {v['year']}: {v['comparator']} {v['target']:g}" for v in later))
         notes += [f"CẦN XEM LẠI: {x}" for x in r["review_reasons"]]

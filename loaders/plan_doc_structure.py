@@ -10,7 +10,10 @@ from datetime import date
 
 from indicators.validation import parse_number
 from loaders.plan_doc_text import NUMBER, Line, clean, clean_name
-from loaders.plan_doc_values import ACTIVITY_NOUNS, LOWER_IS_BETTER_WORDS, PartDraft, YearValue, read_target
+from loaders.plan_doc_values import (
+    ACTIVITY_NOUNS, LOWER_IS_BETTER_WORDS, PartDraft, YearValue, Years, is_category, read_target, read_year_blocks, scan_values,
+    settle,
+)
 
 PROVINCES = [
     "An Giang", "Bà Rịa - Vũng Tàu", "Bắc Giang", "Bắc Kạn", "Bạc Liêu", "Bắc Ninh", "Bến Tre", "Bình Định",
@@ -35,10 +38,13 @@ KNOWN_AGENCIES = [
 _ROMAN = re.compile(r"^([IVX]{1,5})\s*[.\-]\s*(.+)$")
 _NUMBERED = re.compile(r"^(\d{1,2})\s*[.)]\s+(.+)$")
 _DOTTED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(.+)$")
-_CHI_TIEU = re.compile(r"^chỉ tiêu\s+(?:số\s+)?(\d+[a-z]?(?:\.\d+)*)\s*[:.)\-]\s*(.*)$", re.IGNORECASE)
+_CHI_TIEU = re.compile(r"^(?:chỉ tiêu|mục tiêu cụ thể)\s+(?:số\s+)?(\d+[a-z]?(?:\.\d+)*)\s*[:.)\-]\s*(.*)$", re.IGNORECASE)
 _GROUP = re.compile(r"^(?:([a-zđ])\s*[.)]|(\d+(?:\.\d+)+)\.?)\s+(.+)$")
-_MUC_TIEU_N = re.compile(r"^(?:mục tiêu|nhóm mục tiêu)\s+(\d+)\s*[:.\-]", re.IGNORECASE)
-_RAW_PREFIX = re.compile(r"^[#*\s]*(?:chỉ tiêu\s+(?:số\s+)?\d+[a-z]?(?:\.\d+)*\s*[:.)\-–]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|\d{1,2}(?:\.\d{1,2})+)[*\s]*", re.IGNORECASE)
+_MUC_TIEU_N = re.compile(r"^(?:mục tiêu(?: cụ thể)?|nhóm mục tiêu)\s+(\d+)\s*[:.\-]", re.IGNORECASE)
+_RAW_PREFIX = re.compile(r"^[#*\s]*(?:(?:chỉ tiêu|mục tiêu cụ thể)\s+(?:số\s+)?\d+[a-z]?(?:\.\d+)*\s*[:.)\-–]|\d{1,2}(?:\.\d{1,2})*\s*[.)]|\d{1,2}(?:\.\d{1,2})+)[*\s]*", re.IGNORECASE)
+# A goal written year first: "Mục tiêu cụ thể 1: …" then "- Đến năm 2028: a; b; c." and "- Đến năm 2030: …".
+_GOAL_N = re.compile(r"^(?:mục tiêu cụ thể|mục tiêu|chỉ tiêu)\s+(?:số\s+)?(\d+)\s*[:.)\-]\s*(.*)$", re.IGNORECASE)
+_YEAR_BLOCK = re.compile(r"^[*\s]*(?:(?:đến|tới|trong|vào)\s+)?(?:hết\s+|cuối\s+)?năm\s+(20\d\d)\s*[*]*:[*\s]*", re.IGNORECASE)
 _NOT_COMMITMENT = re.compile(r"^(?:tiếp tục\s+)?(?:phối hợp|khuyến khích|tham gia|động viên)\b")
 
 
@@ -105,7 +111,8 @@ class Header:
     doc_number: str = ""
     doc_date: str = ""
     place: str = ""
-    year: int | None = None
+    year: int | None = None  # the first year of the plan
+    end_year: int | None = None  # the last year: a programme's ("giai đoạn 2021 - 2030"), else = year
     issuer: str = ""
     issuer_kind: str = ""  # "UBND tỉnh", "UBND xã", "Sở" …
     level: str = ""
@@ -130,9 +137,14 @@ def read_header(lines: list[Line], first_section: int) -> Header:
     preamble = _preamble(head, h)
     _issuer(h, head, " ".join(clean(ln.text) for ln in head[h.title_end:]))
     _implements(h, preamble)
+    if h.year is None:  # no "KẾ HOẠCH" title: a programme named in the heading lines ("… giai đoạn 2021 - 2030")
+        spans = [_span(clean(ln.text), h.doc_date) for ln in head]
+        h.year, h.end_year = next(((a, b) for a, b in spans if a and b and b > a), (None, None))
     if h.year is None:
         years = [int(y) for ln in head for y in re.findall(r"năm\s+(20\d\d)", clean(ln.text))]
         h.year = Counter(years).most_common(1)[0][0] if years else None
+    if h.end_year is None or h.year is None or h.end_year < h.year:
+        h.end_year = h.year
     return h
 
 
@@ -154,9 +166,26 @@ def _title(h: Header, head: list[Line]) -> None:
         h.title_end = i + 1 + max(0, len(parts) - (1 if m.group(1) else 0))
         if text:
             h.title = "Kế hoạch " + text[0].lower() + text[1:]
-            ym = re.search(r"năm\s+(20\d\d)", text)
-            h.year = int(ym.group(1)) if ym else None
+            h.year, h.end_year = _span(text, h.doc_date)
         return
+
+
+def _span(title: str, doc_date: str) -> tuple[int | None, int | None]:
+    """The years a plan covers, from its title: "… năm 2026" is a yearly plan (even one implementing a
+    programme "giai đoạn 2021 - 2030"); "giai đoạn 2026 - 2030" a programme; "đến năm 2025, tầm nhìn
+    đến năm 2030" one from the year it is issued to the last year named."""
+    own = [int(y) for y in re.findall(r"(?<!đến )(?<!tới )năm\s+(20\d\d)", title)]
+    if own:
+        return own[0], own[0]
+    period = re.search(r"giai đoạn\s+(20\d\d)\s*[-–]\s*(20\d\d)", title)
+    if period and int(period.group(1)) <= int(period.group(2)):
+        return int(period.group(1)), int(period.group(2))
+    until = [int(y) for y in re.findall(r"(?:đến|tới)\s+năm\s+(20\d\d)", title)]
+    if until:
+        issued = re.search(r"năm\s+(20\d\d)\s*$", doc_date) or re.search(r"/(20\d\d)\b", doc_date)
+        start = int(issued.group(1)) if issued else min(until)
+        return min(start, max(until)), max(until)
+    return None, None
 
 
 def _preamble(head: list[Line], h: Header) -> str:
@@ -236,7 +265,7 @@ def target_region(lines: list[Line], secs: list[Section]) -> tuple[int, int, Lin
         if len(c) < 90 and re.search(r"(?:mục tiêu|chỉ tiêu)\s+cụ thể|^(?:[IVX]+|\d+)\s*[.)]\s*(?:các\s+)?chỉ tiêu\b", c, re.IGNORECASE):
             end = next((s.start for s in secs if s.start > i), len(lines))
             return i + 1, end, ln
-    chi_tieu = [i for i, ln in enumerate(lines) if _CHI_TIEU.match(clean(ln.text))]
+    chi_tieu = [i for i, ln in enumerate(lines) if _numbered_target(clean(ln.text))]
     if chi_tieu:
         end = next((s.start for s in secs if s.start > chi_tieu[-1]), len(lines))
         return chi_tieu[0], end, lines[chi_tieu[0]]
@@ -246,19 +275,26 @@ def target_region(lines: list[Line], secs: list[Section]) -> tuple[int, int, Lin
     return None
 
 
-def read_items(lines: list[Line], plan_year: int) -> tuple[list[Item], list[tuple[str, str]], list[Skipped]]:
-    """Targets (codes as written, bullets numbered on), goal groups and the lines set aside."""
+def read_items(lines: list[Line], plan_year: int, end_year: int | None = None) -> tuple[list[Item], list[tuple[str, str]], list[Skipped]]:
+    """Targets (codes as written, bullets numbered on), goal groups and the lines set aside. The plan
+    spans `plan_year`..`end_year` (a yearly plan when `end_year` is omitted)."""
     items: list[Item] = []
     groups: list[tuple[str, str]] = []
     skipped: list[Skipped] = []
     paragraphs: list[Line] = []
     group = None
     i = 0
-    explicit = any(_CHI_TIEU.match(clean(ln.text)) for ln in lines)
+    explicit = any(_numbered_target(clean(ln.text)) for ln in lines)
     while i < len(lines):
         ln = lines[i]
         c = clean(ln.text)
-        table = read_table(lines, i, plan_year)
+        blocks = _year_blocks(lines, i, plan_year, end_year)
+        if blocks:
+            item, i = blocks
+            item.group = group
+            items.append(item)
+            continue
+        table = read_table(lines, i, plan_year, end_year)
         if table:
             rows, i = table
             for it in rows:
@@ -271,7 +307,7 @@ def read_items(lines: list[Line], plan_year: int) -> tuple[list[Item], list[tupl
             groups.append(gm)
             i += 1
             continue
-        m = _CHI_TIEU.match(c)
+        m = _numbered_target(c)
         n = _NUMBERED.match(c) if not ln.bullet else None
         d = _DOTTED.match(c) if not ln.bullet else None
         if m or (n and not explicit):
@@ -301,8 +337,39 @@ def read_items(lines: list[Line], plan_year: int) -> tuple[list[Item], list[tupl
     _number_bullets(items)
     for it in items:
         if not it.parts:
-            it.parts = read_target(it.text, plan_year)
+            it.parts = read_target(it.text, plan_year, end_year)
     return items, groups, skipped
+
+
+def _numbered_target(c: str) -> re.Match | None:
+    """"Chỉ tiêu 3: …", or "Mục tiêu cụ thể 5: 100% …" when it states a value (without one, "Mục tiêu cụ
+    thể 1: Về y tế" heads the targets under it)."""
+    m = _CHI_TIEU.match(c)
+    if m and m.group(0).lower().startswith("mục tiêu") and not scan_values(m.group(2)):
+        return None
+    return m
+
+
+def _year_blocks(lines: list[Line], i: int, plan_year: int, end_year: int | None) -> tuple[Item, int] | None:
+    """A goal written year first, from line i: an optional heading ("Mục tiêu cụ thể 1: …") and the
+    lines "- Đến năm 2028: …" after it (two at least without a heading). Its indicators are its parts."""
+    head = _GOAL_N.match(clean(lines[i].text)) if not lines[i].bullet else None
+    j = i + 1 if head else i
+    blocks: list[tuple[int, str, Line]] = []
+    while j < len(lines):
+        m = _YEAR_BLOCK.match(lines[j].text)
+        if not m or not lines[j].text[m.end():].strip():
+            break
+        blocks.append((int(m.group(1)), lines[j].text[m.end():].strip(), lines[j]))
+        j += 1
+    if not blocks or (not head and len({y for y, _, _ in blocks}) < 2):
+        return None
+    title = _RAW_PREFIX.sub("", lines[i].text, count=1).strip() if head else ""
+    text = " ".join([title] * bool(title) + [ln.text for _, _, ln in blocks])
+    parts = read_year_blocks([(y, body) for y, body, _ in blocks], plan_year, end_year)
+    if not parts:
+        return None
+    return Item(str(int(head.group(1))) if head else "", text, lines[i], parts=parts), j
 
 
 def _group_heading(c: str, ln: Line) -> tuple[str, str] | None:
@@ -341,7 +408,7 @@ def _number_bullets(items: list[Item]) -> None:
 # -- tables -------------------------------------------------------------------------------------
 
 
-def read_table(lines: list[Line], i: int, plan_year: int) -> tuple[list[Item], int] | None:
+def read_table(lines: list[Line], i: int, plan_year: int, end_year: int | None = None) -> tuple[list[Item], int] | None:
     """A table of targets starting at line i, in any of the three shapes a copy leaves: cells
     separated by "|" (Word, Markdown), by runs of spaces (PDF layout), or one cell per line."""
     c = clean(lines[i].text)
@@ -355,7 +422,7 @@ def read_table(lines: list[Line], i: int, plan_year: int) -> tuple[list[Item], i
             if not all(re.fullmatch(r"[-:\s]*", x) for x in cells):
                 rows.append((lines[j], cells))
             j += 1
-        return _table_items(header, rows, plan_year, lines[i]), j
+        return _table_items(header, rows, Years.of(plan_year, end_year), lines[i]), j
     if re.fullmatch(r"(?:S?TT|Số TT|STT)", c, re.IGNORECASE):
         header, j = [c], i + 1
         while j < len(lines) and not re.fullmatch(r"\d+", clean(lines[j].text)) and len(header) < 12:
@@ -370,7 +437,7 @@ def read_table(lines: list[Line], i: int, plan_year: int) -> tuple[list[Item], i
                 break
             rows.append((lines[j], cells))
             j += width
-        return _table_items(header, rows, plan_year, lines[i]), j
+        return _table_items(header, rows, Years.of(plan_year, end_year), lines[i]), j
     return None
 
 
@@ -421,35 +488,54 @@ def _columns(header: list[str], plan_year: int) -> _Cols | None:
 _CELL = re.compile(rf"^\s*(≥|≤|<|>|=)?\s*({NUMBER})(?:\s*-\s*(?:≥|≤)?\s*({NUMBER}))?\s*(%|‰)?\s*$")
 
 
-def _table_items(header: list[str], rows: list[tuple[Line, list[str]]], plan_year: int, head_line: Line) -> list[Item]:
-    cols = _columns(header, plan_year)
-    items = []
+_SUB_ROW = re.compile(r"^[-+–•*\s]*(?:trong đó|riêng)\s*[:,]?\s*(.+)$", re.IGNORECASE)
+
+
+def _table_items(header: list[str], rows: list[tuple[Line, list[str]]], yrs: Years, head_line: Line) -> list[Item]:
+    """One item per numbered row; a row without a number that reads "- Trong đó: trẻ em người dân tộc
+    thiểu số" is a part of the row above, for that group (its `category`)."""
+    cols = _columns(header, yrs.start)
+    items: list[Item] = []
     for k, (ln, cells) in enumerate(rows):
         def cell(idx):
             return cells[idx] if idx is not None and idx < len(cells) else ""
         code = cell(cols.code) if cols.code is not None else str(k + 1)
         code = str(int(code)) if code.isdigit() else code
         text = cell(cols.text)
-        part = _table_part(text, cell(cols.unit), [(cell(c), y) for c, y in cols.targets],
-                           (cell(cols.baseline[0]), cols.baseline[1]) if cols.baseline else None, plan_year)
+        sub = _SUB_ROW.match(text) if items and not code.isdigit() else None
+        group = sub.group(1).strip().rstrip(".:") if sub else None
+        part = _table_part(re.sub(r"^[-+–•*\s]+", "", text) if sub else text, cell(cols.unit),
+                           [(cell(c), y) for c, y in cols.targets],
+                           (cell(cols.baseline[0]), cols.baseline[1]) if cols.baseline else None, yrs,
+                           context=items[-1].text if sub else "")
+        if len(cells) != len(header):
+            part.reasons.append(f"dòng bảng có {len(cells)} ô, tiêu đề có {len(header)} cột; kiểm tra lại các ô")
+        if sub and group and part.kind != "milestone":
+            part.category = group
+            if not is_category(group, linked=True):
+                part.reasons.append(f"dòng “{text}” được hiểu là giá trị riêng cho nhóm “{group}”; kiểm tra lại")
+            items[-1].parts.append(part)
+            items[-1].text = f"{items[-1].text} {text}"
+            continue
         item = Item(code, text, ln, parts=[part])
         if cell(cols.lead):
             item.leads = [cell(cols.lead)]
         if cols.coord is not None and cell(cols.coord):
             item.leads += [None] + [a.strip() for a in cell(cols.coord).split(";") if a.strip()]  # None marks the start of coordinators
-        if len(cells) != len(header):
-            part.reasons.append(f"dòng bảng có {len(cells)} ô, tiêu đề có {len(header)} cột; kiểm tra lại các ô")
         items.append(item)
     return items
 
 
 def _table_part(text: str, unit_cell: str, target_cells: list[tuple[str, int]], base: tuple[str, int] | None,
-                plan_year: int) -> PartDraft:
+                yrs: Years, context: str = "") -> PartDraft:
+    """A row: a value per year column (a plain cell takes the indicator's direction, a cell with a sign
+    keeps it; "-" is no value), a baseline from a "Thực hiện năm 2025" column. `context` is the text of
+    the row a "Trong đó" row narrows."""
     reasons: list[str] = []
     u = unit_cell.lower()
     unit, kind = ("%", "level") if "%" in u and "‰" not in u else ("‰", "level") if ("‰" in u or "1.000" in u) else \
         ("per_100k", "level") if "100.000" in u else ("count", "activity_count" if u.strip() in ACTIVITY_NOUNS else "count")
-    low = text.lower()
+    low = f"{context} {text}".strip().lower()
     if re.search(r"\bđược\b", low) or re.match(r"^(?:tăng|nâng)", low):
         implied = ">="
     elif re.match(r"^(?:giảm|hạ)", low):
@@ -459,11 +545,11 @@ def _table_part(text: str, unit_cell: str, target_cells: list[tuple[str, int]], 
     else:
         implied = ">="
     values: list[YearValue] = []
-    aspiration = None
+    aspirations: dict[int, float] = {}
     for raw, year in target_cells:
         m = _CELL.match(raw)
         if not m:
-            if raw.strip():
+            if raw.strip() and not re.fullmatch(r"\s*[-–—x]\s*", raw):  # "-": no value that year
                 reasons.append(f"không đọc được ô giá trị “{raw}”")
             continue
         cmp = {"≥": ">=", "≤": "<=", "<": "<", ">": ">", "=": "="}.get(m.group(1) or "", implied)
@@ -473,20 +559,18 @@ def _table_part(text: str, unit_cell: str, target_cells: list[tuple[str, int]], 
         lo = parse_number(m.group(2)).value
         if m.group(3):
             hi = parse_number(m.group(3)).value
-            lo, aspiration = (max(lo, hi), min(lo, hi)) if cmp in ("<", "<=") else (lo, hi)
+            lo, aspirations[year] = (max(lo, hi), min(lo, hi)) if cmp in ("<", "<=") else (lo, hi)
         values.append(YearValue(year, cmp, lo))
-    values.sort(key=lambda v: v.year)
     if not values:
-        return PartDraft(text, "milestone", "=", "milestone", target_year=plan_year, reasons=reasons + ["dòng bảng không có giá trị chỉ tiêu"])
-    first = values[0]
-    part = PartDraft(text, unit, first.comparator, kind if unit == "count" else "level", target=first.target,
-                     target_year=first.year, values=values, aspiration=aspiration, reasons=reasons)
+        return PartDraft(text, "milestone", "=", "milestone", target_year=yrs.start if not yrs.multi else yrs.end,
+                         reasons=reasons + ["dòng bảng không có giá trị chỉ tiêu"])
+    part = settle(PartDraft(text, unit, values[0].comparator, kind if unit == "count" else "level", values=values,
+                            reasons=reasons), yrs)
+    part.aspiration = aspirations.get(part.target_year)
     if base:
         bm = _CELL.match(base[0])
         if bm:
             part.baseline, part.baseline_year = parse_number(bm.group(2)).value, base[1]
-    if first.year > plan_year:
-        part.kind = "direction"
     return part
 
 
@@ -510,7 +594,7 @@ class Responsibilities:
 
 
 _CODE = r"\d+(?:\.\d+)*[a-z]?"
-_REF = re.compile(rf"chỉ tiêu\s*(?:số\s*)?(?:từ\s*)?({_CODE}(?:\s*(?:,|và|-|đến)\s*(?:(?:các\s+)?chỉ tiêu\s*(?:số\s*)?)?{_CODE})*)",
+_REF = re.compile(rf"(?:chỉ tiêu|mục tiêu cụ thể)\s*(?:số\s*)?(?:từ\s*)?({_CODE}(?:\s*(?:,|và|-|đến)\s*(?:(?:các\s+)?(?:chỉ tiêu|mục tiêu cụ thể)\s*(?:số\s*)?)?{_CODE})*)",
                   re.IGNORECASE)
 _AGENT = re.compile(r"(?:Chỉ đạo|Giao|Đề nghị)\s+((?:Ban|Sở|Công an|Tỉnh đoàn|Đoàn|Hội|Trung tâm|Phòng|Văn phòng|Ủy ban|UBND|"
                     r"Liên đoàn|Công đoàn|Chi đoàn|Trạm)\b[^,;.]*?)\s+(?:phối hợp|chủ trì|thực hiện|tổ chức|triển khai|theo dõi|tham mưu)")
@@ -574,7 +658,7 @@ def _is_lead(clause: str, sentence: str) -> bool:
 
 def expand_codes(text: str) -> list[str]:
     """'1, 2, 3' / '1 - 4, 7' / 'từ 1 đến 6 và chỉ tiêu 9' -> codes."""
-    text = re.sub(r"(?:các\s+)?chỉ tiêu\s*(?:số\s*)?", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?:các\s+)?(?:chỉ tiêu|mục tiêu cụ thể)\s*(?:số\s*)?", "", text, flags=re.IGNORECASE)
     out: list[str] = []
     for piece in re.split(r"\s*(?:,|\bvà\b)\s*", text):
         r = re.match(r"^(\d+)\s*(?:-|đến)\s*(\d+)$", piece.strip())
@@ -599,6 +683,7 @@ class PeriodDraft:
     recipient: str = ""
     compile_deadline: date | None = None
     line: Line | None = None
+    dated: bool = False  # the deadline names its year ("trước ngày 05/6/2026"): not repeated each year
 
 
 _DEADLINE = re.compile(r"trước\s+(?:ngày\s+)+(\d{1,2})(?:/(\d{1,2})(?:/(\d{4}))?|\s+tháng\s+(\d{1,2})(?:\s+năm\s+(\d{4}))?)",
@@ -609,8 +694,10 @@ _ANNUAL = re.compile(r"\bnăm\b|hằng năm|hàng năm|cả năm", re.IGNORECASE
 
 
 def read_periods(lines: list[Line], secs: list[Section], skip: tuple[int, int] | None, year: int,
-                 agencies: list[str], province: str, issuer: str) -> list[PeriodDraft]:
-    """Reporting periods and deadlines from the sentences that say "báo cáo … trước ngày …"."""
+                 agencies: list[str], province: str, issuer: str, end_year: int | None = None) -> list[PeriodDraft]:
+    """Reporting periods and deadlines from the sentences that say "báo cáo … trước ngày …". In a
+    programme (`year`..`end_year`) a deadline that names no year ("định kỳ hằng năm … trước ngày 05/12")
+    recurs: one period per year of the span, the 6-month report before the annual one."""
     sec = find_section(secs, "BÁO CÁO")
     idx = range(sec.start, sec.end) if sec else range(len(lines))
     candidates = [lines[i] for i in idx if not (skip and skip[0] <= i < skip[1])]
@@ -624,7 +711,7 @@ def read_periods(lines: list[Line], secs: list[Section], skip: tuple[int, int] |
         pair = _PAIR.search(text)
         if pair and _H1.search(text[:pair.start()]) and _ANNUAL.search(re.sub(_H1, "", text[:pair.start()])):
             for code, (d, m_, y) in ((f"{year}-H1", pair.group(1, 2, 3)), (str(year), pair.group(4, 5, 6))):
-                found.setdefault(code, PeriodDraft(code, _date(y or year, m_, d), recipient, line=ln))
+                found.setdefault(code, PeriodDraft(code, _date(y or year, m_, d), recipient, line=ln, dated=bool(y)))
             continue
         prev_end = 0
         for m in _DEADLINE.finditer(text):
@@ -635,20 +722,47 @@ def read_periods(lines: list[Line], secs: list[Section], skip: tuple[int, int] |
             kind = _period_kind(said) or _period_kind(window)
             prev_end = m.end()
             code = f"{year}-H1" if kind == "H1" else str(year) if kind == "annual" else None
+            dated = bool(m.group(3) or m.group(5))
             if code is None:
-                unclassified.append((d, PeriodDraft(str(year), d, recipient, line=ln)))
+                unclassified.append((d, PeriodDraft(str(year), d, recipient, line=ln, dated=dated)))
                 continue
             if code in found:
                 if found[code].compile_deadline is None and re.search(r"tổng hợp", text[:m.start()], re.IGNORECASE):
                     found[code].compile_deadline = d
                 continue
-            found[code] = PeriodDraft(code, d, recipient, line=ln)
+            found[code] = PeriodDraft(code, d, recipient, line=ln, dated=dated)
     if not found and unclassified:  # a campaign plan: one report
         found[str(year)] = unclassified[0][1]
-    periods = sorted(found.values(), key=lambda p: (p.code.endswith("H1") is False, p.code))
+    periods = list(found.values())
+    if end_year is not None and end_year > year:
+        periods = [q for p in periods for q in _every_year(p, year, end_year)]
+    periods.sort(key=lambda p: (p.code[:4], p.code.endswith("H1") is False, p.code))
     for p in periods:
         p.recipient = p.recipient or issuer
     return periods
+
+
+def _every_year(p: PeriodDraft, first: int, last: int) -> list[PeriodDraft]:
+    """The same report in each year of a programme (a deadline without a year recurs)."""
+    if p.dated:  # once, in the year it names when that lies in the span
+        if first <= p.deadline.year <= last and p.deadline.year != first:
+            p.code = p.code.replace(str(first), str(p.deadline.year))
+        return [p]
+    out = []
+    for y in range(first, last + 1):
+        code = f"{y}-H1" if p.code.endswith("-H1") else str(y)
+        out.append(PeriodDraft(code, _shift(p.deadline, y - first), p.recipient, _shift(p.compile_deadline, y - first),
+                               p.line, p.dated))
+    return out
+
+
+def _shift(d: date | None, years: int) -> date | None:
+    if d is None:
+        return None
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
 
 
 def _period_kind(text: str) -> str | None:

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 import unicodedata
+from datetime import date
 
 import pytest
 
-from loaders.plan_doc import read_plan
-from tests.helpers import ROOT
+from indicators.models import Plan
+from loaders.catalogue import load_plan_file
+from loaders.plan_doc import (
+    PlanDocError, milestone_rows, plan_from_rows, plan_to_toml, proposal_comments, proposal_to_plan, read_plan, read_plan_bytes,
+    with_milestones, write_plan,
+)
+from loaders.plan_doc_values import read_target
+from tests.helpers import ROOT, run_cli
 
 TEXTS = ROOT / "tests" / "plan_texts_multiyear"
 
@@ -175,3 +183,281 @@ def test_scorer_counts_extra_pairs_and_categories():
     baseline_as_milestone = {"targets": [{"code": "1", "values": same["targets"][0]["values"] + [
         {"year": 2020, "comparator": ">=", "target": 61.3}]}, {"code": "9", "values": [{"year": 2030, "comparator": "=", "target": 0}]}]}
     assert score_pairs(expected, baseline_as_milestone) == {"right": 1, "expected": 1, "extra": 2, "total": 3}
+
+
+# -- the written forms, one case each (sentences written for these tests, not from the corpus) -----
+
+MULTI = [  # (form, sentence, [(category, [(year, comparator, target), …]), …] per part) in a plan 2026–2030
+    ("two years, comparator carried", "Giảm tỷ suất tử vong trẻ em dưới 1 tuổi xuống dưới 12‰ vào năm 2027 và 10‰ vào năm 2030.",
+     [(None, [(2027, "<", 12), (2030, "<", 10)])]),
+    ("second value with its own word", "Tỷ lệ trẻ em thừa cân xuống 9% vào năm 2028, dưới 8% vào năm 2030.",
+     [(None, [(2028, "<=", 9), (2030, "<", 8)])]),
+    ("years first", "Phấn đấu đến năm 2027 có 60% và đến năm 2030 có 85% trường học có phòng tư vấn tâm lý.",
+     [(None, [(2027, ">=", 60), (2030, ">=", 85)])]),
+    ("a year after a comma opens the next value", "Tỷ lệ thôn có sân chơi đạt 40% vào năm 2027, phấn đấu đến năm 2030 đạt 70%.",
+     [(None, [(2027, ">=", 40), (2030, ">=", 70)])]),
+    ("kept until", "Tỷ lệ trẻ em bị bạo lực không quá 1% vào năm 2027 và duy trì đến năm 2030.",
+     [(None, [(2027, "<=", 1), (2030, "<=", 1)])]),
+    ("no year: the last year", "Phấn đấu 100% trẻ em mồ côi được chăm sóc thay thế.", [(None, [(2030, ">=", 100)])]),
+    ("a change per year: one entry at the end", "Giảm số vụ trẻ em bị xâm hại bình quân 3%/năm.", [(None, [(2030, "<=", -3)])]),
+    ("baseline is not a milestone", "Tỷ lệ xã đạt chuẩn tăng từ 55% năm 2025 lên 65% năm 2028 và 75% năm 2030.",
+     [(None, [(2028, ">=", 65), (2030, ">=", 75)])]),
+    ("baseline in brackets", "Tỷ lệ trẻ em được khám sàng lọc đạt 80% vào năm 2028 và 90% vào năm 2030 (năm 2025 đạt 66%).",
+     [(None, [(2028, ">=", 80), (2030, ">=", 90)])]),
+    ("one value, two years", "Tỷ lệ trẻ em béo phì dưới 5% đối với miền núi và dưới 9% đối với đô thị vào năm 2028 và năm 2030.",
+     [("miền núi", [(2028, "<", 5), (2030, "<", 5)]), ("đô thị", [(2028, "<", 9), (2030, "<", 9)])]),
+    ("categories in brackets, then respectively", "Tỷ lệ học sinh biết bơi đạt 30% (khu vực nội thành) và 50% (khu vực "
+     "ngoại thành) vào năm 2027; đạt 45% và 70% vào năm 2030.",
+     [("khu vực nội thành", [(2027, ">=", 30), (2030, ">=", 45)]), ("khu vực ngoại thành", [(2027, ">=", 50), (2030, ">=", 70)])]),
+    ("tương ứng", "Tỷ lệ trẻ em lao động dưới 6% đối với trẻ em trai và dưới 4% đối với trẻ em gái vào năm 2027; đến năm "
+     "2030 giảm tương ứng xuống dưới 5% và dưới 3%.",
+     [("trẻ em trai", [(2027, "<", 6), (2030, "<", 5)]), ("trẻ em gái", [(2027, "<", 4), (2030, "<", 3)])]),
+    ("trong đó, the year at the end", "Tỷ lệ hộ gia đình được hướng dẫn nuôi con đạt 85%, trong đó vùng đồng bào dân tộc "
+     "thiểu số đạt tối thiểu 70%, vào năm 2030.",
+     [(None, [(2030, ">=", 85)]), ("vùng đồng bào dân tộc thiểu số", [(2030, ">=", 70)])]),
+    ("a bracket with its own value", "Giảm tỷ lệ thấp còi xuống 20% (trong đó trẻ em dân tộc thiểu số dưới 26%) vào năm 2030.",
+     [(None, [(2030, "<=", 20)]), ("trẻ em dân tộc thiểu số", [(2030, "<", 26)])]),
+    ("riêng", "Tỷ lệ trẻ em được khai sinh đúng hạn đạt 97%; riêng vùng cao đạt 93%.",
+     [(None, [(2030, ">=", 97)]), ("vùng cao", [(2030, ">=", 93)])]),
+    ("a narrower indicator is not a group", "Giảm tỷ suất tử vong do tai nạn xuống 15/100.000 trẻ em vào năm 2030; trong đó "
+     "tử vong do đuối nước xuống 6/100.000 trẻ em vào năm 2030.",
+     [(None, [(2030, "<=", 15)]), (None, [(2030, "<=", 6)])]),
+    ("zero in a later clause", "Giảm số trẻ em lao động nặng nhọc xuống không quá 20 em năm 2027; đến năm 2030 không còn trẻ em "
+     "lao động nặng nhọc.", [(None, [(2027, "<=", 20), (2030, "=", 0)])]),
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("form,sentence,expected", MULTI, ids=[f[0] for f in MULTI])
+def test_each_multiyear_form(form, sentence, expected):
+    parts = read_target(sentence, 2026, 2030)
+    got = [(p.category, [(v.year, v.comparator, v.target) for v in p.values]) for p in parts]
+    assert got == expected
+    for p in parts:  # a programme's single-value fields are its last milestone's; one milestone is "level"
+        assert (p.target, p.target_year, p.comparator) == (p.values[-1].target, p.values[-1].year, p.values[-1].comparator)
+        assert p.kind in ("level", "count", "yearly_change")
+
+
+@pytest.mark.unit
+def test_a_yearly_plan_keeps_its_own_year_first_and_reports_the_later_ones():
+    kept = read_target("Duy trì 100% trường học có nhà vệ sinh đạt chuẩn đến năm 2030.", 2026)[0]
+    assert (kept.target, kept.target_year, kept.kind, [(v.year, v.target) for v in kept.values]) == (
+        100, 2026, "level", [(2026, 100), (2030, 100)])
+    later = read_target("Tỷ lệ trẻ em đi học đúng độ tuổi đạt 98%, đến năm 2030 đạt 99%.", 2026)
+    assert len(later) == 1 and (later[0].target, later[0].target_year) == (98, 2026)
+    assert [(v.year, v.target) for v in later[0].values] == [(2026, 98), (2030, 99)]
+    only_later = read_target("Giảm tối đa tỷ lệ tảo hôn (dưới 3% vào năm 2030).", 2026)[0]
+    assert (only_later.kind, only_later.target_year) == ("direction", 2030)  # unchanged for a yearly plan
+
+
+@pytest.mark.unit
+def test_a_dated_activity_of_a_programme_takes_the_year_it_names():
+    dated = read_target("Tổ chức Hội nghị tổng kết giữa kỳ trong quý III năm 2028.", 2026, 2030)[0]
+    assert (dated.kind, dated.target_year, dated.values, dated.due) == ("milestone", 2028, [], date(2028, 9, 30))
+    undated = read_target("Tổ chức Diễn đàn trẻ em cấp tỉnh.", 2026, 2030)[0]
+    assert (undated.kind, undated.target_year) == ("milestone", 2030)
+
+
+def _doc(title: str, body: str, report: str = "Định kỳ hằng năm, các sở báo cáo trước ngày 10/12 về Sở Y tế.",
+         issued: str = "ngày 02 tháng 3 năm 2026") -> bytes:
+    """A minimal plan document around a target section `body`."""
+    return (f"Số: 5/KH-UBND\n\nLào Cai, {issued}\n\nKẾ HOẠCH\n{title}\n\nCăn cứ Quyết định số 9/QĐ-TTg ngày 01/02/2021 "
+            f"của Thủ tướng Chính phủ; Ủy ban nhân dân tỉnh ban hành Kế hoạch như sau:\n\nI. MỤC TIÊU\n\n2. Mục tiêu cụ thể\n\n"
+            f"{body}\n\nII. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Là cơ quan thường trực; chủ trì thực hiện các mục tiêu cụ thể "
+            f"1 và 2.\n\nIII. CHẾ ĐỘ BÁO CÁO\n\n{report}\n").encode()
+
+
+def _read(title: str, body: str, **kw):
+    return read_plan_bytes(_doc(title, body, **kw), "kh.txt")
+
+
+@pytest.mark.unit
+def test_plan_span_from_the_title():
+    body = "1. Tỷ lệ A đạt 90% vào năm 2030."
+    period = _read("Thực hiện Chương trình vì trẻ em tỉnh Lào Cai giai đoạn 2026 - 2030", body)
+    assert (period.year, period.start_year, period.end_year, period.slug) == (2026, 2026, 2030, "lao-cai-2026-2030")
+    vision = _read("Thực hiện Đề án dinh dưỡng đến năm 2027, tầm nhìn đến năm 2030", body, issued="ngày 5 tháng 4 năm 2024")
+    assert (vision.start_year, vision.end_year) == (2024, 2030)  # from the year it is issued to the vision's year
+    yearly = _read("Thực hiện Chương trình hành động vì trẻ em giai đoạn 2021 - 2030 năm 2026", body)
+    assert (yearly.start_year, yearly.end_year, yearly.is_programme) == (2026, 2026, False)
+    data = yearly.as_json()
+    assert (data["year"], data["start_year"], data["end_year"]) == (2026, 2026, 2026)
+
+
+@pytest.mark.unit
+def test_a_deadline_without_a_year_recurs_in_every_year_of_a_programme():
+    body = "1. Tỷ lệ A đạt 90% vào năm 2028."
+    title = "Thực hiện Chương trình vì trẻ em giai đoạn 2026 - 2028"
+    both = _read(title, body, report="Các sở báo cáo 6 tháng trước ngày 15/6 và báo cáo năm trước ngày 15/12 hằng năm về Sở Y tế.")
+    assert [(p.code, p.deadline) for p in both.periods] == [
+        ("2026-H1", date(2026, 6, 15)), ("2026", date(2026, 12, 15)), ("2027-H1", date(2027, 6, 15)),
+        ("2027", date(2027, 12, 15)), ("2028-H1", date(2028, 6, 15)), ("2028", date(2028, 12, 15))]
+    dated = _read(title, body, report="Các sở báo cáo sơ kết trước ngày 15/12/2027 về Sở Y tế.")
+    assert [p.code for p in dated.periods] == ["2027"]  # a deadline that names its year happens once
+
+
+YEAR_FIRST = """Mục tiêu cụ thể 1: Cải thiện dinh dưỡng trẻ em.
+
+- Đến năm 2028: giảm tỷ lệ thấp còi ở trẻ em dưới 5 tuổi từ 24% năm 2025 xuống 22% (trong đó vùng đồng bào dân tộc thiểu số dưới 27%); tỷ lệ trẻ được bú mẹ hoàn toàn đạt 40%.
+
+- Đến năm 2030: tỷ lệ trẻ được bú mẹ hoàn toàn đạt 50%; giảm tỷ lệ thấp còi ở trẻ em dưới 5 tuổi xuống 20% (vùng đồng bào dân tộc thiểu số dưới 24%); tỷ lệ trẻ em được theo dõi tăng trưởng đạt 90%.
+
+Mục tiêu cụ thể 2: Bữa ăn học đường.
+
+- Đến năm 2028: 60% trường tiểu học có bữa ăn bán trú đạt chuẩn; 50% cán bộ y tế trường học được tập huấn.
+
+- Đến năm 2030: các tỷ lệ trên đạt lần lượt 80% và 90%."""
+
+
+@pytest.mark.unit
+def test_year_first_blocks_give_each_indicator_its_years():
+    rows = {r["code"]: r for r in _read("Thực hiện Chiến lược dinh dưỡng giai đoạn 2026 - 2030", YEAR_FIRST).rows()}
+    assert list(rows) == ["1a", "1b", "1c", "1d", "2a", "2b"]
+    values = {c: [(v["year"], v["comparator"], v["target"]) for v in r["values"]] for c, r in rows.items()}
+    assert values == {
+        "1a": [(2028, "<=", 22), (2030, "<=", 20)], "1b": [(2028, "<", 27), (2030, "<", 24)],
+        "1c": [(2028, ">=", 40), (2030, ">=", 50)], "1d": [(2030, ">=", 90)],
+        "2a": [(2028, ">=", 60), (2030, ">=", 80)], "2b": [(2028, ">=", 50), (2030, ">=", 90)]}
+    assert (rows["1a"]["baseline"], rows["1a"]["baseline_year"]) == (24, 2025)
+    assert rows["1b"]["category"] == "vùng đồng bào dân tộc thiểu số"
+    assert rows["1b"]["values"][0]["category"] == "vùng đồng bào dân tộc thiểu số" and "category" not in rows["1a"]["values"][0]
+    assert rows["2a"]["lead_agency"] == "Sở Y tế"  # "chủ trì thực hiện các mục tiêu cụ thể 1 và 2"
+
+
+TABLE = """| TT | Chỉ tiêu | Đơn vị tính | Thực hiện năm 2025 | Năm 2026 | Năm 2027 | Năm 2028 |
+|---|---|---|---|---|---|---|
+| 1 | Tỷ suất tử vong trẻ em dưới 1 tuổi | ‰ | 12,1 | 11,8 | 11,5 | < 11 |
+|  | - Trong đó: vùng đồng bào dân tộc thiểu số | ‰ | 15 | 14,6 | 14 | 13,5 |
+| 2 | Tỷ lệ trẻ em được tiêm chủng đầy đủ | % | - | ≥ 95 | - | ≥ 97 |
+
+- 100% trường học có tủ thuốc vào năm 2027 và duy trì đến năm 2028."""
+
+
+@pytest.mark.unit
+def test_a_table_with_year_columns():
+    rows = {r["code"]: r for r in _read("Thực hiện Kế hoạch y tế giai đoạn 2026 - 2028", TABLE).rows()}
+    assert list(rows) == ["1a", "1b", "2", "3"]
+    assert [(v["year"], v["comparator"], v["target"]) for v in rows["1a"]["values"]] == [
+        (2026, "<=", 11.8), (2027, "<=", 11.5), (2028, "<", 11)]  # plain cells take the direction; a sign is kept
+    assert (rows["1a"]["target"], rows["1a"]["comparator"], rows["1a"]["baseline"], rows["1a"]["baseline_year"]) == (11, "<", 12.1, 2025)
+    assert (rows["1b"]["category"], rows["1b"]["baseline"], rows["1b"]["target"]) == ("vùng đồng bào dân tộc thiểu số", 15, 13.5)
+    assert [(v["year"], v["target"]) for v in rows["2"]["values"]] == [(2026, 95), (2028, 97)]  # "-": no value
+    assert (rows["2"]["baseline"], rows["2"]["needs_review"]) == (None, False)
+    assert [(v["year"], v["target"]) for v in rows["3"]["values"]] == [(2027, 100), (2028, 100)]
+
+
+@pytest.mark.unit
+def test_parse_plan_json_of_a_programme():
+    out = run_cli("parse-plan", str(TEXTS / "nghe-an-2021-2030.txt"), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert (data["year"], data["start_year"], data["end_year"]) == (2021, 2021, 2030)
+    t = {x["code"]: x for x in data["targets"]}
+    assert (t["1"]["target"], t["1"]["target_year"], t["1"]["kind"], t["1"]["category"]) == (80, 2030, "level", None)
+    assert t["1"]["values"] == [{"year": 2025, "comparator": ">=", "target": 70}, {"year": 2030, "comparator": ">=", "target": 80}]
+    assert (t["1"]["baseline"], t["1"]["baseline_year"]) == (61.3, 2020)  # "(năm 2020 đạt 61,3%)": never a milestone
+    assert t["3b"]["category"] == "nông thôn" and all(v["category"] == "nông thôn" for v in t["3b"]["values"])
+
+
+# -- to the catalogue -----------------------------------------------------------------------------
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("name", sorted(p.name for p in TEXTS.glob("*.txt")))
+def test_a_multiyear_proposal_saves_and_loads_back(tmp_path, name):
+    proposal = read_plan(TEXTS / name)
+    plan = proposal_to_plan(proposal)
+    assert (plan.start_year, plan.end_year) == (proposal.start_year, proposal.end_year)
+    text = plan_to_toml(plan, proposal_comments(proposal))
+    assert Plan.model_validate(tomllib.loads(text)) == plan
+    written = write_plan(plan, tmp_path, comments=proposal_comments(proposal))
+    assert load_plan_file(written) == plan
+    rows = {r["code"]: r for r in proposal.rows()}
+    for t in plan.measurable_targets():
+        r = rows[t.code]
+        assert t.category == r["category"], t.code
+        if plan.is_programme and r["values"]:  # every stated value inside the span is a milestone
+            assert [(m.year, m.comparator, m.target) for m in t.milestones] == [
+                (v["year"], v["comparator"], v["target"]) for v in r["values"]], t.code
+    if plan.is_programme:
+        assert "start_year = " in text and "end_year = " in text and "\nyear = " not in text
+
+
+@pytest.mark.unit
+def test_a_yearly_plan_keeps_other_years_in_comments_and_says_why():
+    proposal = read_plan(TEXTS / "ea-sup-2026.txt")
+    plan = proposal_to_plan(proposal)
+    targets = {t.code: t for t in plan.measurable_targets()}
+    assert (targets["1"].target, targets["1"].target_year, [m.year for m in targets["1"].milestones]) == (92, 2026, [2026])
+    assert "2030" in targets["1"].review[0] and "chương trình cấp trên" in targets["1"].review[0]
+    assert (targets["6"].target, targets["6"].comparator) == (6, "<=")
+    comments = proposal_comments(proposal)
+    assert "giá trị các năm khác: năm 2030: = 0" in comments["6"]
+    row = next(r for r in proposal.rows() if r["code"] == "6")
+    assert row["needs_review"] and any("nằm ngoài năm 2026" in x for x in row["review_reasons"])
+    assert targets["5b"].category == "học sinh nữ dân tộc thiểu số" and not targets["5b"].review
+
+
+@pytest.mark.unit
+def test_edited_milestones_make_the_plan_and_bad_ones_are_refused_by_target_and_field():
+    proposal = read_plan(TEXTS / "nghe-an-2021-2030.txt")
+    meta, rows = proposal.meta(), proposal.rows()
+    k = next(i for i, r in enumerate(rows) if r["code"] == "4")
+    rows[k] = {**rows[k], "values": [{"year": 2025, "comparator": ">=", "target": 96.5}, {"year": 2030, "comparator": ">=", "target": 98}]}
+    t4 = next(t for t in plan_from_rows(meta, rows).measurable_targets() if t.code == "4")
+    assert [(m.year, m.target) for m in t4.milestones] == [(2025, 96.5), (2030, 98)] and t4.target == 98
+    with pytest.raises(PlanDocError) as err:
+        plan_from_rows({**meta, "start_year": 2026}, rows)  # the 2025 milestones now lie before the span
+    problems = [(p.where, p.message) for p in err.value.problems]
+    assert any("mã \"4\"" in where and "milestones[0]" in where and "2025" in msg and "nằm ngoài" in msg
+               for where, msg in problems), problems
+    twice = [dict(r) for r in rows]
+    twice[k]["values"] = [{"year": 2030, "comparator": ">=", "target": 97}, {"year": 2030, "comparator": ">=", "target": 98}]
+    with pytest.raises(PlanDocError) as err:
+        plan_from_rows(meta, twice)
+    assert any("mã \"4\"" in p.where and "hai mốc cho cùng năm 2030" in p.message for p in err.value.problems)
+    assert "Kế hoạch đề xuất chưa hợp lệ" in err.value.message
+
+
+@pytest.mark.unit
+def test_milestones_as_editable_rows_and_back():
+    proposal = read_plan(TEXTS / "hai-phong-tntt-2026-2030.txt")
+    rows = proposal.rows()
+    table = milestone_rows(rows)
+    assert len(table) == 16 and table[0] == {"code": "1", "year": 2028, "comparator": "<", "target": 12}
+    assert plan_from_rows(proposal.meta(), with_milestones(rows, table)) == proposal_to_plan(proposal)
+    table[0] = {**table[0], "target": 11.5}
+    table.append({"code": "7", "year": 2028, "comparator": None, "target": 95})  # a milestone added: the entry's comparator
+    plan = plan_from_rows(proposal.meta(), with_milestones(rows, table))
+    t = {x.code: x for x in plan.measurable_targets()}
+    assert [(m.year, m.target) for m in t["1"].milestones] == [(2028, 11.5), (2030, 10)]
+    assert [(m.year, m.comparator, m.target) for m in t["7"].milestones] == [(2028, ">=", 95), (2030, ">=", 100)]
+    with pytest.raises(PlanDocError) as err:
+        with_milestones(rows, table + [{"code": "99", "year": 2029, "target": 1}, {"code": "8", "year": None, "target": 80}])
+    assert [(p.where, p.message) for p in err.value.problems] == [
+        ("mốc thứ 18", "mã chỉ tiêu \"99\" không có trong kế hoạch"), ("mốc thứ 19 (mã \"8\")", "thiếu năm hoặc giá trị")]
+
+
+@pytest.mark.unit
+def test_the_national_programme_text_gives_the_catalogue_milestones(catalogue):
+    """data/seeds/extra/qd23-2021-2030.txt (a decision, no "KẾ HOẠCH" title: the span comes from its
+    heading) against data/plans/qd23-2021-2030.toml, written by hand: every milestone and category."""
+    plan = catalogue["qd23-2021-2030"]
+    proposal = read_plan(ROOT / "data" / "seeds" / plan.source_file)
+    assert (proposal.start_year, proposal.end_year) == (plan.start_year, plan.end_year)
+    rows = {r["code"]: r for r in proposal.rows()}
+    assert list(rows) == [t.code for t in plan.measurable_targets()]
+    for t in plan.measurable_targets():
+        got = [(v["year"], v["comparator"], v["target"]) for v in rows[t.code]["values"]]
+        assert got == [(m.year, m.comparator, m.target) for m in t.milestones], t.code
+        assert rows[t.code]["category"] == t.category, t.code
+
+
+@pytest.mark.unit
+def test_a_goal_heading_without_a_value_heads_the_targets_under_it():
+    body = ("Mục tiêu cụ thể 1: Về y tế\n\n- Tỷ lệ A đạt 90% vào năm 2030.\n\n- Phối hợp với các đoàn thể tuyên truyền.\n\n"
+            "Mục tiêu cụ thể 2: Về giáo dục\n\n- 100% trường học có nhà vệ sinh đạt chuẩn vào năm 2028.")
+    proposal = _read("Thực hiện Chương trình vì trẻ em giai đoạn 2026 - 2030", body)
+    assert [(r["code"], r["group"], r["target_year"]) for r in proposal.rows()] == [("1", "1", 2030), ("2", "2", 2028)]
+    assert proposal.goal_groups == [("1", "Mục tiêu cụ thể 1: Về y tế"), ("2", "Mục tiêu cụ thể 2: Về giáo dục")]
+    assert [s.text for s in proposal.skipped] == ["Phối hợp với các đoàn thể tuyên truyền."]
