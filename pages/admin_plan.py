@@ -1,6 +1,7 @@
 """Nhập kế hoạch (administrators): upload a plan document, review every proposed target beside the
 sentence it came from, edit any field, then save it as a new plan in the catalogue and the database.
-Nothing is saved before the administrator confirms."""
+A programme (several years) shows its span and each target's milestones (year, comparator, value)
+as editable rows. Nothing is saved before the administrator confirms."""
 import hashlib
 import math
 
@@ -31,15 +32,23 @@ proposal = st.session_state[key]
 meta = proposal.meta()
 rows = proposal.rows()
 flagged = sum(r["needs_review"] for r in rows)
-st.success(f"Đọc được {len(rows)} chỉ tiêu từ {proposal.source_file}; {flagged} chỉ tiêu cần xem lại (đánh dấu ⚠).")
+span = f", giai đoạn {proposal.start_year}–{proposal.end_year}" if proposal.is_programme else ""
+st.success(f"Đọc được {len(rows)} chỉ tiêu từ {proposal.source_file}{span}; {flagged} chỉ tiêu cần xem lại (đánh dấu ⚠).")
 for reason in proposal.reasons:
     st.warning(f"Cần xem lại: {reason}")
 
 st.subheader("1. Thông tin kế hoạch")
-c = st.columns([2, 1, 1])
+programme = proposal.is_programme
+c = st.columns([2, 1, 1, 1] if programme else [2, 1, 1])
 meta["title"] = c[0].text_input("Tên kế hoạch", meta["title"])
 meta["slug"] = c[1].text_input("Mã kế hoạch (slug)", meta["slug"], help="Chữ thường không dấu và gạch nối, ví dụ bac-ninh-2026")
-meta["year"] = int(c[2].number_input("Năm", value=int(meta["year"]), min_value=2000, max_value=2100, step=1))
+if programme:  # a programme: its span; each target's values per year are in the table of milestones below
+    meta["start_year"] = int(c[2].number_input("Từ năm", value=int(meta["start_year"]), min_value=2000, max_value=2100, step=1))
+    meta["end_year"] = int(c[3].number_input("Đến năm", value=int(meta["end_year"]), min_value=2000, max_value=2100, step=1))
+else:
+    meta["start_year"] = meta["end_year"] = int(c[2].number_input("Năm", value=int(meta["year"]), min_value=2000,
+                                                                  max_value=2100, step=1))
+meta["year"] = meta["start_year"]
 c = st.columns(3)
 meta["issuer"] = c[0].text_input("Cơ quan ban hành", meta["issuer"])
 meta["standing_agency"] = c[1].text_input("Cơ quan thường trực", meta["standing_agency"])
@@ -63,7 +72,7 @@ table = pd.DataFrame([{
     "⚠": "⚠" if r["needs_review"] else "", "Mã": r["code"], "Câu gốc (dòng)": f"{r['source']} (dòng {r['line']})",
     "Nội dung chỉ tiêu": r["text"], "Đơn vị": r["unit"], "So sánh": r["comparator"], "Giá trị": r["target"],
     "Năm": r["target_year"], "Phấn đấu": r["aspiration"], "Cơ sở": r["baseline"], "Năm cơ sở": r["baseline_year"],
-    "Trên tổng số": r["of"], "Loại": r["kind"], "Cơ quan chủ trì": r["lead_agency"],
+    "Trên tổng số": r["of"], "Loại": r["kind"], "Nhóm/khu vực": r["category"] or "", "Cơ quan chủ trì": r["lead_agency"],
     "Cơ quan phối hợp": "; ".join(r["coordinating"]), "Lý do cần xem lại": "; ".join(r["review_reasons"]),
 } for r in rows])
 edited = st.data_editor(table, key=f"{key}_targets", width="stretch", hide_index=True, disabled=[
@@ -73,7 +82,21 @@ edited = st.data_editor(table, key=f"{key}_targets", width="stretch", hide_index
     "Loại": st.column_config.SelectboxColumn(options=KINDS, required=True),
     "Câu gốc (dòng)": st.column_config.TextColumn(width="large"),
     "Nội dung chỉ tiêu": st.column_config.TextColumn(width="large"),
+    "Nhóm/khu vực": st.column_config.TextColumn(help="Giá trị chỉ nêu cho một nhóm, ví dụ \"nông thôn\", \"trẻ em gái\""),
 })
+milestones = None
+if programme:
+    st.markdown("**Các mốc của từng chỉ tiêu** — mỗi dòng một năm; cột Giá trị và Năm ở bảng trên chỉ dùng cho chỉ tiêu "
+                "không có mốc. Thêm hoặc xóa dòng để thêm, bỏ mốc.")
+    category = {r["code"]: r["category"] or "" for r in rows}
+    milestones = st.data_editor(
+        pd.DataFrame([{"Mã chỉ tiêu": m["code"], "Năm": m["year"], "So sánh": m["comparator"], "Giá trị": m["target"],
+                       "Nhóm/khu vực": category[m["code"]]} for m in plan_doc.milestone_rows(rows)],
+                     columns=["Mã chỉ tiêu", "Năm", "So sánh", "Giá trị", "Nhóm/khu vực"]),
+        num_rows="dynamic", key=f"{key}_milestones", width="stretch", hide_index=True, disabled=["Nhóm/khu vực"],
+        column_config={"So sánh": st.column_config.SelectboxColumn(options=COMPARATORS),
+                       "Năm": st.column_config.NumberColumn(min_value=2000, max_value=2100, step=1, format="%d"),
+                       "Nhóm/khu vực": st.column_config.TextColumn(help="Sửa ở bảng chỉ tiêu phía trên (một nhóm cho cả chỉ tiêu)")})
 
 
 def _clean(value):
@@ -88,12 +111,18 @@ def reviewed_rows() -> list[dict]:
         lead = (_clean(e["Cơ quan chủ trì"]) or "").strip()
         year = _clean(e["Năm"])
         out.append({**r, "text": e["Nội dung chỉ tiêu"], "unit": e["Đơn vị"], "comparator": e["So sánh"],
-                    "target": _clean(e["Giá trị"]), "target_year": int(year) if year else meta["year"],
+                    "target": _clean(e["Giá trị"]), "target_year": int(year) if year else meta["end_year"],
+                    "category": (_clean(e["Nhóm/khu vực"]) or "").strip() or None,
                     "aspiration": _clean(e["Phấn đấu"]), "baseline": _clean(e["Cơ sở"]),
                     "baseline_year": int(_clean(e["Năm cơ sở"])) if _clean(e["Năm cơ sở"]) else None,
                     "of": _clean(e["Trên tổng số"]), "kind": e["Loại"],
                     "lead": None if lead in ("", meta["standing_agency"]) else lead,
                     "coordinating": [a.strip() for a in (_clean(e["Cơ quan phối hợp"]) or "").split(";") if a.strip()]})
+    if milestones is not None:
+        out = plan_doc.with_milestones(out, [{"code": _clean(m["Mã chỉ tiêu"]), "year": _clean(m["Năm"]),
+                                              "comparator": _clean(m["So sánh"]), "target": _clean(m["Giá trị"])}
+                                             for _, m in milestones.iterrows()
+                                             if any(_clean(m[c]) is not None for c in ("Mã chỉ tiêu", "Năm", "Giá trị"))])
     return out
 
 

@@ -76,3 +76,35 @@ def test_only_administrators_get_the_page(demo_store, make_app):
         return
     at.run()
     assert at.error and not at.file_uploader
+
+
+PROGRAMME = ROOT / "tests" / "plan_texts_multiyear" / "nghe-an-2021-2030.txt"
+
+
+def test_a_programme_shows_its_span_and_milestones_and_saves_an_edited_one(app):
+    at, plans_dir = app
+    at.file_uploader[0].set_value((PROGRAMME.name, PROGRAMME.read_bytes(), "text/plain"))
+    at.run()
+    assert not at.exception and any("giai đoạn 2021–2030" in s.value for s in at.success)
+    labels = [n.label for n in at.number_input]
+    assert "Từ năm" in labels and "Đến năm" in labels and "Năm" not in labels
+    editor = next(e for e in at.data_editor if (e.key or "").endswith("_milestones"))
+    table = editor.value
+    assert list(table.columns) == ["Mã chỉ tiêu", "Năm", "So sánh", "Giá trị", "Nhóm/khu vực"]
+    assert len(table) == 43  # every stated (year, value) of the plan
+    row = int(table.index[(table["Mã chỉ tiêu"] == "4") & (table["Năm"] == 2030)][0])
+    assert table.loc[row, "Giá trị"] == 97.5
+    assert set(table.loc[table["Mã chỉ tiêu"] == "3b", "Nhóm/khu vực"]) == {"nông thôn"}
+    at.session_state[editor.key] = {"edited_rows": {row: {"Giá trị": 98.5}}, "added_rows": [], "deleted_rows": []}
+    next(b for b in at.button if "Lưu thành kế hoạch mới" in b.label).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Đã lưu kế hoạch" in s.value for s in at.success), [e.value for e in at.error]
+    from pages import ui
+    plan = ui.store().plan("nghe-an-2021-2030")
+    assert (plan.start_year, plan.end_year) == (2021, 2030)
+    t4 = next(t for t in plan.measurable_targets() if t.code == "4")
+    assert [(m.year, m.target) for m in t4.milestones] == [(2025, 96), (2030, 98.5)] and t4.target == 98.5
+    saved = load_plan_file(plans_dir / "nghe-an-2021-2030.toml")
+    assert saved == plan and "milestones = [{year = 2025, target = 96}, {year = 2030, target = 98.5}]" in (
+        plans_dir / "nghe-an-2021-2030.toml").read_text(encoding="utf-8")
