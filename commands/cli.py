@@ -449,7 +449,9 @@ def _print_proposal(proposal) -> None:
     rows = proposal.rows()
     print(f"{proposal.title or '(chưa rõ tên kế hoạch)'}")
     print(f"  Tệp {proposal.source_file} — mã đề xuất: {proposal.slug}")
-    print(f"  Cơ quan ban hành: {proposal.issuer or '—'} ({fmt.level_label(proposal.level)}), năm {proposal.year}")
+    span = (f"giai đoạn {proposal.start_year}–{proposal.last_year}" if proposal.last_year > proposal.start_year
+            else f"năm {proposal.year}")
+    print(f"  Cơ quan ban hành: {proposal.issuer or '—'} ({fmt.level_label(proposal.level)}), {span}")
     if proposal.implements:
         print(f"  Thực hiện: {_cut(proposal.implements, _width() - 14)}")
     print(f"  Cơ quan thường trực: {proposal.standing_agency or '—'}")
@@ -465,10 +467,14 @@ def _print_proposal(proposal) -> None:
     text_w = max(30, _width() - 80)
     print(f"{'Mã':6} {'Chỉ tiêu':32} {'Loại':14} {'Cơ quan chủ trì':22} {'Dòng':>5}  Nội dung")
     for r in rows:
-        goal = fmt.goal(SimpleNamespace(**r))
-        later = [v for v in r["values"] if v["year"] != r["target_year"]]
-        if later:
-            goal += "; " + "; ".join(f"{v['year']}: {fmt.target_phrase(v['comparator'], v['target'], r['unit'])}" for v in later)
+        if len(r["values"]) > 1:  # every stated year in order: "2025: ≥ 96%; 2030: ≥ 97,5%"
+            goal = "; ".join(f"{v['year']}: {fmt.target_phrase(v['comparator'], v['target'], r['unit'])}" for v in r["values"])
+            if r["baseline"] is not None:
+                goal += f" (cơ sở {fmt.num(r['baseline'])} năm {r['baseline_year']})"
+        else:
+            goal = fmt.goal(SimpleNamespace(**r))
+        if r.get("category"):
+            goal = f"[{r['category']}] {goal}"
         mark = "?" if r["needs_review"] else " "
         print(f"{r['code']:5}{mark} {_cut(goal, 32):32} {fmt.KIND_SHORT[r['kind']]:14} {_cut(r['lead_agency'], 22):22} "
               f"{r['line']:>5}  {_cut(r['text'], text_w)}")
