@@ -223,7 +223,7 @@ def target_history(target, plan, rows: dict, *, title: str | None = None) -> go.
         key = st_code or "baseline"
         traces.append(dict(
             type="scatter", x=[label], y=[value], mode="markers+text",
-            name=status.display(st_code) if st_code else "Mức cơ sở (năm trước)", legendgroup=key,
+            name=status.display(st_code) if st_code else f"Mức cơ sở (năm {plan.start_year - 1})", legendgroup=key,
             showlegend=key not in seen,
             marker=dict(size=16, color=status.COLOR[st_code] if st_code else "#5f6368",
                         line=dict(color="#ffffff", width=2), symbol="circle" if st_code else "square"),
@@ -266,31 +266,34 @@ def target_history(target, plan, rows: dict, *, title: str | None = None) -> go.
 
 
 def _milestone_path(target, plan, points) -> list[dict]:
-    """A programme's road: each milestone drawn at its year as a diamond ('Mốc 2025: ≥ 65%'), and the
-    dashed path from the baseline (the baseline period's figure, or the plan's stated baseline) through
-    the milestones — where the figures should be if the target is on course (docs/status-rules.md)."""
+    """A programme's roads: each milestone drawn at its year as a diamond ('Mốc 2025: ≥ 65%'), and
+    for each a dashed straight road from the baseline (the plan's stated baseline, else the baseline
+    period's figure) to it — the line the status measures pace against (docs/status-rules.md): a
+    figure on the right side of the road to the governing milestone is on track."""
     on_axis = {code for code, _, _ in points}
     ms = [m for m in target.milestones if str(m.year) in on_axis]
     if not ms:
         return []
     base = next((v for code, v, _ in points if periods.is_baseline(code, plan)), None)
-    start = []
+    start = None
     if target.baseline is not None and str(target.baseline_year) in on_axis:
-        start = [(_period_axis_label(str(target.baseline_year), plan), target.baseline)]
+        start = (_period_axis_label(str(target.baseline_year), plan), target.baseline)
     elif base is not None and target.baseline is None:
-        start = [(_period_axis_label(plan.baseline_period, plan), base)]
-    path = start + [(_period_axis_label(str(m.year), plan), m.target) for m in ms]
+        start = (_period_axis_label(plan.baseline_period, plan), base)
     u = target.unit
-    return [
-        dict(type="scatter", x=[x for x, _ in path], y=[y for _, y in path], mode="lines", name="Lộ trình đến các mốc",
-             line=dict(color="#1f2328", width=2, dash="dash"), hoverinfo="skip"),
-        dict(type="scatter", x=[_period_axis_label(str(m.year), plan) for m in ms], y=[m.target for m in ms],
-             mode="markers+text", name="Mốc của chương trình",
-             marker=dict(symbol="diamond-open", size=20, color="#1f2328", line=dict(width=3)),
-             text=[f"Mốc {m.year}: {fmt.target_phrase(m.comparator, m.target, u)}" for m in ms],
-             textposition="bottom center", textfont=dict(size=FONT_SIZE - 1),
-             hovertemplate="%{text}<extra></extra>"),
-    ]
+    traces = []
+    for i, m in enumerate(ms if start else []):
+        traces.append(dict(
+            type="scatter", x=[start[0], _period_axis_label(str(m.year), plan)], y=[start[1], m.target], mode="lines",
+            name="Lộ trình từ mức cơ sở đến từng mốc", legendgroup="road", showlegend=i == 0,
+            line=dict(color="#1f2328", width=2, dash="dash"), hoverinfo="skip"))
+    traces.append(dict(
+        type="scatter", x=[_period_axis_label(str(m.year), plan) for m in ms], y=[m.target for m in ms],
+        mode="markers+text", name="Mốc của chương trình",
+        marker=dict(symbol="diamond-open", size=20, color="#1f2328", line=dict(width=3)),
+        text=[f"Mốc {m.year}: {fmt.milestone_value(m, target)}" for m in ms],
+        textposition="bottom center", textfont=dict(size=FONT_SIZE - 1), hovertemplate="%{text}<extra></extra>"))
+    return traces
 
 
 def _period_axis_label(code: str, plan) -> str:

@@ -78,6 +78,8 @@ def difference(delta: float | None, unit: str, digits: int = 2) -> str:
     """A difference of two values in the unit's words: '0,5 điểm %', '0,2‰', '12/100.000', '3'."""
     if delta is None:
         return "—"
+    while delta and round(delta, digits) == 0 and digits < 5:  # 0,005 points is not "0 điểm %"
+        digits += 1
     return f"{num(delta, digits)}{_DIFFERENCE_SUFFIX.get(unit, '')}"
 
 
@@ -120,8 +122,9 @@ def goal(t) -> str:
         if t.target is not None:
             return f"{trend}; {target_phrase(t.comparator, t.target, t.unit)} năm {t.target_year}"
         return trend
-    if len(getattr(t, "milestones", ())) > 1:  # a programme's target: one value per milestone year
-        text = "; ".join(milestone_phrase(m, t) for m in t.milestones)
+    milestones = getattr(t, "milestones", ())
+    if len(milestones) > 1 or (milestones and getattr(t, "programme", False)):  # a programme's: each with its year
+        text = "; ".join(milestone_phrase(m, t) for m in milestones)
     else:
         text = target_phrase(t.comparator, t.target, t.unit)
         if t.kind == "activity_count":
@@ -135,11 +138,24 @@ def goal(t) -> str:
     return text
 
 
+def milestone_value(m, t) -> str:
+    """What a milestone requires, without its year: '≥ 65%', '≥ 150/200', 'giảm ≥ 2 điểm %/năm'."""
+    if t.kind == "yearly_change":
+        return f"{'giảm' if m.target < 0 else 'tăng'} ≥ {difference(abs(m.target), t.unit)}/năm"
+    if t.of is not None:
+        return f"{COMPARATOR_SYMBOL[m.comparator]} {num(m.target)}/{num(t.of)}"
+    return target_phrase(m.comparator, m.target, t.unit)
+
+
 def milestone_phrase(m, t) -> str:
-    """'≥ 65% năm 2025', '≤ 150/200 năm 2030 (phấn đấu 160)'."""
-    value = f"{COMPARATOR_SYMBOL[m.comparator]} {num(m.target)}/{num(t.of)}" if t.of is not None else target_phrase(m.comparator, m.target, t.unit)
-    extra = f" (phấn đấu {with_unit(m.aspiration, t.unit)})" if m.aspiration is not None else ""
-    return f"{value} năm {m.year}{extra}"
+    """'≥ 65% năm 2025', '≥ 150/200 năm 2030 (phấn đấu 160)', 'giảm ≥ 2 điểm %/năm đến năm 2030'."""
+    if m.aspiration is None:
+        extra = ""
+    elif t.kind == "yearly_change":
+        extra = f" (phấn đấu {difference(abs(m.aspiration), t.unit)}/năm)"
+    else:
+        extra = f" (phấn đấu {with_unit(m.aspiration, t.unit)})"
+    return f"{milestone_value(m, t)} {'đến ' if t.kind == 'yearly_change' else ''}năm {m.year}{extra}"
 
 
 def actual(value, unit: str) -> str:

@@ -96,6 +96,9 @@ class Part(_Model):
             given = [f for f in ("target", "target_year", "aspiration") if getattr(self, f) is not None]
             if given:
                 raise ValueError(f"đã khai báo milestones thì không ghi {', '.join(given)} (mỗi mốc ghi year, comparator, target, aspiration)")
+            if self.kind in ("direction", "milestone"):
+                raise ValueError(f"kind = \"{self.kind}\" không dùng milestones (chỉ tiêu xu hướng so với năm trước, "
+                                 "hoặc việc hoàn thành theo hạn); chỉ tiêu có giá trị theo năm dùng kind = \"level\"")
             years = [m.year for m in self.milestones]
             twice = sorted({y for y in years if years.count(y) > 1})
             if twice:
@@ -137,6 +140,7 @@ class Target(_Model):
     milestones: list[Milestone] = []  # in year order, comparators filled in; empty for direction/milestone kinds
     category: str | None = None
     review: list[str] = []  # reasons a person must check it (stated in the catalogue, or found)
+    programme: bool = False  # of a multi-year plan: its milestones, not one yearly value, are the target
 
     @property
     def coordinating(self) -> list[str]:
@@ -221,11 +225,18 @@ class Plan(_Model):
                         problems.append(f"chỉ tiêu {t.code}: phần thứ {i + 1} phải có mã \"{expected}\", không phải \"{p.code}\"")
             elif t.unit is None or t.comparator is None:
                 problems.append(f"chỉ tiêu {t.code}: thiếu unit hoặc comparator (hoặc khai báo parts)")
-        for p in self.periods:
+        span_ok = self.end_year >= self.start_year
+        for p in self.periods if span_ok else []:
             if not self.start_year <= periods.parse(p.code).year <= self.end_year:
                 problems.append(f"kỳ báo cáo {p.code} không thuộc {self.span_label} của kế hoạch")
-        for t in self.targets:
+        for t in self.targets if span_ok else []:
             for item in t.parts or [t]:
+                if item.baseline_year is not None and item.baseline_year > self.end_year:
+                    problems.append(f"chỉ tiêu {item.code}: baseline_year = {item.baseline_year} sau năm cuối của kế hoạch "
+                                    f"({self.end_year}); mức cơ sở là số đã đo của một năm đã qua")
+                if (self.is_programme and item.kind in ("yearly_change", "direction") and item.baseline is not None):
+                    problems.append(f"chỉ tiêu {item.code}: kind = \"{item.kind}\" trong chương trình nhiều năm so mỗi năm với "
+                                    "năm trước, không ghi baseline")
                 for i, m in enumerate(item.milestones):
                     if not self.start_year <= m.year <= self.end_year:
                         problems.append(f"chỉ tiêu {item.code}: milestones[{i}].year = {m.year} nằm ngoài {self.span_label} của kế hoạch")
@@ -286,6 +297,7 @@ class Plan(_Model):
                         parent_text=parent.text if parent else None,
                         position=len(out),
                         category=item.category,
+                        programme=self.is_programme,
                     )
                 )
         return out

@@ -120,8 +120,9 @@ def needed_periods(plan: Plan, targets: list[Target], period: periods.Period) ->
     """The periods whose figures judge `period`: itself, the baseline period, the year before (a
     programme's year-on-year targets) and the annual report of every milestone year reached."""
     out = {period.code, plan.baseline_period, str(period.year - 1)}
-    if plan.is_programme:
-        out |= {str(m.year) for t in targets for m in t.milestones if m.year <= status.period_end(period)}
+    if plan.is_programme:  # each reached milestone's own year, and the year before it (year-on-year kinds)
+        out |= {str(y) for t in targets for m in t.milestones if m.year <= status.period_end(period)
+                for y in (m.year, m.year - 1)}
     return out
 
 

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from indicators import status
+from indicators import periods, status
 from indicators.models import Plan, Target
 
 ON_TIME, LATE, MISSING, NOT_DUE = "on_time", "late", "missing", "not_due"
@@ -120,15 +120,19 @@ def _as_datetime(value) -> datetime:
     return datetime.fromisoformat(str(value))
 
 
-def judge_report(deadline: date | None, received: list[datetime], today: date) -> tuple[str, int | None]:
-    """State and days late/overdue of one expected report, from the times its submissions came in."""
+def judge_report(deadline: date | None, received: list[datetime], today: date,
+                 period_end: date | None = None) -> tuple[str, int | None]:
+    """State and days late/overdue of one expected report, from the times its submissions came in.
+    A period without a deadline (the national programme's) is never late, but once it has ended a
+    report not received is missing (days counted from its end)."""
     if received:
         first = min(received).date()
         if deadline is None or first <= deadline:
             return ON_TIME, None
         return LATE, (first - deadline).days
-    if deadline is not None and today > deadline:
-        return MISSING, (today - deadline).days
+    due = deadline if deadline is not None else period_end
+    if due is not None and today > due:
+        return MISSING, (today - due).days
     return NOT_DUE, None
 
 
@@ -169,13 +173,14 @@ def expected_reports(plan: Plan, targets: list[Target], submissions: "list[dict]
         if period is not None and p.code != period:
             continue
         # most agencies of a large compilation have not sent anything for a future period: judged once
-        none_state, none_days = judge_report(p.deadline, [], today)
+        ends = periods.parse(p.code).end
+        none_state, none_days = judge_report(p.deadline, [], today, ends)
         for name, roles in agencies.items():
             got = seen.get((name, p.code))
             if got is None:
                 out.append(ExpectedReport(name, p.code, p.deadline, none_state, None, None, 0, none_days, None, False, roles))
                 continue
-            state, days = judge_report(p.deadline, [got.first], today)
+            state, days = judge_report(p.deadline, [got.first], today, ends)
             out.append(ExpectedReport(name, p.code, p.deadline, state, got.first, got.last, got.count, days,
                                       got.file_name, got.is_demo, roles))
     return out

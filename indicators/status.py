@@ -194,6 +194,10 @@ def satisfies(value: float, comparator: str, target: float, tol: float = THRESHO
     return abs(value - target) <= tol
 
 
+def c_sym(comparator: str) -> str:
+    return fmt.COMPARATOR_SYMBOL[comparator]
+
+
 def _pace_status(pace: float, th: Thresholds) -> str:
     pace = round(pace, 9)  # 0,95 computed from decimal inputs must count as 0,95
     if pace >= th.on_track_pace:
@@ -241,6 +245,7 @@ def judge(
     baseline_actual: float | None = None,
     th: Thresholds = THRESHOLDS,
     horizon: Horizon | None = None,
+    final: bool | None = None,
 ) -> Judgement:
     """Judge one measurable target for one period.
 
@@ -257,7 +262,7 @@ def judge(
     if actual is None or actual == "":
         return Judgement(NO_DATA, "1", f"Chưa có số liệu {when} (quy tắc 1).",
                          milestone_year=horizon.milestone.year if horizon else None)
-    j = _judge(target, period, actual, baseline_actual, th, horizon)
+    j = _judge(target, period, actual, baseline_actual, th, horizon, final)
     if horizon is not None:
         j = _on_the_road(j, target, horizon)
     return j
@@ -267,27 +272,39 @@ def _on_the_road(j: Judgement, target: Target, h: Horizon) -> Judgement:
     """Name the governing milestone in a programme's explanation: "Chậm tiến độ so với lộ trình
     đến mốc 2025: cần ≥ 65%, hiện 58%, R = 0,89. …"."""
     u, m = target.unit, h.milestone
-    need = fmt.target_phrase(m.comparator, m.target, u)
+    dg = _shown_digits(j.actual, m.target, THRESHOLDS.equal_tolerance) if isinstance(j.actual, (int, float)) else 2
+    need = f"{c_sym(m.comparator)} {fmt.with_unit(m.target, u, dg)}"
     head = f"Mốc {m.year} (cần {need})"
     if j.rule in ("4", "6") and j.pace is not None:
-        head = (f"{LABEL[j.status]} so với lộ trình đến mốc {m.year}: cần {need}, hiện {fmt.with_unit(j.actual, u)}, "
+        head = (f"{LABEL[j.status]} so với lộ trình đến mốc {m.year}: cần {need}, hiện {fmt.with_unit(j.actual, u, dg)}, "
                 f"R = {fmt.num(j.pace)}")
     elif j.rule == "5":
-        head = f"{LABEL[j.status]} so với mốc {m.year}: cần {need}, hiện {fmt.with_unit(j.actual, u)}"
+        head = f"{LABEL[j.status]} so với mốc {m.year}: cần {need}, hiện {fmt.with_unit(j.actual, u, dg)}"
     elif j.status in (ACHIEVED, NOT_ACHIEVED):
-        head = f"{LABEL[j.status]} mốc {m.year}: cần {need}, hiện {fmt.with_unit(j.actual, u)}"
+        head = f"{LABEL[j.status]} mốc {m.year}: cần {need}, hiện {fmt.with_unit(j.actual, u, dg)}"
     return replace(j, explanation=f"{head}. {j.explanation}", milestone_year=m.year)
 
 
-def _judge(target: Target, period: Period, actual, baseline_actual, th: Thresholds, horizon: Horizon | None) -> Judgement:
+def _shown_digits(a: float, goal: float | None, tol: float) -> int:
+    """Decimals that tell the actual from the value it is judged against (0,115% vs 0,12%)."""
+    for d in (2, 3, 4):
+        if goal is None or abs(a - goal) <= tol or round(a, d) != round(goal, d):
+            return d
+    return 5
+
+
+def _judge(target: Target, period: Period, actual, baseline_actual, th: Thresholds, horizon: Horizon | None,
+           final: bool | None = None) -> Judgement:
     u = target.unit
     when = period.label
+    is_final = horizon.final if horizon else final if final is not None else _is_final(target, period)
 
     if target.kind == "milestone":
-        return _judge_milestone(target, period, str(actual))
+        return _judge_milestone(target, period, str(actual), is_final)
 
     a = float(actual)
-    A = fmt.with_unit(a, u)
+    dg = _shown_digits(a, target.target if target.kind in ("level", "count", "activity_count") else None, th.equal_tolerance)
+    A = fmt.with_unit(a, u, dg)
     stated = target.baseline is not None
     base = target.baseline if stated else baseline_actual
     base_year = horizon.baseline_year if horizon else period.year - 1
@@ -313,7 +330,7 @@ def _judge(target: Target, period: Period, actual, baseline_actual, th: Threshol
         no_pace_reason = "chỉ tiêu chính là mức năm trước"
     else:
         T = float(target.target)
-        t_note = f"chỉ tiêu {fmt.target_phrase(c, T, u)}"
+        t_note = f"chỉ tiêu {c_sym(c)} {fmt.with_unit(T, u, dg)}"
 
     symbol = fmt.COMPARATOR_SYMBOL[c]
     if target.kind != "direction" or (target.target is not None and period.year == target.target_year):
@@ -324,17 +341,19 @@ def _judge(target: Target, period: Period, actual, baseline_actual, th: Threshol
         asp_gap = None
         extra = ""
         if target.aspiration is not None:
-            asp_gap = target.aspiration - a if c in (">=", ">") else a - target.aspiration
+            # a yearly change's aspiration is a change too: the level it asks for is B + aspiration
+            wish = base + target.aspiration if target.kind == "yearly_change" else target.aspiration
+            asp_gap = wish - a if c in (">=", ">") else a - wish
             if asp_gap > th.equal_tolerance:
-                extra = f" Mức phấn đấu {fmt.with_unit(target.aspiration, u)}: còn cách {fmt.difference(asp_gap, u)}."
+                extra = f" Mức phấn đấu {fmt.with_unit(wish, u)}: còn cách {fmt.difference(asp_gap, u)}."
             else:
-                extra = f" Đã đạt cả mức phấn đấu {fmt.with_unit(target.aspiration, u)}."
-        return Judgement(ACHIEVED, "2", f"Đạt: kết quả {A} {symbol} {fmt.with_unit(T, u)} ({t_note}) — quy tắc 2.{extra}",
+                extra = f" Đã đạt cả mức phấn đấu {fmt.with_unit(wish, u)}."
+        return Judgement(ACHIEVED, "2", f"Đạt: kết quả {A} {symbol} {fmt.with_unit(T, u, dg)} ({t_note}) — quy tắc 2.{extra}",
                          a, T, base, aspiration_gap=asp_gap)
 
     # Rule 3: last period of the year (of a programme: the governing milestone's year, or later).
-    if horizon.final if horizon else _is_final(target, period):
-        return Judgement(NOT_ACHIEVED, "3", f"Không đạt: kết quả {A} chưa thỏa {symbol} {fmt.with_unit(T, u)} ({t_note}) ở kỳ báo cáo {when} (quy tắc 3).", a, T, base)
+    if is_final:
+        return Judgement(NOT_ACHIEVED, "3", f"Không đạt: kết quả {A} chưa thỏa {symbol} {fmt.with_unit(T, u, dg)} ({t_note}) ở kỳ báo cáo {when} (quy tắc 3).", a, T, base)
 
     E = horizon.elapsed if horizon else (th.h1_elapsed if period.is_interim else 1.0)
     e_note = (f"E = (t − b)/(năm mốc − b) = ({f'{period_end(period):g}'.replace('.', ',')} − {horizon.baseline_year})/"
@@ -378,8 +397,7 @@ def _pace_rule_text(status: str, th: Thresholds) -> str:
     return f"R < {fmt.num(th.lagging_pace)}: {LABEL[OFF_TRACK]}"
 
 
-def _judge_milestone(target: Target, period: Period, answer: str) -> Judgement:
-    final = _is_final(target, period)
+def _judge_milestone(target: Target, period: Period, answer: str, final: bool) -> Judgement:
     due = f" (hạn {fmt.day(target.due)})" if target.due else ""
     if answer == MILESTONE_DONE:
         return Judgement(ACHIEVED, "7", f"Đạt: báo cáo \"{answer}\"{due} (quy tắc 7).", answer)
@@ -396,7 +414,7 @@ def _judge_milestone(target: Target, period: Period, answer: str) -> Judgement:
 # ---------------------------------------------------------------------------------------------
 # A target within its plan: yearly plans (§5) and programmes (milestones, docs/status-rules.md)
 
-PACED_KINDS = ("level", "count", "activity_count")
+PACED_KINDS = ("level", "count")  # judged on the road to a milestone; other kinds year by year
 
 
 def judge_in_plan(plan: Plan, target: Target, period: Period, value_of, th: Thresholds = THRESHOLDS) -> Judgement:
@@ -408,19 +426,23 @@ def judge_in_plan(plan: Plan, target: Target, period: Period, value_of, th: Thre
     year; its year-on-year targets (yearly_change, direction) against the year before the period."""
     actual = value_of(period.code)
     base_period = plan.baseline_period
-    if period.code == base_period:  # the baseline period has no earlier baseline to judge from
-        return judge(target, period, actual, None, th)
-    m = governing(target, period) if plan.is_programme else None
-    if m is None or target.kind not in PACED_KINDS:
-        previous = base_period if not plan.is_programme else str(period.year - 1)
-        return judge(target, period, actual, value_of(previous), th)
+    if not plan.is_programme:
+        # the baseline period has no earlier baseline to judge from
+        return judge(target, period, actual, None if period.code == base_period else value_of(base_period), th)
     t = period_end(period)
+    if target.kind == "milestone":  # done / not done by its year (or date), not at every annual report
+        final = t >= target.target_year or (target.due is not None and target.due <= period.end)
+        return judge(target, period, actual, None, th, final=final)
+    m = governing(target, period)
+    if m is None or target.kind not in PACED_KINDS:  # year-on-year kinds, activities counted per year
+        previous = None if period.code == base_period else value_of(str(period.year - 1))
+        return judge(target, period, actual, previous, th)
     b = target.baseline_year if target.baseline is not None else plan.start_year - 1
     span = m.year - b
     elapsed = (t - b) / span if span > 0 and t > b else 1.0
     horizon = Horizon(m, final=t >= m.year, elapsed=elapsed, baseline_year=b)
     baseline = None if target.baseline is not None else value_of(base_period)
-    if span <= 0 or t <= b:
+    if span <= 0 or t <= b:  # the baseline year itself (or earlier): no road yet, rule 5 against M
         baseline = None
         target = target.model_copy(update={"baseline": None, "baseline_year": None})
     return judge(target, period, actual, baseline, th, horizon)

@@ -627,7 +627,7 @@ class Store:
         reports are judged from, without carrying every submission record into Python."""
         rows = self.con.execute("""
             SELECT a.name, s.period, min(s.received_at), max(s.received_at), count(*),
-                   arg_max(s.file_name, (s.received_at, s.id)), bool_or(s.is_demo)
+                   arg_max_null(s.file_name, (s.received_at, s.id)), bool_or(s.is_demo)
             FROM submissions s JOIN agencies a ON a.id = s.agency_id WHERE s.plan = ? GROUP BY ALL""", [slug]).fetchall()
         return {(r[0], r[1]): Receipt(*r[2:]) for r in rows}
 

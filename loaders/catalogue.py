@@ -49,6 +49,10 @@ def _message(err: dict) -> str:
         return f"giá trị {err.get('input')!r} không hợp lệ; chỉ nhận {allowed}"
     if kind == "extra_forbidden":
         return "trường không được biết tới (gõ sai tên trường?)"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(err.get("ctx", {}).values()), "")
+        word = {"greater_than_equal": "từ", "greater_than": "lớn hơn", "less_than_equal": "đến", "less_than": "nhỏ hơn"}[kind]
+        return f"giá trị {err.get('input')!r} ngoài khoảng cho phép: phải {word} {bound}"
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
         return f"cần một số, nhận được {err.get('input')!r}"
     if kind.startswith("date"):

@@ -59,7 +59,7 @@ if pp.plan.is_programme and t.milestones:
 if t.category:
     facts.insert(2, ("Áp dụng cho", t.category))
 for reason in t.review:
-    st.warning(f"Chỉ tiêu cần xem lại: {reason}", icon="⚑")
+    st.warning(f"Chỉ tiêu cần xem lại: {reason}", icon=":material/flag:")
 left, right = st.columns([2, 3], gap="medium")
 with left:
     ui.html_table(["Thông tin", "Giá trị"], [[f"<b>{ui.esc(k)}</b>", ui.esc(v)] for k, v in facts], widths=[36, 64])

@@ -303,9 +303,9 @@ def milestone_table(pp) -> None:
         m = next((m for m in r.milestones if m.year == year), None)
         if m is None:
             return "—"
-        need = esc(fmt.target_phrase(m.comparator, m.target, r.target.unit))
+        need = esc(fmt.milestone_value(m, r.target))
         if m.status:
-            return f"{chip(m.status)}<div class=\"why\">cần {need}, đạt {esc(fmt.actual(m.actual, r.target.unit))}</div>"
+            return f"{chip(m.status)}<div class=\"why\">cần {need}, kết quả {esc(fmt.actual(m.actual, r.target.unit))}</div>"
         mark = " <b>(đang xét)</b>" if r.judgement.milestone_year == year else ""
         return f"cần {need}{mark}"
 

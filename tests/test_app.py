@@ -298,6 +298,14 @@ def test_national_programme_target_chart_draws_each_milestone_and_the_road(app):
     marks = next(t for t in spec["data"] if t.get("name") == "Mốc của chương trình")
     assert marks["x"] == ["Năm 2025", "Năm 2030"] and marks["y"] == [9.5, 9]
     assert marks["text"] == ["Mốc 2025: < 9,5‰", "Mốc 2030: < 9‰"]
-    road = next(t for t in spec["data"] if t.get("name") == "Lộ trình đến các mốc")
-    assert road["x"] == ["Năm 2020 (cơ sở)", "Năm 2025", "Năm 2030"] and road["y"][1:] == [9.5, 9]
+    roads = [t for t in spec["data"] if t.get("name") == "Lộ trình từ mức cơ sở đến từng mốc"]
+    assert [r["x"] for r in roads] == [["Năm 2020 (cơ sở)", "Năm 2025"], ["Năm 2020 (cơ sở)", "Năm 2030"]]
+    assert [r["y"][1] for r in roads] == [9.5, 9] and roads[0]["y"][0] == roads[1]["y"][0]  # both from the 2020 figure
     assert "Kết quả các mốc" in html(at) and "Mốc 2025:" in html(at)
+
+
+@pytest.mark.parametrize("code", ["13", "15"])
+def test_national_programme_targets_flagged_for_review_say_why(app, code):
+    at = open_page(app, "pages/target.py", plan="qd23-2021-2030", period="2025", _target={"qd23-2021-2030": code})
+    reasons = [w.value for w in at.warning if w.value.startswith("Chỉ tiêu cần xem lại")]
+    assert len(reasons) == 1 and ("16" in reasons[0] if code == "15" else "năm" in reasons[0])

@@ -283,3 +283,108 @@ def test_a_database_of_schema_4_migrates_forward_and_keeps_its_yearly_plans(tmp_
         assert (read.start_year, read.end_year, read.is_programme) == (2026, 2026, False)
         assert [t.milestones for t in read.measurable_targets()] == [t.milestones for t in plan.measurable_targets()]
         assert s.load_catalogue([plan])["son-la-2026"] == "updated"  # written again in today's form
+
+
+# --- found by review: the edges of programmes ------------------------------------------------------
+
+@pytest.mark.unit
+def test_a_yearly_change_with_an_aspiration_names_the_level_it_asks_for(catalogue):
+    # QĐ 23 chỉ tiêu 13: fall by 2 (wish 3) points a year; 2024 = 20, 2025 = 17,5 → T = 18, wish 17
+    plan = catalogue[QD23]
+    j, _ = judge(plan, "13", "2025", {"2024": 20.0, "2025": 17.5})
+    assert j.status == ACHIEVED and "Mức phấn đấu 17%: còn cách 0,5 điểm %" in j.explanation
+    assert "13" in next(t.code for t in plan.measurable_targets() if t.code == "13")
+
+
+@pytest.mark.unit
+def test_a_milestone_verdict_of_a_year_on_year_target_has_its_previous_year(catalogue):
+    plan = catalogue[QD23]
+    t = next(t for t in plan.measurable_targets() if t.code == "13")
+    assert {"2029", "2030"} <= progress.needed_periods(plan, [t], parse("2030"))
+    _, verdicts = judge(plan, "13", "2030", {"2029": 10.0, "2030": 7.5})
+    assert [(v.year, v.status) for v in verdicts] == [(2030, ACHIEVED)]
+
+
+@pytest.mark.unit
+def test_the_baseline_year_of_a_programme_is_not_judged_against_its_last_milestone():
+    j, _ = judge(programme(RATE_UP), "1", "2020", {"2020": 50.0})
+    assert (j.status, j.rule, j.milestone_year) == (OFF_TRACK, "5", 2025)  # g = 15/65 against 2025, not "Không đạt 75%"
+
+
+@pytest.mark.unit
+def test_a_dated_activity_of_a_programme_is_final_only_from_its_year():
+    activity = {"code": "5", "text": "Xây dựng phần mềm quản lý trẻ em trong năm 2028", "unit": "milestone",
+                "comparator": "=", "kind": "milestone", "target_year": 2028}
+    plan = programme(activity)
+    assert judge(plan, "5", "2026", {"2026": "Đang thực hiện"})[0].status == ON_TRACK
+    assert judge(plan, "5", "2028", {"2028": "Đang thực hiện"})[0].status == NOT_ACHIEVED
+
+
+@pytest.mark.unit
+def test_an_actual_that_rounds_like_its_milestone_is_shown_with_enough_decimals():
+    dropout = {"code": "17b", "text": "giảm tỷ lệ trẻ em bỏ học bậc tiểu học dưới 0,12% vào năm 2025", "unit": "%",
+               "comparator": "<", "milestones": [{"year": 2025, "target": 0.12}]}
+    j, _ = judge(programme(dropout), "17b", "2025", {"2025": 0.115})
+    assert j.status == ACHIEVED and "0,115% < 0,12%" in j.explanation
+    j, _ = judge(programme(dropout), "17b", "2025", {"2025": 0.1249})
+    assert j.status == NOT_ACHIEVED and "0,125%" in j.explanation
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("entry, words", [
+    ({"kind": "direction", "milestones": [{"year": 2025, "target": 5}]}, 'kind = "direction" không dùng milestones'),
+    ({"kind": "yearly_change", "baseline": 30, "baseline_year": 2020, "milestones": [{"year": 2030, "target": -2}]},
+     "so mỗi năm với năm trước, không ghi baseline"),
+    ({"baseline": 60, "baseline_year": 2031, "milestones": [{"year": 2030, "target": 75}]}, "baseline_year = 2031 sau năm cuối"),
+])
+def test_programme_targets_that_cannot_be_judged_as_written_are_refused(entry, words):
+    base = {"code": "1", "text": "Tỷ lệ …", "unit": "%", "comparator": "<="}
+    with pytest.raises(ValueError, match=words):
+        programme({**base, **entry})
+
+
+@pytest.mark.unit
+def test_a_milestone_year_out_of_every_range_is_refused_in_vietnamese(tmp_path):
+    path = _qd23_with(tmp_path, "{year = 2030, comparator = \">=\", target = 75}", "{year = 1999, comparator = \">=\", target = 75}")
+    with pytest.raises(CatalogueError) as err:
+        load_plan_file(path)
+    assert any("milestones[1] → year" in p.where and "ngoài khoảng cho phép: phải từ 2000" in p.message
+               for p in err.value.problems), [str(p) for p in err.value.problems]
+
+
+@pytest.mark.unit
+def test_national_programme_reports_not_received_are_missing_once_the_year_is_over(catalogue):
+    from datetime import date
+
+    from indicators import reporting
+
+    plan = catalogue[QD23]
+    reports = reporting.expected_reports(plan, plan.measurable_targets(), [], date(2026, 11, 26))
+    states = {p: {r.state for r in reports if r.period == p} for p in ("2021", "2025", "2026")}
+    assert states == {"2021": {reporting.MISSING}, "2025": {reporting.MISSING}, "2026": {reporting.NOT_DUE}}
+
+
+@pytest.mark.store
+def test_exports_state_the_governing_milestone_as_the_plan_value(demo_db):
+    from loaders import exports
+
+    with Store(demo_db) as s:
+        b = exports.gather(s, QD23, "2025")
+    rows = {r.target.code: r for r in b.progress.rows}
+    assert exports.target_value(rows["1"]) == 65 and exports.target_value(rows["3c"]) == 18.5
+
+
+@pytest.mark.store
+def test_receipts_keep_the_latest_file_name_even_when_it_is_missing(store):
+    from datetime import datetime
+
+    from indicators import reporting
+    from indicators.store import Row
+
+    plan = store.plan("son-la-2026")
+    for name, when in (("a.xlsx", datetime(2026, 5, 1)), (None, datetime(2026, 5, 2))):
+        store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", value=60.0 + when.day)], actor="x",
+                                source="cli", file_name=name, received_at=when)
+    got = store.receipts("son-la-2026")[("Sở Y tế", "2026-H1")]
+    assert (got.count, got.file_name) == (2, None)
+    assert got == reporting.receipts_of(store.submissions("son-la-2026"), plan.slug)[("Sở Y tế", "2026-H1")]

@@ -55,6 +55,11 @@ def test_not_yet_due_versus_missing_compares_today_with_the_deadline():
     assert reporting.judge_report(deadline, [], date(2026, 6, 9)) == (MISSING, 30)
     assert reporting.judge_report(None, [], date(2030, 1, 1)) == (NOT_DUE, None)  # no deadline: never overdue
     assert reporting.judge_report(None, [datetime(2030, 1, 1)], date(2030, 1, 1)) == (ON_TIME, None)
+    # a period without a deadline (the national programme's): missing once the period has ended, never late
+    ends = date(2021, 12, 31)
+    assert reporting.judge_report(None, [], date(2021, 12, 31), ends) == (NOT_DUE, None)
+    assert reporting.judge_report(None, [], date(2026, 11, 26), ends) == (MISSING, 1791)
+    assert reporting.judge_report(None, [datetime(2026, 1, 5)], date(2026, 11, 26), ends) == (ON_TIME, None)
 
 
 @pytest.mark.unit

@@ -115,11 +115,14 @@ def actual_value(r: TargetProgress):
 
 
 def target_value(r: TargetProgress) -> float | None:
-    """The number the actual is judged against: the plan's value, or for a yearly change or a
-    direction target this year's value as the engine computed it."""
+    """The number the actual is judged against: the plan's value; for a yearly change or a
+    direction target this year's value as the engine computed it; for a programme's target the
+    governing milestone's value, not the last one's."""
     t = r.target
     if t.kind in ("yearly_change", "direction"):
         return r.judgement.target
+    if r.judgement.milestone_year is not None:
+        return next(m.target for m in t.milestones if m.year == r.judgement.milestone_year)
     return t.target
 
 
