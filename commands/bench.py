@@ -99,8 +99,11 @@ def import_figures(scale: str) -> dict[str, float]:
                     assert parsed.ok, parsed.problems[:3]
                     t1 = time.perf_counter()
                     intake.preview(fresh, parsed)
+                    # the synthetic values trip the plausibility check (a rate > 10x its target):
+                    # each warning is confirmed as a person would on the page, inside the timing
+                    decisions = {w.key: "keep" for w in intake.warnings(fresh, parsed)}
                     t2 = time.perf_counter()
-                    _, counts = intake.commit(fresh, parsed, operator="bench")
+                    _, counts = intake.commit(fresh, parsed, operator="bench", decisions=decisions)
                     t3 = time.perf_counter()
                 timings["preview"].append((t2 - t1) * 1000)
                 timings["commit"].append((t3 - t2) * 1000)
