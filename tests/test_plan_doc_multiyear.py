@@ -121,10 +121,10 @@ def score(expected: dict, got: dict) -> dict:
             "wrong": [c for c in sorted(wanted | set(mine)) if c not in right]}
 
 
-def measure() -> tuple[list[tuple[str, dict, dict]], dict]:
+def measure(folder: Path = TEXTS) -> tuple[list[tuple[str, dict, dict]], dict]:
     """Per file (name, pair score, target score) and the totals."""
     rows, totals = [], {}
-    for path in sorted(TEXTS.glob("*.expected.json")):
+    for path in sorted(folder.glob("*.expected.json")):
         expected = json.loads(path.read_text(encoding="utf-8"))
         got = read_plan(path.with_name(path.name.replace(".expected.json", ".txt"))).as_json()
         p, t = score_pairs(expected, got), score(expected, got)
@@ -461,3 +461,15 @@ def test_a_goal_heading_without_a_value_heads_the_targets_under_it():
     assert [(r["code"], r["group"], r["target_year"]) for r in proposal.rows()] == [("1", "1", 2030), ("2", "2", 2028)]
     assert proposal.goal_groups == [("1", "Mục tiêu cụ thể 1: Về y tế"), ("2", "Mục tiêu cụ thể 2: Về giáo dục")]
     assert [s.text for s in proposal.skipped] == ["Phối hợp với các đoàn thể tuyên truyền."]
+
+
+@pytest.mark.unit
+def test_accuracy_on_the_held_out_second_batch():
+    """tests/plan_texts_multiyear_2: never tuned on; its README records the first run (75/82 pairs).
+    The floor keeps a later reader change from losing what the untuned reader got right."""
+    rows, totals = measure(ROOT / "tests" / "plan_texts_multiyear_2")
+    assert len(rows) == 4 and totals["expected"] == 80
+    share = totals["right"] / totals["total"]
+    print(f"\nLô thứ hai (chưa dùng để sửa): {totals['right']}/{totals['total']} cặp (năm, giá trị) = {share:.1%}; "
+          f"{totals['t_right']}/{totals['t_total']} chỉ tiêu; cơ quan {totals['t_agencies']}/{totals['t_expected']}")
+    assert share >= 0.9 and totals["t_baselines_wrong"] == 0
