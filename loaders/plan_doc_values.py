@@ -100,7 +100,7 @@ _INDICATOR_WORDS = re.compile(r"\b(?:tỷ lệ|tỷ suất|tử vong|mắc|bị|
 _CATEGORY_LINK = re.compile(r"^(?:(?:trong đó|riêng|đối với|ở|tại)\b[\s:]*)+")
 _CATEGORY_VERBS = re.compile(r"(?:\s+(?:đạt|là|có|xuống|giảm|còn|tăng|lên|chiếm|ở mức|mức|được|phấn đấu|duy trì))+$")
 # A value kept to a later year: "… vào năm 2027 và duy trì (ở mức này) đến năm 2030".
-_KEEP_UNTIL = re.compile(r"\bduy trì(?:\s+(?:ở\s+)?mức\s+(?:này|đó|trên))?\s+(?:đến|tới)\s+(?:hết\s+)?năm\s+(\d{4})")
+_KEEP_UNTIL = re.compile(r"\bduy trì(?:\s+(?:(?:ở\s+)?mức|tỷ lệ|kết quả|chỉ tiêu)\s+(?:này|đó|trên))?\s+(?:đến|tới)\s+(?:hết\s+)?năm\s+(\d{4})")
 # Words a clause without a subject of its own is made of, besides its values and years.
 _BARE_WORDS = re.compile(rf"\b(?:phấn đấu|phần đầu|tiếp tục|từng bước|bảo đảm|đảm bảo|đồng thời|{DECREASE}|{INCREASE}|đạt|"
                          r"xuống|lên|còn|duy trì|khống chế|tương ứng|lần lượt|các tỷ lệ trên|các tỷ lệ này|các chỉ tiêu trên|"

@@ -224,6 +224,8 @@ MULTI = [  # (form, sentence, [(category, [(year, comparator, target), …]), �
      [(None, [(2030, "<=", 15)]), (None, [(2030, "<=", 6)])]),
     ("zero in a later clause", "Giảm số trẻ em lao động nặng nhọc xuống không quá 20 em năm 2027; đến năm 2030 không còn trẻ em "
      "lao động nặng nhọc.", [(None, [(2027, "<=", 20), (2030, "=", 0)])]),
+    ("duy trì tỷ lệ này (missed by the held-out batch)", "100% trường học có tủ thuốc sơ cứu vào năm 2027, duy trì tỷ lệ "
+     "này đến năm 2030.", [(None, [(2027, ">=", 100), (2030, ">=", 100)])]),
 ]
 
 
