@@ -117,6 +117,18 @@ def import_bytes(store, data: bytes, name: str = "bao-cao.xlsx", actor: str = "c
     return intake.commit(store, parsed, operator=actor, decisions=decisions)
 
 
+def same_answer(a, b) -> bool:
+    """A reader's answer equals the hand-written one: lists and dicts field by field, numbers to
+    1e-9 (the plan-text corpora's scorers)."""
+    if isinstance(a, list) or isinstance(b, list):
+        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(same_answer(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) or isinstance(b, dict):
+        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(same_answer(a[k], b[k]) for k in a)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(a - b) < 1e-9
+    return a == b
+
+
 def row_counts(store) -> dict[str, int]:
     """Rows in the main tables of a store."""
     tables = ["plans", "targets", "agencies", "submissions", "actuals", "audit"]

@@ -18,7 +18,7 @@ from loaders.plan_doc import (
     write_plan,
 )
 from loaders.plan_doc_values import read_target
-from tests.helpers import ROOT, SEEDS, run_cli
+from tests.helpers import ROOT, SEEDS, run_cli, same_answer
 
 pytestmark = pytest.mark.unit  # texts and documents in memory; `parse-plan` run in this process
 
@@ -340,23 +340,13 @@ def test_deadlines_in_several_wordings():
 SCORED = ("unit", "comparator", "target", "target_year", "values", "aspiration", "baseline", "baseline_year", "kind", "of")
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, list) or isinstance(b, list):
-        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) or isinstance(b, dict):
-        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return abs(a - b) < 1e-9
-    return a == b
-
-
 def score(expected: dict, got: dict) -> dict:
     """Targets right / total for one plan. A target is right when every scored field equals the
     expected one; a missing target and an extra (unexpected) target each count as one wrong."""
     mine = {t["code"]: t for t in got["targets"]}
     wanted = {t["code"] for t in expected["targets"]}
     right = [t["code"] for t in expected["targets"]
-             if t["code"] in mine and all(_same(mine[t["code"]][f], t[f]) for f in SCORED)]
+             if t["code"] in mine and all(same_answer(mine[t["code"]][f], t[f]) for f in SCORED)]
     agencies = [t["code"] for t in expected["targets"] if t["code"] in mine and mine[t["code"]]["agencies"] == t["agencies"]]
     extra = [c for c in mine if c not in wanted]
     meta = [k for k in ("title", "year", "issuer", "level", "standing_agency") if got[k] == expected[k]]

@@ -21,7 +21,7 @@ from loaders.plan_doc import (
     with_milestones, write_plan,
 )
 from loaders.plan_doc_values import read_target
-from tests.helpers import ROOT, run_cli
+from tests.helpers import ROOT, run_cli, same_answer
 
 TEXTS = ROOT / "tests" / "plan_texts_multiyear"
 
@@ -54,16 +54,6 @@ def _field(target: dict, name: str):
     if name == "category":
         return _category(target.get("category"))
     return target.get(name)
-
-
-def _same(a, b) -> bool:
-    if isinstance(a, list) or isinstance(b, list):
-        return isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) or isinstance(b, dict):
-        return isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return abs(a - b) < 1e-9
-    return a == b
 
 
 def _pair_key_equal(a: dict, b: dict) -> bool:
@@ -104,11 +94,11 @@ def score(expected: dict, got: dict) -> dict:
     mine = {t["code"]: t for t in got["targets"]}
     wanted = {t["code"] for t in expected["targets"]}
     right = [t["code"] for t in expected["targets"]
-             if t["code"] in mine and all(_same(_field(mine[t["code"]], f), _field(t, f)) for f in SCORED)]
+             if t["code"] in mine and all(same_answer(_field(mine[t["code"]], f), _field(t, f)) for f in SCORED)]
     agencies = [t["code"] for t in expected["targets"] if t["code"] in mine and mine[t["code"]]["agencies"] == t["agencies"]]
     stated = [t for t in expected["targets"] if t["baseline"] is not None]
     baselines = [t["code"] for t in stated if t["code"] in mine
-                 and _same(mine[t["code"]]["baseline"], t["baseline"]) and mine[t["code"]]["baseline_year"] == t["baseline_year"]]
+                 and same_answer(mine[t["code"]]["baseline"], t["baseline"]) and mine[t["code"]]["baseline_year"] == t["baseline_year"]]
     wrong_baselines = [c for c, t in mine.items() if t.get("baseline") is not None
                        and not (c in wanted and c in baselines)]
     extra = [c for c in mine if c not in wanted]
