@@ -6,9 +6,11 @@ exports all call this, so a status is computed in exactly one place."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from indicators import periods, status
 from indicators.errors import NotFound
+from indicators.settings import now_local
 from indicators.models import Plan, Target
 from indicators.status import Figure, Judgement
 
@@ -180,11 +182,17 @@ def _judged(plan: Plan, targets: list[Target], period: str, inputs: dict) -> lis
     return rows
 
 
-def default_period(store, plan: Plan) -> str:
-    """The latest declared period with data, else the first declared period."""
+def default_period(store, plan: Plan, today: date | None = None) -> str:
+    """The latest declared period with data; else, for a programme, the latest of its periods that
+    has begun (a ten-year programme opened in 2026 shows 2026, not 2021); else the first declared."""
     with_data = set(store.periods_with_data(plan.slug))
     declared = [p.code for p in plan.periods]
     for code in sorted(declared, key=periods.sort_key, reverse=True):
         if code in with_data:
             return code
+    if plan.is_programme:
+        year = (today or now_local().date()).year
+        begun = [c for c in declared if periods.parse(c).year <= year]
+        if begun:
+            return max(begun, key=periods.sort_key)
     return declared[0]

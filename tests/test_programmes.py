@@ -388,3 +388,13 @@ def test_receipts_keep_the_latest_file_name_even_when_it_is_missing(store):
     got = store.receipts("son-la-2026")[("Sở Y tế", "2026-H1")]
     assert (got.count, got.file_name) == (2, None)
     assert got == reporting.receipts_of(store.submissions("son-la-2026"), plan.slug)[("Sở Y tế", "2026-H1")]
+
+
+@pytest.mark.store
+def test_a_programme_without_data_opens_on_the_period_of_the_current_year(store):
+    from datetime import date
+
+    plan = store.plan(QD23)
+    assert progress.default_period(store, plan, today=date(2026, 11, 26)) == "2026"
+    assert progress.default_period(store, plan, today=date(2019, 1, 1)) == "2021"  # before it starts: the first
+    assert progress.default_period(store, store.plan("son-la-2026"), today=date(2026, 11, 26)) == "2026-H1"  # yearly: as before
