@@ -129,6 +129,34 @@ def same_answer(a, b) -> bool:
     return a == b
 
 
+def docx_from_text(text: str, table_rows: list[list[str]] | None = None, list_style: bool = False,
+                   merged_header: bool = False) -> bytes:
+    """An ordinary .docx written by python-docx: one paragraph per line (an empty one for a blank
+    line), bullets as Word list paragraphs when `list_style`, a table after the "2. Mục tiêu cụ thể"
+    heading (its header's 2nd and 3rd cells merged when `merged_header`: merged cells repeat their text)."""
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        if not line.strip():
+            document.add_paragraph("")
+            continue
+        if list_style and line.startswith("- "):
+            document.add_paragraph(line[2:], style="List Bullet")
+        else:
+            document.add_paragraph(line)
+        if table_rows and line.startswith("2. Mục tiêu cụ thể"):
+            table = document.add_table(rows=0, cols=len(table_rows[0]))
+            for row in table_rows:
+                for cell, value in zip(table.add_row().cells, row):
+                    cell.text = value
+            if merged_header:
+                table.rows[0].cells[1].merge(table.rows[0].cells[2])
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
 def row_counts(store) -> dict[str, int]:
     """Rows in the main tables of a store."""
     tables = ["plans", "targets", "agencies", "submissions", "actuals", "audit"]

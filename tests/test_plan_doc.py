@@ -18,7 +18,7 @@ from loaders.plan_doc import (
     write_plan,
 )
 from loaders.plan_doc_values import read_target
-from tests.helpers import ROOT, SEEDS, run_cli, same_answer
+from tests.helpers import ROOT, SEEDS, docx_from_text, run_cli, same_answer
 
 pytestmark = pytest.mark.unit  # texts and documents in memory; `parse-plan` run in this process
 
@@ -389,43 +389,13 @@ def test_expected_answers_are_well_formed():
 # -- .docx ---------------------------------------------------------------------------------------
 
 
-def _docx_from_text(text: str, table_rows: list[list[str]] | None = None, list_style: bool = False) -> bytes:
-    import docx
-
-    document = docx.Document()
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        if list_style and line.startswith("- "):
-            document.add_paragraph(line[2:], style="List Bullet")
-        else:
-            document.add_paragraph(line)
-        if table_rows and line.startswith("2. Mục tiêu cụ thể"):
-            table = document.add_table(rows=0, cols=len(table_rows[0]))
-            for row in table_rows:
-                cells = table.add_row().cells
-                for cell, value in zip(cells, row):
-                    cell.text = value
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
-
-
-def test_docx_reads_like_the_text(catalogue):
-    seed = (SEEDS / catalogue["son-la-2026"].source_file).read_text(encoding="utf-8")
-    from_txt = read_plan_bytes(seed.encode(), "son-la.txt").rows()
-    from_docx = read_plan_bytes(_docx_from_text(seed), "son-la.docx").rows()
-    strip = [{k: v for k, v in r.items() if k != "line"} for r in from_txt]
-    assert [{k: v for k, v in r.items() if k != "line"} for r in from_docx] == strip
-
-
 def test_docx_table_and_word_list_paragraphs():
     body = ("Số: 1/KH-UBND\nSơn La, ngày 01 tháng 3 năm 2026\nKẾ HOẠCH\nThực hiện công tác trẻ em năm 2026\n"
             "Căn cứ Quyết định số 9/QĐ-UBND ngày 01/02/2026 của Ủy ban nhân dân tỉnh Sơn La; Ủy ban nhân dân tỉnh ban hành "
             "Kế hoạch như sau:\nI. MỤC TIÊU\n2. Mục tiêu cụ thể\n- 100% trẻ em dưới 6 tuổi có thẻ bảo hiểm y tế.\n"
             "- Tỷ lệ bỏ học dưới 1%.\nII. CHẾ ĐỘ BÁO CÁO\nBáo cáo năm trước ngày 10/12/2026 về Sở Y tế.")
     table = [["TT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm 2026"], ["1", "Tỷ lệ tiêm chủng đầy đủ", "%", "≥ 95"]]
-    rows = {r["code"]: r for r in read_plan_bytes(_docx_from_text(body, table, list_style=True), "kh.docx").rows()}
+    rows = {r["code"]: r for r in read_plan_bytes(docx_from_text(body, table, list_style=True), "kh.docx").rows()}
     assert (rows["1"]["comparator"], rows["1"]["target"]) == (">=", 95)
     assert (rows["2"]["target"], rows["3"]["comparator"], rows["3"]["target"]) == (100, "<", 1)
 

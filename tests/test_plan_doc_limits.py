@@ -30,7 +30,7 @@ from indicators import settings
 from loaders import sandbox
 from loaders.plan_doc import PlanDocError, read_plan, read_plan_bytes
 from loaders.plan_doc_text import Line, cell_table_lines, join_broken_paragraphs, read_bytes
-from tests.helpers import measure, ROOT, SEEDS
+from tests.helpers import docx_from_text, measure, ROOT, SEEDS
 
 MAX_SECONDS = 10.0
 MAX_PEAK_MB = 500
@@ -116,31 +116,6 @@ def _document_xml(doctype: str = "") -> tuple[bytes, bytes]:
 def docx_with_body(body: bytes, doctype: str = "", extra: list[Member] | None = None) -> bytes:
     prefix, suffix = _document_xml(doctype)
     return zip_bytes(_template_members() + [deflated("word/document.xml", prefix + body + suffix)] + (extra or []))
-
-
-def docx_from_text(text: str, table_rows: list[list[str]] | None = None, list_style: bool = False) -> bytes:
-    """An ordinary .docx written by python-docx: one paragraph per line, bullets as Word list
-    paragraphs, a table after the "2. Mục tiêu cụ thể" heading."""
-    import docx
-
-    document = docx.Document()
-    for line in text.splitlines():
-        if not line.strip():
-            document.add_paragraph("")
-            continue
-        if list_style and line.startswith("- "):
-            document.add_paragraph(line[2:], style="List Bullet")
-        else:
-            document.add_paragraph(line)
-        if table_rows and line.startswith("2. Mục tiêu cụ thể"):
-            table = document.add_table(rows=0, cols=len(table_rows[0]))
-            for row in table_rows:
-                for cell, value in zip(table.add_row().cells, row):
-                    cell.text = value
-            table.rows[0].cells[1].merge(table.rows[0].cells[2])  # merged cells repeat their text
-    buf = io.BytesIO()
-    document.save(buf)
-    return buf.getvalue()
 
 
 # -- the hostile documents -------------------------------------------------------------------------
@@ -339,7 +314,7 @@ def test_real_plans_read_exactly_as_before(catalogue, slug):
     assert [r["code"] for r in prop.rows() if r["kind"] != "milestone"] == [
         t.code for t in catalogue[slug].measurable_targets() if t.kind != "milestone"]
     table = [["TT", "Chỉ tiêu", "Chỉ tiêu", "Kế hoạch năm 2026"], ["1", "Tỷ lệ tiêm chủng đầy đủ", "%", "≥ 95"]]
-    as_docx = docx_from_text(data.decode("utf-8"), table, list_style=True)
+    as_docx = docx_from_text(data.decode("utf-8"), table, list_style=True, merged_header=True)
     assert read_bytes(as_docx, "kh.docx") == _as_before(_reference_docx_lines(as_docx))
 
 
