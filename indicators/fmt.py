@@ -16,7 +16,9 @@ _DIFFERENCE_SUFFIX = {"%": " điểm %", "‰": "‰", "per_100k": "/100.000"}
 UNIT_LABEL = {"%": "%", "‰": "‰ (phần nghìn)", "per_100k": "/100.000", "count": "số lượng", "milestone": "mốc hoàn thành"}
 COMPARATOR_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 COMPARATOR_WORDS = {">=": "đạt tối thiểu", ">": "đạt trên", "<=": "giảm xuống còn tối đa", "<": "giảm xuống dưới", "=": "bằng"}
-LEVEL_LABEL = {"province": "cấp tỉnh", "commune": "cấp xã", "department": "cấp sở"}  # models.Level
+LEVEL_LABEL = {"national": "toàn quốc", "province": "cấp tỉnh", "department": "cấp sở",
+               "commune": "cấp xã"}  # models.Level
+LEVEL_ORDER = {level: i for i, level in enumerate(LEVEL_LABEL)}  # nation first, communes last
 KIND_LABEL = {"level": "Mức tỷ lệ / giá trị", "count": "Số lượng", "activity_count": "Số hoạt động (cộng dồn trong năm)",
               "milestone": "Mốc hoàn thành", "yearly_change": "Mức thay đổi hằng năm",
               "direction": "Xu hướng so với năm trước"}  # models.Kind, in full (the target page)
@@ -113,6 +115,9 @@ def goal(t) -> str:
     """The target in a few words, for any kind: '≥ 65%', 'giảm ≥ 0,5 điểm/năm', '150/200 (cơ sở 144 năm 2022)'."""
     if t.kind == "milestone":
         return f"Hoàn thành (hạn {day(t.due)})" if t.due else "Hoàn thành"
+    cats = getattr(t, "categories", None) or ()
+    if getattr(t, "target", None) is None and any(c.target is not None for c in cats):  # values only per category
+        return "; ".join(f"{c.name}: {goal(t.for_category(c.name))}" for c in cats if c.target is not None)
     if t.kind == "yearly_change":
         verb = "giảm" if t.target < 0 else "tăng"
         return f"{verb} ≥ {difference(abs(t.target), t.unit)}/năm"

@@ -67,6 +67,22 @@ class Milestone(_Model):
     aspiration: float | None = None
 
 
+class CategoryValue(_Model):
+    """A disaggregated target's value for one category ("dưới 5% đối với nông thôn"): a value for a
+    yearly plan, milestones for a programme, or nothing (the category is only reported)."""
+
+    name: str = Field(min_length=1)
+    target: float | None = None
+    aspiration: float | None = None
+    milestones: list[Milestone] = []
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "CategoryValue":
+        if self.milestones and (self.target is not None or self.aspiration is not None):
+            raise ValueError(f"phân tổ \"{self.name}\": đã khai báo milestones thì không ghi target, aspiration")
+        return self
+
+
 class Part(_Model):
     """A measurable part of a compound target (15a, 15b, ...)."""
 
@@ -89,6 +105,11 @@ class Part(_Model):
     milestones: list[Milestone] = []
     category: str | None = None  # "nông thôn", "trẻ em trai": the part states a value for that group only
     review: str = ""  # why a person must check this target before relying on it
+    # What is measured, as a code of data/indicators.toml (docs/indicators.md); confirmed by a person.
+    indicator: str | None = None
+    # Disaggregation (docs/indicators.md): the categories reported separately, all of one dimension of
+    # the registry ("thành thị", "nông thôn"), each with its own value when the plan states one.
+    categories: list[CategoryValue] = []
 
     @model_validator(mode="after")
     def _one_source(self) -> "Part":
@@ -103,6 +124,13 @@ class Part(_Model):
             twice = sorted({y for y in years if years.count(y) > 1})
             if twice:
                 raise ValueError(f"milestones: hai mốc cho cùng năm {', '.join(map(str, twice))}")
+        names = [c.name for c in self.categories]
+        if len(set(names)) != len(names):
+            raise ValueError("categories: một phân tổ được ghi hai lần")
+        if self.categories and self.kind in ("direction", "milestone", "yearly_change"):
+            raise ValueError(f"kind = \"{self.kind}\" không phân tổ (categories chỉ dùng cho chỉ tiêu mức, số lượng)")
+        if self.categories and self.category:
+            raise ValueError("một phần chỉ tiêu đã nêu category (chỉ cho một nhóm) thì không phân tổ thêm (categories)")
         return self
 
 
@@ -141,6 +169,25 @@ class Target(_Model):
     category: str | None = None
     review: list[str] = []  # reasons a person must check it (stated in the catalogue, or found)
     programme: bool = False  # of a multi-year plan: its milestones, not one yearly value, are the target
+    indicator: str | None = None  # the registry code of what it measures (docs/indicators.md)
+    categories: list["CategoryTarget"] = []  # disaggregation: one per category, in the catalogue's order
+
+    @property
+    def category_names(self) -> list[str]:
+        return [c.name for c in self.categories]
+
+    @property
+    def judged_by_categories(self) -> bool:
+        """A disaggregated target that states values only per category: its status is the worst of them."""
+        return self.target is None and any(c.target is not None for c in self.categories)
+
+    def for_category(self, name: str) -> "Target":
+        """This target as one category sees it: the category's own value and milestones (none when
+        the plan states none for it), judged by the same rules."""
+        c = next(c for c in self.categories if c.name == name)
+        return self.model_copy(update={"target": c.target, "aspiration": c.aspiration, "target_year": c.target_year,
+                                       "milestones": c.milestones, "category": name, "categories": [],
+                                       "baseline": None, "baseline_year": None})
 
     @property
     def coordinating(self) -> list[str]:
@@ -157,8 +204,9 @@ class Target(_Model):
             problems.append("chỉ tiêu mốc (milestone) phải có unit = \"milestone\"")
         if self.unit == "milestone" and self.kind != "milestone":
             problems.append("unit = \"milestone\" chỉ dùng cho kind = \"milestone\"")
-        if self.kind in ("level", "count", "activity_count", "yearly_change") and self.target is None:
-            problems.append(f"kind = \"{self.kind}\" cần giá trị target")
+        if (self.kind in ("level", "count", "activity_count", "yearly_change") and self.target is None
+                and not any(c.target is not None for c in self.categories)):
+            problems.append(f"kind = \"{self.kind}\" cần giá trị target (hoặc giá trị cho từng phân tổ trong categories)")
         if self.unit == "%" and self.kind != "yearly_change" and self.target is not None and not 0 <= self.target <= 100:
             problems.append("target theo % phải trong khoảng 0 đến 100")
         if (self.baseline is None) != (self.baseline_year is None):
@@ -166,6 +214,19 @@ class Target(_Model):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+
+class CategoryTarget(_Model):
+    """One category of a disaggregated Target, its milestones filled in as the target's are."""
+
+    name: str
+    target: float | None
+    aspiration: float | None
+    target_year: int
+    milestones: list[Milestone] = []
+
+
+Target.model_rebuild()
 
 
 class Plan(_Model):
@@ -182,6 +243,9 @@ class Plan(_Model):
     doc_number: str = ""
     doc_date: str = ""
     implements: str = ""
+    # The plan above this one (docs/indicators.md, cascade): the slug of a plan in the product, or,
+    # when that plan is not tracked here, its reference text ("Kế hoạch số 138/KH-UBND …").
+    parent: str = ""
     standing_agency: str
     source_file: str = ""
     goal_groups: list[GoalGroup] = []
@@ -209,6 +273,8 @@ class Plan(_Model):
         problems = []
         if self.end_year < self.start_year:
             problems.append(f"end_year ({self.end_year}) phải từ start_year ({self.start_year}) trở đi")
+        if self.parent == self.slug:
+            problems.append("parent: một kế hoạch không thể là kế hoạch cha của chính nó")
         groups = {g.code for g in self.goal_groups}
         seen: set[str] = set()
         for t in self.targets:
@@ -240,6 +306,11 @@ class Plan(_Model):
                 for i, m in enumerate(item.milestones):
                     if not self.start_year <= m.year <= self.end_year:
                         problems.append(f"chỉ tiêu {item.code}: milestones[{i}].year = {m.year} nằm ngoài {self.span_label} của kế hoạch")
+                for c in item.categories:
+                    for i, m in enumerate(c.milestones):
+                        if not self.start_year <= m.year <= self.end_year:
+                            problems.append(f"chỉ tiêu {item.code}: phân tổ \"{c.name}\" milestones[{i}].year = {m.year} "
+                                            f"nằm ngoài {self.span_label} của kế hoạch")
         if not problems:
             try:
                 self.measurable_targets()
@@ -298,6 +369,8 @@ class Plan(_Model):
                         position=len(out),
                         category=item.category,
                         programme=self.is_programme,
+                        indicator=item.indicator,
+                        categories=[self._category_target(item, c) for c in item.categories],
                     )
                 )
         return out
@@ -323,6 +396,13 @@ class Plan(_Model):
             ms = [Milestone(year=year, comparator=item.comparator, target=item.target, aspiration=item.aspiration)]
         return {"target": item.target, "target_year": year, "aspiration": item.aspiration,
                 "comparator": item.comparator, "milestones": ms, "review": review}
+
+    def _category_target(self, item: Part, c: CategoryValue) -> "CategoryTarget":
+        fields = self._milestone_fields(Part(code=item.code, text=item.text, unit=item.unit, comparator=item.comparator,
+                                             kind=item.kind, target=c.target, aspiration=c.aspiration,
+                                             target_year=item.target_year, milestones=c.milestones))
+        return CategoryTarget(name=c.name, target=fields["target"], aspiration=fields["aspiration"],
+                              target_year=fields["target_year"], milestones=fields["milestones"])
 
     def compound_targets(self) -> dict[str, list[str]]:
         """Code of each compound target -> codes of its parts."""

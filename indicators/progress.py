@@ -5,14 +5,32 @@ Reads through the store, judges with the status engine; the pages, the command l
 exports all call this, so a status is computed in exactly one place."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from indicators import periods, status
+from indicators import fmt, periods, status
 from indicators.errors import NotFound
 from indicators.settings import now_local
 from indicators.models import Plan, Target
 from indicators.status import Figure, Judgement
+
+
+@dataclass(frozen=True)
+class CategoryProgress:
+    """One category of a disaggregated target: its figure and, when the plan states a value for
+    it, its judgement (docs/indicators.md)."""
+
+    name: str
+    target: Target  # the target as this category sees it (Target.for_category)
+    figure: Figure
+    judgement: Judgement | None
+
+    def as_dict(self) -> dict:
+        return {"category": self.name, "actual": self.figure.value, "target": self.target.target,
+                "numerator": self.figure.numerator, "denominator": self.figure.denominator,
+                "status": self.judgement.status if self.judgement else None,
+                "status_label": self.judgement.label if self.judgement else None,
+                "explanation": self.judgement.explanation if self.judgement else None}
 
 
 @dataclass(frozen=True)
@@ -24,6 +42,7 @@ class TargetProgress:
     previous: Figure  # plan-level figure of the previous period
     previous_period: str
     milestones: tuple[status.MilestoneVerdict, ...] = ()  # every milestone, past ones with their verdict
+    categories: tuple[CategoryProgress, ...] = ()  # a disaggregated target's split
 
     @property
     def status(self) -> str:
@@ -45,6 +64,16 @@ class TargetProgress:
         now = f"Mốc đang xét: {self.judgement.milestone_year} · " if self.judgement.milestone_year else ""
         return now + "; ".join(m.display() for m in self.milestones)
 
+    @property
+    def category_note(self) -> str:
+        """A disaggregated target's split in one line ('Theo phân tổ: thành thị 8,2% (✔ Đạt); nông
+        thôn 5,6% (✖ Không đạt)'); '' for others."""
+        if not self.categories:
+            return ""
+        return "Theo phân tổ: " + "; ".join(
+            f"{c.name} {fmt.actual(c.figure.value, self.target.unit)}"
+            + (f" ({status.display(c.judgement.status)})" if c.judgement else "") for c in self.categories)
+
     def as_dict(self) -> dict:
         t = self.target
         return {
@@ -63,6 +92,8 @@ class TargetProgress:
             **{k: v for k, v in self.judgement.as_dict().items() if k not in ("status", "status_label", "actual")},
             "milestone_year": self.judgement.milestone_year or t.target_year,
             "milestones": [m.as_dict() for m in self.milestones],
+            "indicator": t.indicator,
+            "categories": [c.as_dict() for c in self.categories],
         }
 
 
@@ -135,7 +166,8 @@ def plan_progress(store, slug: str, period: str, codes: list[str] | None = None)
     targets = [t for t in store.targets(slug) if codes is None or t.code in codes]
     p = periods.parse(period)
     wanted = needed_periods(plan, targets, p) | {previous_period(plan, period)}
-    rows = _judged(plan, targets, period, store.figure_inputs(slug, sorted(wanted), codes=codes))
+    inputs = store.figure_inputs(slug, sorted(wanted), codes=codes)
+    rows = _judged(plan, targets, period, inputs, carried_baselines(store, plan, targets))
     compounds = {code: status.worst([r.status for r in rows if r.target.parent == code])
                  for code in plan.compound_targets() if any(r.target.parent == code for r in rows)}
     return PlanProgress(plan, period, rows, compounds, store.has_demo(slug))
@@ -153,32 +185,92 @@ def target_over_periods(store, slug: str, code: str) -> dict[str, TargetProgress
     for code_ in accepted:
         wanted |= needed_periods(plan, [target], periods.parse(code_)) | {previous_period(plan, code_)}
     inputs = store.figure_inputs(slug, sorted(wanted), codes=[code])
-    return {p: _judged(plan, [target], p, inputs)[0] for p in accepted}
+    carried = carried_baselines(store, plan, [target])
+    return {p: _judged(plan, [target], p, inputs, carried)[0] for p in accepted}
 
 
-def _judged(plan: Plan, targets: list[Target], period: str, inputs: dict) -> list[TargetProgress]:
-    """Figure, judgement, baseline and previous figure (and milestone verdicts) of each target,
-    from the figure inputs of every period they need (needed_periods)."""
+def carried_baselines(store, plan: Plan, targets: list[Target]) -> dict[str, Figure]:
+    """Continuity (docs/indicators.md): code -> the annual figure of the year before the plan, taken
+    from the plan of the same reporting scope that covers that year, for the target linked to the
+    same indicator. Used where the plan itself holds no report for its baseline period, so that
+    this year's annual result is never reported a second time as next year's baseline."""
+    linked = {t.indicator: t.code for t in targets if t.indicator}
+    if not linked:
+        return {}
+    year = plan.start_year - 1
+    found: dict[str, tuple[str, Target]] = {}  # indicator -> (earlier plan, its target)
+    for slug in store.plans_covering(plan.scope, year, exclude=plan.slug):
+        for t in store.targets(slug):
+            if t.indicator in linked and t.indicator not in found:
+                found[t.indicator] = (slug, t)
+    if not found:
+        return {}
+    inputs = store.figure_inputs_of([(s, t.code) for s, t in found.values()], [str(year)])
+    several = len({s for s, _ in found.values()}) > 1
+    out = {}
+    for ind, (slug, t) in found.items():
+        key = (slug, t.code, str(year), None) if several else (t.code, str(year), None)
+        f = _whole(t, lambda c, t=t, s=slug: inputs.get((s, t.code, str(year), c) if several else (t.code, str(year), c),
+                                                         status.Inputs()))
+        if not f.missing:
+            out[linked[ind]] = status.Figure(f.value, f.text, "carried", f.sources, f.numerator, f.denominator,
+                                             f.source_count, origin=f"kế hoạch {slug}, chỉ tiêu {t.code}, năm {year}")
+    return out
+
+
+def _whole(t: Target, inputs_of) -> Figure:
+    """The plan-level figure of the whole target: its own reports, else (disaggregated) its categories."""
+    f = status.plan_figure(t, inputs_of(None))
+    if f.missing and t.categories:
+        f = status.figure_from_categories(t, [status.plan_figure(t, inputs_of(c)) for c in t.category_names])
+    return f
+
+
+def _judged(plan: Plan, targets: list[Target], period: str, inputs: dict,
+            carried: dict[str, Figure] | None = None) -> list[TargetProgress]:
+    """Figure, judgement, baseline and previous figure (and milestone verdicts, and the categories
+    of a disaggregated target) of each target, from the figure inputs of every period they need
+    (needed_periods); a missing baseline figure is the carried one when there is one."""
     base_code = plan.baseline_period
     prev_code = previous_period(plan, period)
     p = periods.parse(period)
     nothing = status.Inputs()
+    carried = carried or {}
     rows = []
     for t in targets:
-        figures: dict[str, Figure] = {}
+        figures: dict[tuple[str, str | None], Figure] = {}
 
-        def figure(code: str, t=t, figures=figures) -> Figure:
-            if code not in figures:
-                figures[code] = status.plan_figure(t, inputs.get((t.code, code), nothing))
-            return figures[code]
+        def figure(code: str, category: str | None = None, t=t, figures=figures) -> Figure:
+            if (code, category) not in figures:
+                if category is None:
+                    f = _whole(t, lambda c, code=code: inputs.get((t.code, code, c), nothing))
+                    if f.missing and code == base_code and t.code in carried:
+                        f = carried[t.code]
+                else:
+                    f = status.plan_figure(t, inputs.get((t.code, code, category), nothing))
+                figures[(code, category)] = f
+            return figures[(code, category)]
 
-        def value_of(code: str, t=t, figure=figure):
-            f = figure(code)
+        def value_of(code: str, category: str | None = None, t=t, figure=figure):
+            f = figure(code, category)
             return f.text if t.kind == "milestone" else f.value
 
-        judgement = status.judge_in_plan(plan, t, p, value_of)
-        verdicts = tuple(status.milestone_verdicts(plan, t, p, value_of)) if plan.is_programme else ()
-        rows.append(TargetProgress(t, figure(period), judgement, figure(base_code), figure(prev_code), prev_code, verdicts))
+        split = []
+        for name in t.category_names:
+            tc = t.for_category(name)
+            judged = (status.judge_in_plan(plan, tc, p, lambda code, name=name: value_of(code, name))
+                      if tc.target is not None else None)
+            split.append(CategoryProgress(name, tc, figure(period, name), judged))
+        if t.judged_by_categories:  # values only per category: the worst of them (as rule 8 for compounds)
+            worst = min((c for c in split if c.judgement), key=lambda c: status.severity(c.judgement.status))
+            j = worst.judgement
+            judgement = replace(j, explanation=f"Phân tổ {worst.name} (kém nhất trong các phân tổ): {j.explanation}",
+                                actual=figure(period).value)
+        else:
+            judgement = status.judge_in_plan(plan, t, p, value_of)
+        verdicts = tuple(status.milestone_verdicts(plan, t, p, value_of)) if plan.is_programme and t.target is not None else ()
+        rows.append(TargetProgress(t, figure(period), judgement, figure(base_code), figure(prev_code), prev_code, verdicts,
+                                   tuple(split)))
     return rows
 
 

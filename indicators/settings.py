@@ -8,6 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 PLANS_DIR = DATA_DIR / "plans"
+REGISTRY_FILE = DATA_DIR / "indicators.toml"  # the indicator registry (docs/indicators.md)
 DEFAULT_DB = DATA_DIR / "indicators.duckdb"
 
 
@@ -21,6 +22,19 @@ class Thresholds:
 
 
 THRESHOLDS = Thresholds()
+
+
+def plans_dir() -> Path:
+    """The catalogue's plan files: $INDICATORS_CATALOGUE_DIR/plans when set (tests, a second
+    installation), else data/plans."""
+    env = os.environ.get("INDICATORS_CATALOGUE_DIR")
+    return Path(env) / "plans" if env else PLANS_DIR
+
+
+def registry_file() -> Path:
+    """The indicator registry beside the plan files: $INDICATORS_CATALOGUE_DIR/indicators.toml, else data/indicators.toml."""
+    env = os.environ.get("INDICATORS_CATALOGUE_DIR")
+    return Path(env) / "indicators.toml" if env else REGISTRY_FILE
 
 
 def db_path(cli_value: str | None = None) -> Path:

@@ -73,6 +73,7 @@ class Report:
     numerator: float | None = None
     denominator: float | None = None
     submission_id: int | None = None
+    category: str | None = None  # of a disaggregated target; None: the whole
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Figure:
     numerator: float | None = None
     denominator: float | None = None
     source_count: int = 0
+    origin: str = ""  # method "carried": where it was carried from ("kế hoạch son-la-2026, chỉ tiêu 3")
 
     @property
     def missing(self) -> bool:
@@ -126,6 +128,13 @@ class Figure:
         if self.method == "aggregated":
             return (f"Tổng hợp (cơ quan chủ trì chưa báo cáo): Σ tử số / Σ mẫu số × {fmt.num(UNIT_FACTOR[target.unit])}"
                     f" = {fmt.num(self.numerator)} / {fmt.num(self.denominator)} từ {self._who()}.")
+        if self.method == "categories" and target.unit == "count":
+            return f"Tổng của các phân tổ ({', '.join(target.category_names)}): {fmt.num(self.value)}."
+        if self.method == "categories":
+            return (f"Tổng hợp từ các phân tổ ({', '.join(target.category_names)}): Σ tử số / Σ mẫu số × "
+                    f"{fmt.num(UNIT_FACTOR[target.unit])} = {fmt.num(self.numerator)} / {fmt.num(self.denominator)}.")
+        if self.method == "carried":
+            return (f"Lấy từ kết quả cả năm của {self.origin} (cùng chỉ số, cùng phạm vi báo cáo): không phải báo cáo lại.")
         return "Chưa có số liệu của cơ quan chủ trì, cũng chưa đủ tử số và mẫu số từ các đơn vị khác để tổng hợp."
 
 
@@ -147,6 +156,20 @@ def plan_figure(target: Target, reports: "list[Report] | Inputs") -> Figure:
         value = x.numerator_sum / x.denominator_sum * UNIT_FACTOR[target.unit]
         return Figure(value, None, "aggregated", x.ratio_sources, x.numerator_sum, x.denominator_sum, x.ratio_count)
     return Figure(None, None, "none")
+
+
+def figure_from_categories(target: Target, figures: list[Figure]) -> Figure:
+    """The whole of a disaggregated target from its categories' figures (docs/indicators.md): counts
+    add up; rates are Σ numerator / Σ denominator (never a mean of rates). Only when every category
+    has its figure (and, for a rate, its numerator and denominator); else no figure."""
+    if not figures or any(f.value is None for f in figures):
+        return Figure(None, None, "none")
+    if target.unit == "count":
+        return Figure(sum(f.value for f in figures), None, "categories", source_count=len(figures))
+    if any(f.numerator is None or not f.denominator for f in figures) or target.unit not in UNIT_FACTOR:
+        return Figure(None, None, "none")
+    num, den = sum(f.numerator for f in figures), sum(f.denominator for f in figures)
+    return Figure(num / den * UNIT_FACTOR[target.unit], None, "categories", (), num, den, len(figures))
 
 
 # ---------------------------------------------------------------------------------------------

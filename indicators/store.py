@@ -18,7 +18,8 @@ import duckdb
 import pandas as pd
 
 from indicators import periods
-from indicators.errors import DatabaseBusy, NotFound, UsageError
+from indicators import registry as reg
+from indicators.errors import CatalogueError, DatabaseBusy, NotFound, UsageError
 from indicators.models import Plan, Target
 from indicators.reporting import Receipt
 from indicators.settings import WRITE_RETRIES, now_local
@@ -103,6 +104,16 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE plans ADD COLUMN end_year INTEGER",
         "UPDATE plans SET start_year = year, end_year = year",
     ],
+    # 6: indicators (docs/indicators.md): the registry as loaded from data/indicators.toml, each
+    # target's link and each plan's parent (mirrors of catalogue_json, for SQL), and actuals per
+    # category of a disaggregated target (NULL: the whole, as before)
+    [
+        """CREATE TABLE registry (
+            id INTEGER PRIMARY KEY, registry_json VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL)""",
+        "ALTER TABLE plans ADD COLUMN parent VARCHAR",
+        "ALTER TABLE targets ADD COLUMN indicator VARCHAR",
+        "ALTER TABLE actuals ADD COLUMN category VARCHAR",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -160,6 +171,7 @@ class Store:
         self._write_lock = threading.RLock()
         self._plan_cache: dict[str, Plan] = {}
         self._targets_cache: dict[str, list[Target]] = {}
+        self._registry_cache: reg.Registry | None = None
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -241,13 +253,61 @@ class Store:
 
     # -- catalogue ---------------------------------------------------------------------------
 
-    def load_catalogue(self, plans: list[Plan], actor: str = "system") -> dict[str, str]:
-        """Insert or update every plan; idempotent; actuals are never touched.
-        Returns slug -> "new" | "updated" | "unchanged"."""
+    def load_registry(self, registry: reg.Registry, actor: str = "system") -> str:
+        """Store the indicator registry (data/indicators.toml); refused, with nothing changed, when a
+        loaded plan links to an indicator it no longer has or no longer fits. Returns "new" |
+        "updated" | "unchanged"."""
+        blob = registry.model_dump_json()
+        problems = [p for plan in self.plans() for p in reg.plan_problems(plan, registry)]
+        if problems:
+            raise CatalogueError("Danh mục chỉ số mới không khớp các kế hoạch đã nạp, chưa thay đổi gì.",
+                                 "Giữ các chỉ số đang được liên kết, hoặc sửa liên kết của các chỉ tiêu được nêu.", problems)
+
+        def work(cur):
+            old = cur.execute("SELECT registry_json FROM registry WHERE id = 1").fetchall()
+            if old and old[0][0] == blob:
+                return "unchanged"
+            cur.execute("INSERT OR REPLACE INTO registry VALUES (1, ?, ?)", [blob, now_local()])
+            self._audit(cur, actor, "registry.update" if old else "registry.insert", None, "registry", "indicators",
+                        None, f"{len(registry.indicators)} chỉ số", None, False)
+            return "updated" if old else "new"
+        try:
+            return self._retrying(work)
+        finally:
+            self._registry_cache = None
+
+    def registry(self) -> reg.Registry:
+        """The loaded indicator registry (empty before the first load)."""
+        if self._registry_cache is None:
+            row = self._one("SELECT registry_json FROM registry WHERE id = 1")
+            self._registry_cache = reg.Registry.model_validate_json(row[0]) if row else reg.Registry()
+        return self._registry_cache
+
+    def plan_parents(self) -> dict[str, str]:
+        """slug -> parent (a slug, a reference text, or '') of every loaded plan."""
+        return {r[0]: r[1] or "" for r in self.con.execute("SELECT slug, parent FROM plans").fetchall()}
+
+    def load_catalogue(self, plans: list[Plan], actor: str = "system", registry: reg.Registry | None = None,
+                       note: str | None = None) -> dict[str, str]:
+        """Insert or update every plan (after the registry, when given); idempotent; actuals are never
+        touched. Refused, with nothing changed, when a link or a category does not fit the registry
+        or the parents form a cycle. Returns slug -> "new" | "updated" | "unchanged"."""
+        if registry is not None:
+            problems = [p for plan in plans for p in reg.plan_problems(plan, registry)]
+            if problems:
+                raise CatalogueError(f"Danh mục kế hoạch có {len(problems)} lỗi liên kết, chưa nạp gì vào cơ sở dữ liệu.",
+                                     "Sửa các dòng được nêu trong tệp danh mục rồi nạp lại.", problems)
+            self.load_registry(registry, actor)
+        registry = self.registry()
+        problems = [p for plan in plans for p in reg.plan_problems(plan, registry)]
+        problems += reg.parent_problems(self.plan_parents() | {p.slug: p.parent for p in plans})
+        if problems:
+            raise CatalogueError(f"Danh mục kế hoạch có {len(problems)} lỗi liên kết, chưa nạp gì vào cơ sở dữ liệu.",
+                                 "Sửa các dòng được nêu trong tệp danh mục rồi nạp lại.", problems)
         result = {}
         try:
             for plan in plans:
-                result[plan.slug] = self._retrying(lambda cur, plan=plan: self._load_plan(cur, plan, actor))
+                result[plan.slug] = self._retrying(lambda cur, plan=plan: self._load_plan(cur, plan, actor, note))
         finally:
             self._plan_cache.clear()
             self._targets_cache.clear()
@@ -266,7 +326,7 @@ class Store:
                                     [plan.scope, missing]).fetchall())
         return have
 
-    def _load_plan(self, cur, plan: Plan, actor: str = "system") -> str:
+    def _load_plan(self, cur, plan: Plan, actor: str = "system", note: str | None = None) -> str:
         blob = plan.model_dump_json()
         old = cur.execute("SELECT catalogue_json FROM plans WHERE slug = ?", [plan.slug]).fetchall()
         if old and old[0][0] == blob:
@@ -274,13 +334,13 @@ class Store:
         now = now_local()
         head = [plan.title, plan.issuer, plan.level, plan.province, plan.scope, plan.start_year, plan.doc_number,
                 plan.doc_date, plan.implements, plan.standing_agency, plan.source_file, blob, now,
-                plan.start_year, plan.end_year]
+                plan.start_year, plan.end_year, plan.parent or None]
         if old:
             cur.execute("""UPDATE plans SET title=?, issuer=?, level=?, province=?, scope=?, year=?, doc_number=?,
                            doc_date=?, implements=?, standing_agency=?, source_file=?, catalogue_json=?, loaded_at=?,
-                           start_year=?, end_year=? WHERE slug=?""", head + [plan.slug])
+                           start_year=?, end_year=?, parent=? WHERE slug=?""", head + [plan.slug])
         else:
-            cur.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [plan.slug] + head)
+            cur.execute("INSERT INTO plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [plan.slug] + head)
         cur.execute("DELETE FROM goal_groups WHERE plan = ?", [plan.slug])
         for i, g in enumerate(plan.goal_groups):
             cur.execute("INSERT INTO goal_groups VALUES (?, ?, ?, ?)", [plan.slug, g.code, g.title, i])
@@ -298,11 +358,11 @@ class Store:
                 tid = existing[t.code]
                 cur.execute("""UPDATE targets SET parent=?, parent_text=?, text=?, group_code=?, unit=?, comparator=?,
                                target=?, aspiration=?, baseline=?, baseline_year=?, target_year=?, of_total=?, kind=?,
-                               due=?, position=?, active=TRUE WHERE id=?""", fields + [tid])
+                               due=?, position=?, active=TRUE, indicator=? WHERE id=?""", fields + [t.indicator, tid])
             else:
                 tid = cur.execute("SELECT nextval('target_ids')").fetchall()[0][0]
-                cur.execute("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
-                            [tid, plan.slug, t.code] + fields)
+                cur.execute("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, ?)",
+                            [tid, plan.slug, t.code] + fields + [t.indicator])
             seen.add(t.code)
             cur.execute("DELETE FROM responsibilities WHERE target_id = ?", [tid])
             for i, name in enumerate(t.agencies):
@@ -312,7 +372,7 @@ class Store:
             if code not in seen:  # dropped from the catalogue: kept (its actuals stay), hidden
                 cur.execute("UPDATE targets SET active = FALSE WHERE id = ?", [tid])
         self._audit(cur, actor, "catalogue.update" if old else "catalogue.insert", plan.slug, "plan", plan.slug,
-                    None, None, None, False)
+                    None, note, None, False)
         return "updated" if old else "new"
 
     # -- reading the catalogue --------------------------------------------------------------
@@ -349,37 +409,32 @@ class Store:
     # -- writing actuals ---------------------------------------------------------------------
 
     def current_values(self, slug: str, agency: str, period: str) -> dict[str, dict]:
-        """code -> the agency's current value for the period."""
-        plan = self.plan(slug)
-        rows = self._rows("""
-            SELECT t.code, x.value, x.text_value, x.numerator, x.denominator, x.note
-            FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
-            WHERE t.plan = ? AND a.scope = ? AND a.name = ? AND x.period = ? AND x.superseded_at IS NULL""",
-                          [slug, plan.scope, agency, period])
-        return {r["code"]: _payload(r["value"], r["text_value"], r["numerator"], r["denominator"], r["note"]) for r in rows}
+        """code -> the agency's current value of the whole target for the period (its categories:
+        current_values_many)."""
+        return {code: v for (_, code, cat), v in self.current_values_many(slug, [agency], period).items() if cat is None}
 
-    def current_values_many(self, slug: str, agencies: list[str], period: str) -> dict[tuple[str, str], dict]:
-        """(agency, code) -> current value, for many agencies in one query (compilation templates)."""
+    def current_values_many(self, slug: str, agencies: list[str], period: str) -> dict[tuple[str, str, str | None], dict]:
+        """(agency, code, category) -> current value, for many agencies in one query (compilation templates)."""
         plan = self.plan(slug)
         rows = self.con.execute("""
-            SELECT a.name, t.code, x.value, x.text_value, x.numerator, x.denominator, x.note
+            SELECT a.name, t.code, x.category, x.value, x.text_value, x.numerator, x.denominator, x.note
             FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
             WHERE t.plan = ? AND a.scope = ? AND x.period = ? AND x.superseded_at IS NULL
               AND list_contains(?, a.name)""", [slug, plan.scope, period, agencies]).fetchall()
-        return {(r[0], r[1]): _payload(*r[2:]) for r in rows}
+        return {(r[0], r[1], r[2]): _payload(*r[3:]) for r in rows}
 
-    def latest_values(self, slug: str, agencies: list[str], periods_up_to: list[str]) -> dict[tuple[str, str], float]:
-        """(agency, code) -> the agency's latest current numeric value over `periods_up_to` (in time
-        order, latest last): the reference of the plausibility check."""
+    def latest_values(self, slug: str, agencies: list[str], periods_up_to: list[str]) -> dict[tuple[str, str, str | None], float]:
+        """(agency, code, category) -> the agency's latest current numeric value over `periods_up_to`
+        (in time order, latest last): the reference of the plausibility check."""
         plan = self.plan(slug)
         rows = self.con.execute("""
-            SELECT a.name, t.code, x.value
+            SELECT a.name, t.code, x.category, x.value
             FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
             WHERE t.plan = ? AND a.scope = ? AND x.superseded_at IS NULL AND x.value IS NOT NULL
               AND list_contains(?, x.period) AND list_contains(?, a.name)
-            QUALIFY row_number() OVER (PARTITION BY a.name, t.code ORDER BY list_position(?, x.period) DESC) = 1""",
+            QUALIFY row_number() OVER (PARTITION BY a.name, t.code, x.category ORDER BY list_position(?, x.period) DESC) = 1""",
                                 [slug, plan.scope, periods_up_to, agencies, periods_up_to]).fetchall()
-        return {(r[0], r[1]): r[2] for r in rows}
+        return {(r[0], r[1], r[2]): r[3] for r in rows}
 
     def diff(self, slug: str, agency: str, period: str, rows: list[Row]) -> list[Change]:
         """What a submission would change: per row new / changed (from -> to) / unchanged."""
@@ -388,7 +443,7 @@ class Store:
         out = []
         for row in rows:
             who = row.agency or agency
-            old = current.get((who, row.code))
+            old = current.get((who, row.code, row.category))
             new = _payload(row.value, row.text, row.numerator, row.denominator, row.note)
             if old is None:
                 kind = "new"
@@ -396,7 +451,7 @@ class Store:
                 kind = "unchanged"
             else:
                 kind = "changed"
-            out.append(Change(row.code, who, kind, old, new))
+            out.append(Change(row.code, who, kind, old, new, row.category))
         return out
 
     def record_submission(
@@ -415,6 +470,10 @@ class Store:
         unknown = sorted({r.code for r in rows} - set(target_ids))
         if unknown:
             raise UsageError(f"Kế hoạch {slug} không có chỉ tiêu mã {', '.join(unknown)}.")
+        names = {t.code: t.category_names for t in self.targets(slug)}
+        stray = next((r for r in rows if r.category is not None and r.category not in names.get(r.code, [])), None)
+        if stray is not None:  # the core's check (scopes.check_rows) names the cell; this keeps the table clean
+            raise UsageError(f"Chỉ tiêu {stray.code} của kế hoạch {slug} không phân tổ theo \"{stray.category}\".")
         known = set(plan.all_agencies()) | {u for _, u in self.registered_units(slug)}
         strangers = sorted({r.agency or agency for r in rows} - known) + ([agency] if agency not in known else [])
         if strangers:  # the core's permission check comes first; this keeps the table itself clean
@@ -430,12 +489,14 @@ class Store:
                 "idx": pd.array(range(len(rows)), dtype="Int64"),
                 "tid": pd.array([target_ids[r.code] for r in rows], dtype="Int64"),
                 "aid": pd.array([aids[r.agency or agency] for r in rows], dtype="Int64"),
+                "cat": pd.array([r.category for r in rows], dtype="string"),
             })
             cur.register("incoming_rows", incoming)
             try:
                 current = {rec[0]: rec[1:] for rec in cur.execute("""
                     SELECT i.idx, x.id, x.version, x.value, x.text_value, x.numerator, x.denominator, x.note
                     FROM incoming_rows i JOIN actuals x ON x.target_id = i.tid AND x.agency_id = i.aid
+                         AND x.category IS NOT DISTINCT FROM i.cat
                     WHERE x.period = ? AND x.superseded_at IS NULL""", [period]).fetchall()}
             finally:
                 cur.unregister("incoming_rows")
@@ -469,7 +530,9 @@ class Store:
                     "note": pd.array([r.note or None for r in picked], dtype="string"),
                     "version": pd.array([(o[1] + 1) if o else 1 for o in olds], dtype="Int64"),
                     "old_id": pd.array([o[0] if o else None for o in olds], dtype="Int64"),
-                    "key": pd.array([f"{r.code}|{r.agency or agency}|{period}" for r in picked], dtype="string"),
+                    "key": pd.array([f"{r.code}|{r.agency or agency}|{period}" + (f"|{r.category}" if r.category else "")
+                                     for r in picked], dtype="string"),
+                    "category": pd.array([r.category for r in picked], dtype="string"),
                 })
                 cur.register("new_actuals", actuals)
                 try:
@@ -483,7 +546,7 @@ class Store:
                     cur.execute("""UPDATE actuals SET superseded_at = ?, superseded_by = n.id FROM new_actuals n
                                    WHERE actuals.id = n.old_id""", [when])
                     cur.execute("""INSERT INTO actuals SELECT id, target_id, agency_id, ?, value, text_value, numerator,
-                                   denominator, note, ?, version, ?, ?, NULL, NULL, ? FROM new_actuals ORDER BY id""",
+                                   denominator, note, ?, version, ?, ?, NULL, NULL, ?, category FROM new_actuals ORDER BY id""",
                                 [period, sub_id, when, actor, is_demo])
                 finally:
                     cur.unregister("new_actuals")
@@ -551,34 +614,47 @@ class Store:
     # -- reading actuals ---------------------------------------------------------------------
 
     def reports(self, slug: str, period_codes: list[str], code: str | None = None) -> dict[tuple[str, str], list[Report]]:
-        """(target code, period) -> every agency's current value (of one target, when `code` is given)."""
+        """(target code, period) -> every agency's current value (of one target, when `code` is given),
+        the whole first, then its categories (Report.category)."""
         if not period_codes:
             return {}
         one = " AND t.code = ?" if code is not None else ""
         rows = self.con.execute(f"""
-            SELECT t.code, x.period, a.name, x.value, x.text_value, x.numerator, x.denominator, x.submission_id
+            SELECT t.code, x.period, a.name, x.value, x.text_value, x.numerator, x.denominator, x.submission_id, x.category
             FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
             WHERE t.plan = ? AND x.period IN ({','.join('?' * len(period_codes))}) AND x.superseded_at IS NULL{one}
-            ORDER BY t.position, a.name""", [slug] + list(period_codes) + ([code] if code is not None else [])).fetchall()
+            ORDER BY t.position, a.name, x.category NULLS FIRST""",
+                                [slug] + list(period_codes) + ([code] if code is not None else [])).fetchall()
         out: dict[tuple[str, str], list[Report]] = {}
-        for code, period, agency, value, text, num, den, sub in rows:
-            out.setdefault((code, period), []).append(Report(agency, value, text, num, den, sub))
+        for code, period, *report in rows:
+            out.setdefault((code, period), []).append(Report(*report))
         return out
 
     def figure_inputs(self, slug: str, period_codes: list[str], list_up_to: int = 200,
-                      codes: list[str] | None = None) -> dict[tuple[str, str], Inputs]:
-        """(target code, period) -> what its plan-level figure is formed from (docs/status-rules.md), aggregated here
-        so that thousands of reporting communes cost one grouped query; the reports themselves come
+                      codes: list[str] | None = None) -> dict[tuple[str, str, str | None], Inputs]:
+        """(target code, period, category) -> what its plan-level figure is formed from (docs/status-rules.md;
+        category None: the whole, else one category of a disaggregated target), aggregated here so
+        that thousands of reporting communes cost one grouped query; the reports themselves come
         along only for groups of at most `list_up_to` agencies."""
-        if not period_codes:
+        return self.figure_inputs_of([(slug, c) for c in codes] if codes else [(slug, None)], period_codes, list_up_to)
+
+    def figure_inputs_of(self, targets: list[tuple[str, str | None]], period_codes: list[str], list_up_to: int = 200
+                         ) -> dict[tuple, Inputs]:
+        """figure_inputs for (plan, code) pairs of several plans at once (code None: every target of
+        the plan); keys are (code, period, category) for one plan, (plan, code, period, category) for several."""
+        if not period_codes or not targets:
             return {}
+        several = len({p for p, _ in targets}) > 1
         marks = ",".join("?" * len(period_codes))
+        whole = [p for p, c in targets if c is None]
+        pairs = [{"p": p, "c": c} for p, c in targets if c is not None]
         scope = f"""FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
                 JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead'
-                WHERE t.plan = ? AND x.period IN ({marks}) AND x.superseded_at IS NULL{" AND list_contains(?, t.code)" if codes else ""}"""
-        params = [slug] + list(period_codes) + ([list(codes)] if codes else [])
+                WHERE (list_contains(?, t.plan) OR list_contains(?, struct_pack(p := t.plan, c := t.code)))
+                  AND x.period IN ({marks}) AND x.superseded_at IS NULL"""
+        params = [whole, pairs] + list(period_codes)
         rows = self.con.execute(f"""
-            SELECT t.code, x.period,
+            SELECT t.plan, t.code, x.period, x.category,
                    any_value(a.name) FILTER (WHERE a.id = r.agency_id), any_value(x.value) FILTER (WHERE a.id = r.agency_id),
                    any_value(x.text_value) FILTER (WHERE a.id = r.agency_id),
                    any_value(x.numerator) FILTER (WHERE a.id = r.agency_id),
@@ -588,28 +664,46 @@ class Store:
                    coalesce(sum(x.numerator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0),
                    coalesce(sum(x.denominator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0),
                    count(x.value), coalesce(sum(x.value), 0), count(*)
-            {scope} GROUP BY t.code, x.period""", params).fetchall()
+            {scope} GROUP BY t.plan, t.code, x.period, x.category""", params).fetchall()
         # the reports themselves, only for the groups small enough to list (a second, narrow query:
         # listing every group first and dropping the large ones cost more than the sums)
-        small = [(r[0], r[1]) for r in rows if r[13] <= list_up_to]
-        listed: dict[tuple[str, str], list[Report]] = {}
+        small = [{"p": r[0], "c": r[1], "q": r[2]} for r in rows if r[15] <= list_up_to]
+        listed: dict[tuple, list[Report]] = {}
         if small:
-            for code, period, *report in self.con.execute(f"""
-                    SELECT t.code, x.period, a.name, x.value, x.text_value, x.numerator, x.denominator, x.submission_id
-                    {scope} AND list_contains(?, struct_pack(c := t.code, p := x.period)) ORDER BY a.name""",
-                    params + [[{"c": c, "p": p} for c, p in small]]).fetchall():
-                listed.setdefault((code, period), []).append(Report(*report))
+            for plan, code, period, category, *report in self.con.execute(f"""
+                    SELECT t.plan, t.code, x.period, x.category, a.name, x.value, x.text_value, x.numerator,
+                           x.denominator, x.submission_id, x.category
+                    {scope} AND list_contains(?, struct_pack(p := t.plan, c := t.code, q := x.period)) ORDER BY a.name""",
+                    params + [small]).fetchall():
+                listed.setdefault((plan, code, period, category), []).append(Report(*report))
         out = {}
-        for (code, period, l_agency, l_value, l_text, l_num, l_den, l_sub, n_ratio, s_num, s_den,
+        for (plan, code, period, category, l_agency, l_value, l_text, l_num, l_den, l_sub, n_ratio, s_num, s_den,
              n_value, s_value, _n) in rows:
-            lead = (Report(l_agency, l_value, l_text, l_num, l_den, l_sub)
+            lead = (Report(l_agency, l_value, l_text, l_num, l_den, l_sub, category)
                     if l_agency is not None and (l_value is not None or l_text) else None)
-            reports = listed.get((code, period), [])
-            out[(code, period)] = Inputs(
+            reports = listed.get((plan, code, period, category), [])
+            key = (plan, code, period, category) if several else (code, period, category)
+            out[key] = Inputs(
                 lead, n_ratio, s_num, s_den, n_value, s_value,
                 tuple(r for r in reports if r.numerator is not None and r.denominator),
                 tuple(r for r in reports if r.value is not None))
         return out
+
+    def indicator_link_counts(self) -> dict[str, int]:
+        """indicator code -> how many active targets of the loaded plans link to it."""
+        return dict(self.con.execute("""SELECT indicator, count(*) FROM targets WHERE active AND indicator IS NOT NULL
+                                        GROUP BY indicator""").fetchall())
+
+    def plans_of_scope(self, scope: str) -> list[str]:
+        """Slugs of every plan of a reporting scope, oldest first (a scope's series of plans)."""
+        return [r[0] for r in self.con.execute(
+            "SELECT slug FROM plans WHERE scope = ? ORDER BY start_year, end_year, slug", [scope]).fetchall()]
+
+    def plans_covering(self, scope: str, year: int, exclude: str | None = None) -> list[str]:
+        """Slugs of the plans of a reporting scope whose span includes `year` (yearly plans first)."""
+        return [r[0] for r in self.con.execute(
+            """SELECT slug FROM plans WHERE scope = ? AND start_year <= ? AND end_year >= ? AND slug IS DISTINCT FROM ?
+               ORDER BY end_year - start_year, slug""", [scope, year, year, exclude]).fetchall()]
 
     def periods_with_data(self, slug: str) -> list[str]:
         rows = self.con.execute("""SELECT DISTINCT x.period FROM actuals x JOIN targets t ON t.id = x.target_id
@@ -640,10 +734,11 @@ class Store:
         return self._rows("""
             SELECT x.period, a.name AS agency, x.version, x.value, x.text_value, x.numerator, x.denominator,
                    x.note, x.recorded_at, x.recorded_by, x.superseded_at, x.is_demo,
-                   s.id AS submission_id, s.file_name, s.checksum, s.received_at, s.source
+                   s.id AS submission_id, s.file_name, s.checksum, s.received_at, s.source, x.category
             FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
             JOIN submissions s ON s.id = x.submission_id
-            WHERE t.plan = ? AND t.code = ? ORDER BY left(x.period, 4), length(x.period) DESC, a.name, x.version DESC""", [slug, code])
+            WHERE t.plan = ? AND t.code = ?
+            ORDER BY left(x.period, 4), length(x.period) DESC, a.name, x.category NULLS FIRST, x.version DESC""", [slug, code])
 
     def audit_trail(self, limit: int = 1000, *, plan: str | None = None, actor: str | None = None,
                     action: str | None = None, since: datetime | None = None, until: datetime | None = None,
@@ -963,6 +1058,7 @@ class Store:
         finally:
             self._plan_cache.clear()
             self._targets_cache.clear()
+            self._registry_cache = None
         return manifest
 
     # -- bulk loading (synthetic datasets for benchmarks) -------------------------------------
@@ -997,4 +1093,5 @@ class Store:
         """Changes whenever a submission or a catalogue load lands: the key page caches hang on."""
         return tuple(self.con.execute(
             "SELECT (SELECT count(*) FROM submissions), (SELECT max(id) FROM submissions),"
-            " (SELECT count(*) FROM actuals), (SELECT max(loaded_at) FROM plans)").fetchall()[0])
+            " (SELECT count(*) FROM actuals), (SELECT max(loaded_at) FROM plans),"
+            " (SELECT max(loaded_at) FROM registry)").fetchall()[0])

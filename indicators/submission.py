@@ -17,6 +17,7 @@ class Row:
     note: str | None = None
     agency: str | None = None  # for compilation workbooks: the reporting unit of this row
     where: str | None = field(default=None, compare=False)  # the cell it was read from ("Báo cáo!E12")
+    category: str | None = None  # a disaggregated target's category ("nông thôn"); None: the whole
 
 
 @dataclass(frozen=True)
@@ -26,3 +27,4 @@ class Change:
     kind: str  # "new" | "changed" | "unchanged"
     old: dict | None
     new: dict
+    category: str | None = None

@@ -10,9 +10,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from indicators import registry as reg
 from indicators.errors import CatalogueError, Problem
 from indicators.models import Plan
-from indicators.settings import PLANS_DIR
+from indicators import settings
 
 _FIELD_VI = {
     "slug": "mã kế hoạch (slug)", "title": "tên kế hoạch", "issuer": "cơ quan ban hành",
@@ -61,8 +62,7 @@ def _message(err: dict) -> str:
     return re.sub(r"^(Value error|Assertion failed), ", "", msg)
 
 
-def load_plan_file(path: Path) -> Plan:
-    path = Path(path)
+def _read_toml(path: Path) -> dict:
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -71,12 +71,15 @@ def load_plan_file(path: Path) -> Plan:
     except OSError as exc:
         raise CatalogueError(f"Không đọc được tệp danh mục {path}: {exc.strerror}.") from None
     try:
-        data = tomllib.loads(raw)
+        return tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"Tệp danh mục {path.name} sai cú pháp TOML: {exc}.",
                              "Sửa dòng được chỉ ra rồi nạp lại.") from None
+
+
+def _validated(model, path: Path, data: dict):
     try:
-        return Plan.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         problems = [Problem(f"{path.name}: {_where(data, tuple(e['loc']))}", _message(e)) for e in exc.errors()]
         raise CatalogueError(
@@ -86,8 +89,25 @@ def load_plan_file(path: Path) -> Plan:
         ) from None
 
 
-def load_catalogue(directory: Path = PLANS_DIR) -> list[Plan]:
-    """Every plan under `directory`, sorted by slug. Collects the problems of all files."""
+def load_plan_file(path: Path) -> Plan:
+    path = Path(path)
+    return _validated(Plan, path, _read_toml(path))
+
+
+def load_registry(path: Path | None = None) -> reg.Registry:
+    """The indicator registry (data/indicators.toml); an absent file is an empty registry."""
+    path = Path(path or settings.registry_file())
+    if not path.exists():
+        return reg.Registry()
+    return _validated(reg.Registry, path, _read_toml(path))
+
+
+def load_catalogue(directory: Path | None = None, registry: reg.Registry | None = None) -> list[Plan]:
+    """Every plan under `directory`, sorted by slug, its links and categories checked against the
+    registry (data/indicators.toml unless given) and its parents for cycles. Collects the problems
+    of all files."""
+    registry = load_registry() if registry is None else registry
+    directory = Path(directory or settings.plans_dir())
     plans: list[Plan] = []
     problems: list[Problem] = []
     for path in sorted(Path(directory).glob("*.toml")):
@@ -98,10 +118,92 @@ def load_catalogue(directory: Path = PLANS_DIR) -> list[Plan]:
             continue
         if plan.slug != path.stem:
             problems.append(Problem(path.name, f"slug \"{plan.slug}\" phải trùng tên tệp \"{path.stem}\""))
+        problems += [Problem(f"{path.name}: {p.where.removeprefix(plan.slug + ': ')}", p.message, p.hint)
+                     for p in reg.plan_problems(plan, registry)]
         plans.append(plan)
+    problems += [Problem(f"{p.where.split(':')[0]}.toml: parent", p.message, p.hint)
+                 for p in reg.parent_problems({p.slug: p.parent for p in plans})]
     if problems:
         raise CatalogueError("Danh mục kế hoạch có lỗi, chưa nạp gì vào cơ sở dữ liệu.",
                              "Sửa các tệp trong data/plans theo danh sách trên.", problems)
     if not plans:
         raise CatalogueError(f"Không tìm thấy tệp danh mục nào (*.toml) trong {directory}.")
     return sorted(plans, key=lambda p: p.slug)
+
+
+def write_link(slug: str, code: str, indicator: str | None, registry: reg.Registry, directory: Path | None = None
+               ) -> tuple[Plan, str]:
+    """Write (or, with None, remove) `indicator = "…"` on target `code` in data/plans/SLUG.toml,
+    keeping every other line and comment (tomlkit). The edited file is validated as a whole (the
+    plan, its links against the registry) before it replaces the old one; returns (the new plan,
+    the old file text, to put back if loading it into the database fails)."""
+    import tomlkit
+
+    path = Path(directory or settings.plans_dir()) / f"{slug}.toml"
+    if not path.exists():
+        raise CatalogueError(f"Không có tệp danh mục {path.name} của kế hoạch {slug} trong {path.parent}.",
+                             "Liên kết được lưu trong tệp danh mục bên cạnh chỉ tiêu; kế hoạch này chưa có tệp ở đó "
+                             "(nạp kế hoạch từ tệp danh mục trước).")
+    old = path.read_text(encoding="utf-8")
+    doc = tomlkit.parse(old)
+    item = next((x for t in doc.get("targets", []) for x in [t, *t.get("parts", [])] if str(x.get("code")) == code), None)
+    if item is None or "parts" in item:
+        known = ", ".join(t.code for t in load_plan_file(path).measurable_targets())
+        raise CatalogueError(f"Kế hoạch {slug} không có chỉ tiêu đo lường được mã \"{code}\".",
+                             f"Các mã có thể gắn chỉ số: {known}.")
+    if indicator is None:
+        item.pop("indicator", None)
+    elif "indicator" in item:
+        item["indicator"] = indicator
+    else:  # beside the comparator, where a person reading the file looks for it
+        keys = list(item.keys())
+        after = "comparator" if "comparator" in keys else keys[-1]
+        rebuilt = {k: item[k] for k in keys}
+        for k in keys:
+            del item[k]
+        for k in keys:
+            item[k] = rebuilt[k]
+            if k == after:
+                item["indicator"] = indicator
+    text = tomlkit.dumps(doc)
+    data = tomllib.loads(text)
+    plan = _validated(Plan, path, data)
+    problems = reg.plan_problems(plan, registry)
+    mine = [p for p in problems if p.where.startswith(f"{slug}: chỉ tiêu {code} ")]
+    if mine:
+        raise CatalogueError(f"Không gắn được chỉ tiêu {code} của kế hoạch {slug} với chỉ số {indicator}.",
+                             mine[0].hint, [Problem(f"{path.name}: {p.where.removeprefix(slug + ': ')}", p.message) for p in mine])
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return plan, old
+
+
+def restore_file(slug: str, text: str, directory: Path | None = None) -> None:
+    """Put a catalogue file back as it was (a link the database then refused)."""
+    (Path(directory or settings.plans_dir()) / f"{slug}.toml").write_text(text, encoding="utf-8")
+
+
+def confirm_link(store, slug: str, code: str, indicator: str | None, *, actor: str) -> Plan:
+    """An administrator confirms or changes (None: removes) the indicator of a target: the catalogue
+    file gets the link beside the target and the plan is loaded again, both or neither; the audit
+    trail records old and new link. The page and the command line both come here."""
+    import json
+
+    from indicators import accounts
+
+    if accounts.operator_of(actor) is None:  # a named user: administrators only (the server's operator may)
+        accounts.require_admin(store, actor)
+    registry = store.registry()
+    if indicator is not None and registry.indicator(indicator) is None:
+        raise CatalogueError(f"Không có chỉ số mã \"{indicator}\" trong danh mục chỉ số.",
+                             "Xem các mã: python -m indicators indicators list (hoặc thêm chỉ số vào data/indicators.toml rồi chạy init).")
+    before = next((t.indicator for t in store.targets(slug) if t.code == code), None)
+    plan, old_text = write_link(slug, code, indicator, registry)
+    note = json.dumps({"code": code, "indicator_before": before, "indicator": indicator}, ensure_ascii=False)
+    try:
+        store.load_catalogue([plan], actor=actor, note=note)
+    except BaseException:
+        restore_file(slug, old_text)
+        raise
+    return plan

@@ -515,9 +515,9 @@ def _toml_value(value) -> str:
 
 
 _PLAN_KEYS = ("slug", "title", "issuer", "level", "province", "scope", "year", "doc_number", "doc_date", "implements",
-              "standing_agency", "source_file", "agencies", "reporting_units")
-_TARGET_KEYS = ("code", "group", "text", "category", "unit", "comparator", "target", "aspiration", "milestones", "baseline",
-                "baseline_year", "target_year", "of", "kind", "due", "lead", "coordinating", "review")
+              "parent", "standing_agency", "source_file", "agencies", "reporting_units")
+_TARGET_KEYS = ("code", "group", "text", "category", "unit", "comparator", "indicator", "target", "aspiration", "milestones",
+                "categories", "baseline", "baseline_year", "target_year", "of", "kind", "due", "lead", "coordinating", "review")
 
 
 def plan_to_toml(plan: Plan, comments: dict[str, list[str]] | None = None, header: str = "") -> str:
@@ -544,14 +544,44 @@ def plan_to_toml(plan: Plan, comments: dict[str, list[str]] | None = None, heade
 
 
 def _fields(item) -> list[str]:
-    data = item.model_dump()
+    data = item.model_dump() if hasattr(item, "model_dump") else item
     lines = []
     for key in _TARGET_KEYS:
         value = data.get(key)
+        if key in ("milestones", "categories") and value:  # inline tables without their empty fields
+            value = [{k: v for k, v in x.items() if v not in (None, [], "")} for x in value]
         if value is None or value in ([], "") or (key == "kind" and value == "level"):
             continue  # absent or the default
         lines.append(f"{key} = {_toml_value(value)}")
     return lines
+
+
+def draft_toml(data: dict, previous: Plan, blanks: list[str]) -> str:
+    """Next year's plan started from `previous` (continuity.next_year_plan) as catalogue text: the
+    targets whose value is blank (`blanks`) carry a commented line `# target =` to fill in, with
+    last year's value beside it. Refused by the catalogue until every one is filled."""
+    before = {t.code: t for t in previous.measurable_targets()}
+    out = [f"# BẢN NHÁP kế hoạch {data['slug']}, tạo từ {previous.slug}: điền giá trị ở các dòng \"# target =\" (bỏ dấu #),",
+           "# xem lại nội dung, cơ quan, kỳ báo cáo và hạn; rồi chép tệp vào data/plans/ và chạy `python -m indicators init`.",
+           "# Mức cơ sở không cần ghi: lấy từ kết quả cả năm của kế hoạch năm trước (cùng chỉ số, cùng phạm vi)."]
+    for key in _PLAN_KEYS:
+        value = data.get(key)
+        if value not in ("", [], None):
+            out.append(f"{key} = {_toml_value(value)}")
+    for g in data.get("goal_groups", []):
+        out += ["", "[[goal_groups]]", f"code = {_toml_value(g['code'])}", f"title = {_toml_value(g['title'])}"]
+    for p in data["periods"]:
+        out += ["", "[[periods]]"] + [f"{k} = {_toml_value(v)}" for k, v in p.items() if v not in (None, "")]
+    for t in data["targets"]:
+        for header, item in [("[[targets]]", t)] + [("[[targets.parts]]", x) for x in t.get("parts") or []]:
+            fields = _fields({k: v for k, v in item.items() if k != "parts"})
+            if item["code"] in blanks:
+                old = before.get(item["code"])
+                was = f"  # năm trước: {fmt.goal(old)}" if old is not None else ""
+                at = next((i + 1 for i, line in enumerate(fields) if line.startswith(("comparator", "indicator"))), len(fields))
+                fields.insert(at, f"# target = {was}")
+            out += ["", header] + fields
+    return "\n".join(out) + "\n"
 
 
 def proposal_comments(proposal: Proposal) -> dict[str, list[str]]:

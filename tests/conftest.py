@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from indicators.store import Store
-from loaders.catalogue import load_catalogue
+from loaders.catalogue import load_catalogue, load_registry
 from tests.helpers import PASSWORD, ROOT, USERS
 
 LEVELS = ("unit", "store", "app", "browser")
@@ -33,11 +33,16 @@ def catalogue():
     return {p.slug: p for p in load_catalogue()}
 
 
+@pytest.fixture(scope="session")
+def registry():
+    return load_registry()
+
+
 @pytest.fixture
 def store(tmp_path, catalogue):
     s = Store(tmp_path / "test.duckdb")
     s.migrate()
-    s.load_catalogue(list(catalogue.values()))
+    s.load_catalogue(list(catalogue.values()), registry=load_registry())
     yield s
     s.close()
 
@@ -52,7 +57,7 @@ def demo_db(tmp_path_factory, catalogue) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     with Store(path) as s:
         s.migrate()
-        s.load_catalogue(list(catalogue.values()))
+        s.load_catalogue(list(catalogue.values()), registry=load_registry())
         demo.load_demo(s)
         for name, role, agencies in USERS:
             accounts.create(s, name, role, PASSWORD, actor="kiem-thu", agencies=agencies)

@@ -142,7 +142,7 @@ def _write(tmp_path, name, text):
 
 def test_bad_comparator_names_file_target_and_field(tmp_path):
     src = (PLANS_DIR / "son-la-2026.toml").read_text(encoding="utf-8")
-    bad = src.replace('comparator = "<"\ntarget = 9.4', 'comparator = "less"\ntarget = 9.4', 1)
+    bad = src.replace('comparator = "<"\nindicator = "tu-vong-so-sinh"', 'comparator = "less"\nindicator = "tu-vong-so-sinh"', 1)
     with pytest.raises(CatalogueError) as err:
         load_plan_file(_write(tmp_path, "son-la-2026.toml", bad))
     text = str(err.value)

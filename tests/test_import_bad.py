@@ -15,6 +15,7 @@ import pytest
 from indicators import intake
 from indicators.errors import InputRefused
 from indicators.store import Store
+from loaders.catalogue import load_registry
 from loaders import workbooks
 from loaders.templates import Identity
 from loaders.workbooks import read_report
@@ -29,7 +30,7 @@ def empty_db(tmp_path_factory, catalogue):
     path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
     with Store(path) as s:
         s.migrate()
-        s.load_catalogue(list(catalogue.values()))
+        s.load_catalogue(list(catalogue.values()), registry=load_registry())
     return path
 
 

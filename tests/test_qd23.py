@@ -11,6 +11,7 @@ import unicodedata
 
 import pytest
 
+from indicators.models import path_problems
 from indicators.settings import PLANS_DIR
 from loaders.catalogue import load_plan_file
 from tests.helpers import SEEDS, cli_json, run_cli
@@ -117,7 +118,7 @@ def test_every_value_the_text_sets_for_a_year_is_a_milestone(measurable, number)
     assert targets, f"chỉ tiêu {number} has no measurable target"
     have = set()
     for t in targets:
-        for m in t.milestones:
+        for m in [*t.milestones, *(m for c in t.categories for m in c.milestones)]:  # 4c: per khu vực
             have |= {(m.year, abs(v)) for v in (m.target, m.aspiration) if v is not None}
     pairs = _pairs(SENTENCES[number])
     for value, year in pairs:
@@ -156,11 +157,20 @@ def test_3a_newborn_mortality_below_9_5_then_below_9(measurable):
 @pytest.mark.unit
 def test_compound_chi_tieu_and_their_parts(plan, measurable):
     assert plan.compound_targets() == {
-        "3": ["3a", "3b", "3c"], "4": ["4a", "4b", "4c", "4d"], "5": ["5a", "5b"], "8": ["8a", "8b"],
+        "3": ["3a", "3b", "3c"], "4": ["4a", "4b", "4c"], "5": ["5a", "5b"], "8": ["8a", "8b"],
         "11": ["11a", "11b"], "17": ["17a", "17b"], "18": ["18a", "18b"], "20": ["20a", "20b"]}
-    assert len(measurable) == 35
-    assert (measurable["4c"].category, measurable["4d"].category) == ("nông thôn", "thành thị")
-    assert "nông thôn" in measurable["4c"].text and "thành thị" in measurable["4d"].text
+    assert len(measurable) == 34
+
+
+@pytest.mark.unit
+def test_obesity_is_one_target_with_a_value_per_khu_vuc(measurable):
+    """"dưới 5% đối với nông thôn và dưới 10% đối với thành thị vào năm 2025 và năm 2030": no value
+    for all children, one per category and year; judged by the worse of the two."""
+    t = measurable["4c"]
+    assert "nông thôn" in t.text and "thành thị" in t.text and t.indicator == "beo-phi-tre-duoi-5"
+    assert t.target is None and t.judged_by_categories and not t.milestones
+    assert {c.name: [(m.year, m.comparator, m.target) for m in c.milestones] for c in t.categories} == {
+        "thành thị": [(2025, "<", 10), (2030, "<", 10)], "nông thôn": [(2025, "<", 5), (2030, "<", 5)]}
 
 
 @pytest.mark.unit
@@ -179,7 +189,8 @@ def test_units_and_one_milestone_targets(measurable):
            for c, t in measurable.items() if len(t.milestones) == 1}
     assert one == {"5b": [(2030, ">=", 98)], "6": [(2030, "<=", 2)], "12": [(2030, ">=", 100)],
                    "13": [(2030, "<=", -2)], "19": [(2025, ">=", 95)]}
-    assert all(len(t.milestones) == 2 for c, t in measurable.items() if c not in one)
+    assert all(len(t.milestones) == 2 for c, t in measurable.items() if c not in one and not t.categories)
+    assert all(len(c.milestones) == 2 for c in measurable["4c"].categories)
 
 
 @pytest.mark.unit
@@ -198,6 +209,9 @@ def test_15_is_flagged_for_review(measurable):
 @pytest.mark.unit
 def test_milestone_years_within_the_span_and_paths_consistent(measurable):
     for code, t in measurable.items():
+        if t.judged_by_categories:  # 4c: each khu vực has its road
+            assert all(c.milestones and not path_problems(c.milestones) for c in t.categories)
+            continue
         assert t.milestones, code
         assert all(2021 <= m.year <= 2030 for m in t.milestones), code
         assert t.comparator == t.milestones[-1].comparator, code
@@ -223,7 +237,7 @@ def test_cli_targets_json_lists_the_24_chi_tieu_with_milestones(tmp_path):
     out = run_cli("init", db=db)
     assert out.returncode == 0, out.stderr
     targets = cli_json("targets", SLUG, db=db)
-    assert len(targets) == 35
+    assert len(targets) == 34
     assert {re.sub(r"[a-z]$", "", t["code"]) for t in targets} == {str(i) for i in range(1, 25)}
     by = {t["code"]: t for t in targets}
     assert [(m["year"], m["comparator"], m["target"]) for m in by["1"]["milestones"]] == [(2025, ">=", 65), (2030, ">=", 75)]

@@ -12,6 +12,7 @@ import pytest
 
 from indicators import progress
 from indicators.errors import DatabaseBusy, UsageError
+from loaders.catalogue import load_registry
 from indicators.models import Plan
 from indicators.store import MIGRATIONS, SCHEMA_VERSION, Row, Store
 from tests.helpers import ROOT, row_counts, run_cli, snapshot
@@ -40,7 +41,7 @@ def test_migration_from_an_older_schema_keeps_the_data(tmp_path, catalogue):
         assert s.schema_version() == SCHEMA_VERSION
         assert s.con.execute("SELECT value FROM actuals").fetchall() == [(61.5,)]
         s.con.execute("SELECT count(*) FROM audit").fetchall()
-        s.load_catalogue(list(catalogue.values()))  # the catalogue loads over the migrated file
+        s.load_catalogue(list(catalogue.values()), registry=load_registry())  # the catalogue loads over the migrated file
         assert s.reports("son-la-2026", ["2026-H1"])[("1", "2026-H1")][0].value == 61.5
         assert s.migrate() == []  # idempotent
 
