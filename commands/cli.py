@@ -87,10 +87,12 @@ def _cut(text: str, n: int) -> str:
 
 def cmd_init(args) -> int:
     from indicators import demo
-    from loaders.catalogue import load_catalogue
+    from loaders.catalogue import load_catalogue, load_registry
 
-    plans = load_catalogue()  # validated before the database is touched
+    registry = load_registry()
+    plans = load_catalogue(registry=registry)  # validated before the database is touched
     with _open(args, migrate=True) as store:
+        store.load_registry(registry)
         result = store.load_catalogue(plans)
         print(f"Cơ sở dữ liệu: {store.path} (lược đồ phiên bản {store.schema_version()})")
         word = {"new": "mới nạp", "updated": "đã cập nhật", "unchanged": "không đổi"}
@@ -381,7 +383,7 @@ def cmd_import(args) -> int:
         print(f"Tệp {path.name}: kế hoạch {ident.plan}, {ident.agency}, kỳ {periods.label(ident.period)}")
         for c in preview.changes:
             unit = targets[c.code].unit
-            who = f" [{c.agency}]" if c.agency != ident.agency else ""
+            who = (f" [{c.agency}]" if c.agency != ident.agency else "") + (f" (phân tổ {c.category})" if c.category else "")
             if c.kind == "changed":
                 before, after = intake.describe_pair(c.old, c.new, unit)
                 print(f"  {c.code:5}{who} thay đổi: {before} → {after}")
@@ -666,6 +668,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="văn bản kế hoạch: .docx hoặc .txt (UTF-8)")
     p.add_argument("--json", action="store_true", help="in JSON: mỗi chỉ tiêu kèm giá trị từng năm, cơ quan và needs_review")
     p.set_defaults(func=cmd_parse_plan)
+
+    from commands import cli_indicators
+
+    cli_indicators.register(sub, _Parser)
     return parser
 
 
