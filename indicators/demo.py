@@ -105,7 +105,12 @@ def _programme_submissions(plan: Plan, targets: list[Target]) -> list[tuple[str,
     b = plan.start_year - 1
     years = list(range(b, min(PROGRAMME_DEMO_UNTIL, plan.end_year) + 1))
     by: dict[int, list[Row]] = {}
-    for i, t in enumerate(targets):
+    # a disaggregated target with values per category (QĐ 23 4c): each category on its own road,
+    # reported with numerator and denominator, so the whole is their Σ numerator / Σ denominator
+    items = [(i, t, None) for i, t in enumerate(targets)]
+    items += [(i + 7 * k, t.for_category(c.name), c.name) for i, t in enumerate(targets)
+              for k, c in enumerate(t.categories, start=1) if c.milestones]
+    for i, t, category in items:
         if not t.milestones or t.kind not in ("level", "count"):
             continue
         scenario = CYCLE[i % len(CYCLE)]
@@ -119,9 +124,9 @@ def _programme_submissions(plan: Plan, targets: list[Target]) -> list[tuple[str,
             if t.unit == "%":
                 v = min(max(v, 0.0), 100.0)
             v = float(round(v)) if t.unit == "count" else round(v, _digits(first))
-            if t.unit in ("‰", "per_100k"):
+            if t.unit in ("‰", "per_100k") or category:
                 v, num, den = _with_ratio(first, v, i + y)
-                by.setdefault(y, []).append(Row(t.code, value=v, numerator=num, denominator=den))
+                by.setdefault(y, []).append(Row(t.code, value=v, numerator=num, denominator=den, category=category))
             else:
                 by.setdefault(y, []).append(Row(t.code, value=v))
     return [(plan.standing_agency, str(y), rows, datetime(y + 1, 1, 20, 9, 0)) for y, rows in sorted(by.items())]

@@ -71,7 +71,7 @@ def warnings(store, parsed) -> list[plausibility.Warning_]:
     targets = {t.code: t for t in store.targets(ident.plan)}
     out = []
     for row in parsed.rows:
-        w = plausibility.check(targets[row.code], row, latest.get((row.agency or ident.agency, row.code)), ident.agency)
+        w = plausibility.check(targets[row.code], row, latest.get((row.agency or ident.agency, row.code, row.category)), ident.agency)
         if w is not None:
             out.append(w)
     return out
@@ -101,7 +101,7 @@ def apply_decisions(store, parsed, decisions: dict[str, str]) -> list[tuple[str,
                            "(trang Nộp báo cáo: chọn cho từng cảnh báo; dòng lệnh: thêm --accept-warnings).",
                            [Problem(w.where, w.message) for w in open_ones])
     if fixes:
-        keys = [plausibility.key_of(r.agency or parsed.identity.agency, r.code) for r in parsed.rows]
+        keys = [plausibility.key_of(r.agency or parsed.identity.agency, r.code, r.category) for r in parsed.rows]
         parsed.rows = [replace(r, value=fixes[k]) if k in fixes else r for r, k in zip(parsed.rows, keys)]
     return notes
 

@@ -4,7 +4,8 @@ The slip it is for: "98,6%" typed into a plain number cell, which a spreadsheet 
 (LibreOffice in vi-VN and en-US, and Excel alike), so the report says 0,99% where 98,6% was meant.
 A rate (%, ‰, /100.000) more than PLAUSIBLE_FACTOR times away from its reference is flagged:
 the reference is the same reporter's latest value of the target (this period or an earlier one),
-or, when there is none, the target's own value. The warning names the cell, the reference and,
+or, when there is none, the target's own value. A category row of a disaggregated target is
+compared with that category's own latest value, else its own target value, else the target's. The warning names the cell, the reference and,
 when a slip by a power of ten explains it, the value most likely meant. A person must confirm the
 value or take the correction; either choice is written to the audit trail with the submission.
 A value computed from a numerator and a denominator is flagged too (a denominator typed 100× too
@@ -33,16 +34,18 @@ class Warning_:
     suggested: float | None  # the value most likely meant, if a power of ten explains the gap
     unit: str
     from_ratio: bool = False  # the value was computed from a numerator and a denominator
+    category: str | None = None  # the category of a disaggregated target's row; None: the whole
 
     @property
     def key(self) -> str:
-        return key_of(self.agency, self.code)
+        return key_of(self.agency, self.code, self.category)
 
     @property
     def message(self) -> str:
         ref = ("số đã báo cáo gần nhất" if self.reference_kind == "previous" else "chỉ tiêu kế hoạch")
         ratio = max(self.value / self.reference, self.reference / self.value)
-        text = (f"Chỉ tiêu {self.code}: {fmt.with_unit(self.value, self.unit, 3)} khác {ref} "
+        what = f"Chỉ tiêu {self.code}" + (f", phân tổ {self.category}" if self.category else "")
+        text = (f"{what}: {fmt.with_unit(self.value, self.unit, 3)} khác {ref} "
                 f"({fmt.with_unit(self.reference, self.unit, 3)}) tới {fmt.num(ratio, 0)} lần.")
         if self.from_ratio:
             text += " Kiểm tra tử số và mẫu số (ví dụ mẫu số thừa hay thiếu hai chữ số 0)."
@@ -55,12 +58,13 @@ class Warning_:
 
     def as_dict(self) -> dict:
         return {"code": self.code, "agency": self.agency, "cell": self.where, "value": self.value,
-                "reference": self.reference, "reference_kind": self.reference_kind, "suggested": self.suggested}
+                "reference": self.reference, "reference_kind": self.reference_kind, "suggested": self.suggested,
+                **({"category": self.category} if self.category else {})}
 
 
-def key_of(reporter: str, code: str) -> str:
-    """What a decision about a warning is filed under: one per reporter and target in a file."""
-    return f"{reporter}|{code}"
+def key_of(reporter: str, code: str, category: str | None = None) -> str:
+    """What a decision about a warning is filed under: one per reporter, target and category in a file."""
+    return f"{reporter}|{code}" + (f"|{category}" if category else "")
 
 
 def _far(a: float, b: float) -> bool:
@@ -87,14 +91,19 @@ def check(target: Target, row, reference_value: float | None, default_agency: st
     """The warning for one reported row, or None."""
     if target.unit not in RATE_UNITS or row.value is None:
         return None
+    category = getattr(row, "category", None)
+    planned = target.target
+    if category is not None and category in target.category_names:
+        own = target.for_category(category).target
+        planned = own if own is not None else planned
     if reference_value is not None and reference_value > 0:
         ref, kind = reference_value, "previous"
-    elif target.target is not None and target.target > 0:
-        ref, kind = target.target, "target"
+    elif planned is not None and planned > 0:
+        ref, kind = planned, "target"
     else:
         return None
     if not _far(row.value, ref):
         return None
     from_ratio = row.numerator is not None  # a slip in the denominator: no single value to suggest
     return Warning_(row.code, row.agency or default_agency, row.where or row.code, row.value, ref, kind,
-                    None if from_ratio else suggestion(row.value, ref, target), target.unit, from_ratio)
+                    None if from_ratio else suggestion(row.value, ref, target), target.unit, from_ratio, category)

@@ -9,7 +9,10 @@
   for the targets the compilation covers: the compiling agency's own targets (all targets when
   the agency leads none, as the plan's standing agency may).
 - An agency named in the plan (not a reporting unit) always files its own report: a compilation
-  row for it needs the account to hold that agency (checked in intake)."""
+  row for it needs the account to hold that agency (checked in intake).
+- A row for one category of a disaggregated target ("trong đó: nông thôn") is taken only while the
+  plan still splits that target by that category; a template issued before the catalogue changed
+  is refused at that row, and a new template is the fix."""
 from __future__ import annotations
 
 import unicodedata
@@ -60,8 +63,9 @@ def plan_agency_keys(plan: Plan) -> set[str]:
 def check_rows(plan: Plan, targets: list[Target], registered: list[tuple[str, str]], agency: str, kind: str,
                rows: list) -> tuple[list, list[Problem]]:
     """Rows with their unit names spelt as on record, and a problem for every row that the
-    template's agency may not report."""
+    template's agency may not report (or that names a category its target does not have)."""
     problems: list[Problem] = []
+    categories = {t.code: t.category_names for t in targets}
     out = []
     if kind == "compilation":
         allowed = {t.code for t in compilation_targets(targets, agency)}
@@ -92,6 +96,16 @@ def check_rows(plan: Plan, targets: list[Target], registered: list[tuple[str, st
             problems.append(Problem(where, f"Chỉ tiêu {row.code} không do {agency} chủ trì hay phối hợp, nên không báo cáo "
                                            "bằng biểu mẫu này.",
                                     "Xóa dòng này; chỉ tiêu của cơ quan khác do cơ quan đó báo cáo bằng biểu mẫu của mình."))
+            continue
+        if row.category is not None and row.category not in categories.get(row.code, ()):
+            if (row.code, row.category) not in told:
+                told.add((row.code, row.category))
+                now = categories.get(row.code)
+                problems.append(Problem(where, f"Dòng phân tổ \"{row.category}\" của chỉ tiêu {row.code}: kế hoạch {plan.slug} "
+                                               f"không phân tổ chỉ tiêu {row.code} theo \"{row.category}\""
+                                               + (f" (chỉ theo: {', '.join(now)})." if now else " nữa."),
+                                        "Danh mục của kế hoạch đã thay đổi sau khi tải biểu mẫu: tải biểu mẫu mới "
+                                        "(số đã báo cáo được điền sẵn) rồi chép số liệu sang."))
             continue
         out.append(replace(row, agency=spelt) if kind == "compilation" and spelt != row.agency else row)
     return out, problems

@@ -62,6 +62,7 @@ class TemplateRow:
     target: Target
     unit: str | None = None  # reporting unit (compilation only)
     prefill: dict = field(default_factory=dict)
+    category: str | None = None  # one category of a disaggregated target (its "trong đó: …" row); None: the whole
 
 
 def value_columns(kind: str) -> tuple[int, int, int, int]:
@@ -80,15 +81,39 @@ def text_crc(text: str) -> str:
     return format(zlib.crc32(text.encode("utf-8")), "08x")
 
 
-def target_cells(t: Target) -> tuple[str, str, str, str]:
-    """The locked cells of a target's row: code, text, unit label, target in words."""
+CATEGORY_LABEL = "trong đó: "  # the text cell of a category row: "trong đó: nông thôn"
+
+
+def category_label(name: str) -> str:
+    """The text cell of a disaggregated target's row for one category."""
+    return CATEGORY_LABEL + name
+
+
+def category_of_label(text: str) -> str | None:
+    """The category a row's text cell names ("trong đó: nông thôn" -> "nông thôn"), or None."""
+    text = str(text or "").strip()
+    return text[len(CATEGORY_LABEL):].strip() or None if text.startswith(CATEGORY_LABEL) else None
+
+
+def category_goal(t: Target, name: str) -> str:
+    """The category's own target in words ("≥ 65%"), or "—" when the plan states none for it."""
+    c = t.for_category(name)
+    return fmt.goal(c) if c.target is not None or c.milestones else "—"
+
+
+def target_cells(t: Target, category: str | None = None) -> tuple[str, str, str, str]:
+    """The locked cells of a target's row: code, text, unit label, target in words (of one
+    category's row: the target's code, "trong đó: <category>", unit label, the category's target)."""
+    if category is not None:
+        return t.code, category_label(category), fmt.UNIT_LABEL[t.unit], category_goal(t, category)
     return t.code, t.text, fmt.UNIT_LABEL[t.unit], fmt.goal(t)
 
 
-def locked_record(unit: str | None, cells: tuple[str, str, str, str]) -> list[str]:
-    """The locked content of a row as the hidden sheet records it (and the reader recomputes)."""
+def locked_record(unit: str | None, cells: tuple[str, str, str, str], category: str | None = None) -> list[str]:
+    """The locked content of a row as the hidden sheet records it (and the reader recomputes); a
+    category row has the category as a sixth cell (a row of the whole has five, as before)."""
     code, text, unit_label, goal = cells
-    return [unit or "", code, text_crc(text), unit_label, goal]
+    return [unit or "", code, text_crc(text), unit_label, goal] + ([category] if category else [])
 
 
 
@@ -206,21 +231,24 @@ def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -
 
     styles = _style_arrays(ws)
     meta_rows = []
-    per_target: dict[str, tuple] = {}
+    per_target: dict[tuple[str, str | None], tuple] = {}
     c_value, c_num, c_den, c_note = (c + 1 for c in value_columns(identity.kind))  # openpyxl counts from 1
     code_col = 1 + offset
     for i, line in enumerate(rows):
         r = HEADER_ROW + 1 + i
         t = line.target
-        if t.code not in per_target:
-            cells = target_cells(t)
-            per_target[t.code] = (cells, max(lines_in(v, col) for col, v in enumerate(cells, start=1 + offset)))
-        fixed, fixed_lines = per_target[t.code]
+        if (t.code, line.category) not in per_target:
+            cells = target_cells(t, line.category)
+            per_target[(t.code, line.category)] = (cells, max(lines_in(v, col) for col, v in enumerate(cells, start=1 + offset)))
+        fixed, fixed_lines = per_target[(t.code, line.category)]
         cells = ([line.unit] if compilation else []) + list(fixed)
         for col, value in enumerate(cells, start=1):
             c = _put(ws, r, col, value)
-            # every locked text wraps (target text, unit label, target in words, unit name), not the code
-            c._style = copy(styles["locked_text" if col == code_col else "locked_wrap"])
+            # every locked text wraps (target text, unit label, target in words, unit name), not the code;
+            # a category's "trong đó: …" is indented under its target's text
+            c._style = copy(styles["locked_text" if col == code_col
+                                   else "locked_indent" if line.category is not None and col == code_col + 1
+                                   else "locked_wrap"])
         rate = t.unit in RATE_UNITS
         number = t.kind != "milestone"
         pre = line.prefill or {}
@@ -241,7 +269,7 @@ def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -
         if rate:
             add_range("ratio", c_num, r)
             add_range("ratio", c_den, r)
-        meta_rows.append(locked_record(line.unit, fixed))
+        meta_rows.append(locked_record(line.unit, fixed, line.category))
 
     for kind, dv in validations.items():
         spans = [(col, first, last) for (k, col), runs in ranges.items() if k == kind for first, last in runs]
@@ -276,7 +304,7 @@ def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"  # the table header on every printed page
 
     guide = wb.create_sheet(GUIDE_SHEET)
-    _guide(guide, compilation)
+    _guide(guide, compilation, any(line.category is not None for line in rows))
     print_setup(guide)
     meta = wb.create_sheet(META_SHEET)
     _meta(meta, identity, len(rows), meta_rows, key)
@@ -290,6 +318,7 @@ def _style_arrays(ws) -> dict:
     specs = {
         "locked_text": (_LOCKED_FILL, True, "@", False),
         "locked_wrap": (_LOCKED_FILL, True, "@", True),
+        "locked_indent": (_LOCKED_FILL, True, "@", True),
         "locked": (_LOCKED_FILL, True, "General", False),
         "input": (_INPUT_FILL, False, "General", False),
         "input_value": (_INPUT_FILL, False, "#,##0.###", False),
@@ -303,13 +332,13 @@ def _style_arrays(ws) -> dict:
         scratch.border = _BORDER
         scratch.protection = Protection(locked=locked)
         scratch.number_format = number_format
-        scratch.alignment = Alignment(wrap_text=wrap, vertical="top")
+        scratch.alignment = Alignment(wrap_text=wrap, vertical="top", indent=2 if name == "locked_indent" else 0)
         out[name] = copy(scratch._style)
     ws._cells.pop((scratch.row, scratch.column), None)
     return out
 
 
-def _guide(ws, compilation: bool) -> None:
+def _guide(ws, compilation: bool, categories: bool = False) -> None:
     lines = [
         "HƯỚNG DẪN ĐIỀN BIỂU MẪU",
         "",
@@ -328,6 +357,12 @@ def _guide(ws, compilation: bool) -> None:
         "8. Lưu tệp dạng Excel (.xlsx), không lưu dạng .xls, .xlsm hay .csv. Sau khi tải lên, hệ thống cho xem trước từng thay đổi",
         "   trước khi ghi; nếu có lỗi, hệ thống chỉ rõ ô cần sửa và không ghi gì cả.",
     ]
+    if categories:  # only in a template that has category rows: the others keep their guide as before
+        at = next(i for i, text in enumerate(lines) if text.startswith("7. "))
+        lines.insert(at, "6a. Dòng \"trong đó: …\" ngay dưới một chỉ tiêu (ví dụ trong đó: nông thôn, trong đó: thành thị) ghi số "
+                         "liệu riêng của nhóm đó (phân tổ); để trống nếu chưa có số liệu. Nếu để trống dòng của chỉ tiêu chung, "
+                         "kết quả chung được tính từ tổng tử số / tổng mẫu số của các phân tổ (chỉ tiêu số lượng: tổng các phân tổ), "
+                         "khi mọi phân tổ đều có số liệu.")
     if compilation:
         lines.insert(2, "0. Biểu tổng hợp: mỗi dòng là một đơn vị báo cáo (cột \"Đơn vị báo cáo\") với một chỉ tiêu.")
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -342,8 +377,14 @@ def _guide(ws, compilation: bool) -> None:
 
 
 def signed_cells(info: list[tuple[str, str]], rows: list[list[str]]) -> list[list[str]]:
-    """What the signature covers: every identity line but the signature itself, and every row record."""
-    return [[k, v] for k, v in info if k != SIGNATURE] + [list(r) + [""] * (5 - len(r)) for r in rows]
+    """What the signature covers: every identity line but the signature itself, and every row
+    record: five cells, and a category row's sixth (a record without one signs as before categories)."""
+    def record(r: list) -> list:
+        r = list(r)
+        base = r[:5] + [""] * (5 - len(r[:5]))
+        return base + ([r[5]] if len(r) > 5 and signing.canon(r[5]) else [])
+
+    return [[k, v] for k, v in info if k != SIGNATURE] + [record(r) for r in rows]
 
 
 def _meta(ws, identity: Identity, n: int, rows: list[list[str]], key: bytes) -> None:
@@ -360,13 +401,19 @@ def _meta(ws, identity: Identity, n: int, rows: list[list[str]], key: bytes) -> 
     ws.protection.sheet = True
 
 
-def template_rows(targets: list[Target], prefill: dict[tuple[str, str], dict], units: list[str] | None = None,
+def template_rows(targets: list[Target], prefill: dict[tuple[str, str, str | None], dict], units: list[str] | None = None,
                   agency: str = "") -> list[TemplateRow]:
-    """Agency template: one row per target. Compilation: one per (target, unit), grouped by target
-    so each target's rows are contiguous (one validation range per target)."""
+    """Agency template: one row per target, then, for a disaggregated target, one per category (in
+    the catalogue's order). Compilation: one per (target, unit), each followed by that unit's
+    category rows, grouped by target so each target's rows are contiguous (one validation range per
+    target). `prefill` is keyed (reporter, code, category)."""
+    def rows_of(t: Target, who: str, unit: str | None) -> list[TemplateRow]:
+        return [TemplateRow(t, unit, prefill.get((who, t.code, None), {}))] + [
+            TemplateRow(t, unit, prefill.get((who, t.code, c), {}), category=c) for c in t.category_names]
+
     if units is None:
-        return [TemplateRow(t, None, prefill.get((agency, t.code), {})) for t in targets]
-    return [TemplateRow(t, u, prefill.get((u, t.code), {})) for t in targets for u in units]
+        return [r for t in targets for r in rows_of(t, agency, None)]
+    return [r for t in targets for u in units for r in rows_of(t, u, u)]
 
 
 def to_bytes(wb: Workbook) -> bytes:
@@ -391,7 +438,7 @@ def template_for(store, slug: str, agency: str, period: str, units: list[str] | 
         targets = agency_targets(targets, agency)
         if not targets:
             raise UsageError(f"Cơ quan \"{agency}\" không chủ trì hay phối hợp chỉ tiêu nào của kế hoạch {slug}.")
-        prefill = {(agency, c): v for c, v in store.current_values(slug, agency, period).items()}
+        prefill = store.current_values_many(slug, [agency], period)
         identity = Identity(slug, agency, period)
         name = f"bao-cao-{slug}-{fmt.ascii_slug(agency)}-{period}.xlsx"
     else:

@@ -20,7 +20,8 @@ from indicators.submission import Row
 from indicators.validation import ValueProblem, check_ratio, check_value, milestone_answer, parse_number
 from loaders import sandbox, sheet_file, zipped
 from loaders.templates import (COMPILATION_SHEET, HEADER_ROW, HEADERS, MARKER, META_ROWS_START, META_SHEET, REPORT_SHEET,
-                               SHEET_OF_KIND, SIGNATURE, UNIT_HEADER, Identity, signed_cells, target_cells, value_columns)
+                               SHEET_OF_KIND, SIGNATURE, UNIT_HEADER, Identity, category_label, category_of_label,
+                               signed_cells, target_cells, value_columns)
 
 @dataclass
 class ParsedReport:
@@ -193,7 +194,10 @@ def _signed_rows(parsed: ParsedReport, meta: list[list], info: dict[str, str], i
         n = int(info.get("so_dong", ""))
     except ValueError:
         n = -1
-    rows = [list(r[:5]) + [""] * (5 - len(r[:5])) for r in meta[META_ROWS_START - 1:META_ROWS_START - 1 + max(n, 0)]]
+    # five cells per record, and a sixth for a category row (templates.locked_record); a record
+    # without a category reads, and verifies, exactly as one written before categories existed
+    rows = [list(r[:5]) + [""] * (5 - len(r[:5])) + ([r[5]] if len(r) > 5 and _text(r[5]) else [])
+            for r in meta[META_ROWS_START - 1:META_ROWS_START - 1 + max(n, 0)]]
     rows += [[""] * 5 for _ in range(max(n, 0) - len(rows))]
     if n < 0 or not signing.verify(store.secret(signing.KEY_NAME), signed_cells([tuple(x) for x in lines], rows),
                                    info.get(SIGNATURE, "")):
@@ -300,8 +304,8 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta_rows: list[list], id
         parsed.problems.append(Problem(sheet, f"Bảng có {len(body)} dòng số liệu, biểu mẫu gốc có {len(expected_rows)} dòng.",
                                        "Không thêm hay xóa dòng; nếu cần báo cáo chỉ tiêu khác, tải biểu mẫu mới."))
         expected_rows = _align(parsed, body, expected_rows, off, compilation, sheet, first)
-    seen: dict[tuple[str, str], int] = {}
-    known: dict[str, _Expect] = {}
+    seen: dict[tuple[str, str, str | None], int] = {}
+    known: dict[tuple[str, str | None], _Expect] = {}
     c_value, c_num, c_den, c_note = value_columns(identity.kind)
     for i, r in enumerate(body):
         excel_row = first + i
@@ -309,12 +313,14 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta_rows: list[list], id
             r = list(r) + [""] * (c_note + 1 - len(r))
         unit = (r[0] if type(r[0]) is str else _text(r[0])) if compilation else None
         code = r[off] if type(r[off]) is str else _text(r[off])
-        exp = known.get(code)
-        if exp is None and code in targets:
-            exp = known[code] = _Expect(targets[code])
         original = expected_rows[i] if i < len(expected_rows) else None
         if original is _INSERTED:
             continue
+        # which row of its target this is (the whole, or one category) comes from the signed record
+        category = (_text(original[5]) or None) if original is not None and len(original) > 5 else None
+        exp = known.get((code, category))
+        if exp is None and code in targets:
+            exp = known[(code, category)] = _Expect(targets[code], category, original)
         # Fast path: the locked cells are exactly as generated (the usual case for every row).
         if (exp is None or original is None or original[1] != code or original[2] != exp.crc
                 or r[off + 1] != exp.text or r[off + 2] != exp.unit_label or r[off + 3] != exp.goal
@@ -322,10 +328,11 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta_rows: list[list], id
             unit, code = (_text(unit) if compilation else None), _text(code)
             if not _locked_ok(parsed, r, off, unit, code, exp, original, targets, identity, sheet, excel_row, value_cols):
                 continue
-        key = (unit or "", code)
+        key = (unit or "", code, category)
         if key in seen:
             parsed.problems.append(Problem(f"{sheet}!{col_letter(off)}{excel_row}",
-                                           f"Chỉ tiêu \"{code}\"{' của ' + unit if unit else ''} xuất hiện hai lần "
+                                           f"Chỉ tiêu \"{code}\"{', phân tổ ' + category if category else ''}"
+                                           f"{' của ' + unit if unit else ''} xuất hiện hai lần "
                                            f"(dòng {seen[key]} và dòng {excel_row}).", "Xóa dòng chép thừa, chỉ giữ một dòng."))
             continue
         seen[key] = excel_row
@@ -336,21 +343,22 @@ def _read_rows(parsed: ParsedReport, grid: list[list], meta_rows: list[list], id
             if type(v) is float and n == "" and d == "":
                 v = round(v, 9)
                 if exp.low <= v <= exp.high and abs(v) <= 1e12 and (not exp.whole or v == int(v)):
-                    parsed.rows.append(Row(code, value=v, note=note, agency=unit, where=f"{sheet}!{col_letter(c_value)}{excel_row}"))
+                    parsed.rows.append(Row(code, value=v, note=note, agency=unit, category=category,
+                                           where=f"{sheet}!{col_letter(c_value)}{excel_row}"))
                     continue
             elif exp.rate and type(n) is float and type(d) is float and (type(v) is float or v == ""):
                 try:
                     value = check_ratio(exp.target, round(v, 9) if v != "" else None, n, d)
                     check_value(exp.target, value)
                     parsed.rows.append(Row(code, value=value, numerator=n, denominator=d, note=note, agency=unit,
-                                           where=f"{sheet}!{col_letter(c_value)}{excel_row}"))
+                                           category=category, where=f"{sheet}!{col_letter(c_value)}{excel_row}"))
                     continue
                 except ValueProblem:
                     pass  # the full reader below reports it with its cell
             elif v == "" and n == "" and d == "" and not note:
                 parsed.blank += 1
                 continue
-        row = _read_values(parsed, r, off, exp.target, excel_row, sheet, xml, unit)
+        row = _read_values(parsed, r, off, exp.target, excel_row, sheet, xml, unit, category)
         if row is not None:
             parsed.rows.append(row)
 
@@ -366,8 +374,9 @@ def _align(parsed: ParsedReport, body: list[list], expected_rows: list[list], of
     (_INSERTED for a row the template does not have)."""
     from difflib import SequenceMatcher
 
-    have = [(_text(_cell(r, 0)) if compilation else "", _text(_cell(r, off))) for r in body]
-    want = [(_text(_cell(r, 0)), _text(_cell(r, 1))) for r in expected_rows]
+    have = [(_text(_cell(r, 0)) if compilation else "", _text(_cell(r, off)), category_of_label(_text(_cell(r, off + 1))))
+            for r in body]
+    want = [(_text(_cell(r, 0)), _text(_cell(r, 1)), _text(_cell(r, 5)) or None) for r in expected_rows]
     out: list = [None] * len(body)
     where = lambda i: f"{sheet}!{col_letter(off)}{first + i}"  # noqa: E731
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, have, want, autojunk=False).get_opcodes():
@@ -379,8 +388,9 @@ def _align(parsed: ParsedReport, body: list[list], expected_rows: list[list], of
                                            "Xóa dòng này; không thêm dòng vào biểu mẫu. Chỉ tiêu do cơ quan khác "
                                            "báo cáo thì báo cáo bằng biểu mẫu của cơ quan đó."))
         for j in range(j1 + n, j2):
-            unit, code = want[j]
-            parsed.problems.append(Problem(where(i2), f"Thiếu dòng của chỉ tiêu \"{code}\"{' của ' + unit if unit else ''} "
+            unit, code, category = want[j]
+            parsed.problems.append(Problem(where(i2), f"Thiếu dòng của chỉ tiêu \"{code}\""
+                                                      f"{', phân tổ ' + category if category else ''}{' của ' + unit if unit else ''} "
                                                       "(đã bị xóa) ở vị trí này.",
                                            "Không xóa dòng; chỉ tiêu chưa có số liệu thì để trống. "
                                            "Tải biểu mẫu mới rồi chép số liệu sang."))
@@ -388,14 +398,21 @@ def _align(parsed: ParsedReport, body: list[list], expected_rows: list[list], of
 
 
 class _Expect:
-    """What a target's row must hold, computed once per target."""
+    """What a target's row (or one category's row of it) must hold, computed once per row kind."""
 
-    def __init__(self, target: Target):
+    def __init__(self, target: Target, category: str | None = None, record: list | None = None):
         from indicators.validation import bounds
         from loaders.templates import text_crc
 
         self.target = target
-        self.code, self.text, self.unit_label, self.goal = target_cells(target)
+        self.category = category
+        if category is None or category in target.category_names:
+            self.code, self.text, self.unit_label, self.goal = target_cells(target, category)
+        else:
+            # a category the plan no longer splits this target by: the row must still be as signed
+            # (its locked cells from the record); intake refuses its value (scopes.check_rows)
+            self.code, self.text = target.code, category_label(category)
+            self.unit_label, self.goal = _text(_cell(record or [], 3)), _text(_cell(record or [], 4))
         self.crc = text_crc(self.text)
         self.milestone = target.kind == "milestone"
         self.rate = target.unit in RATE_UNITS
@@ -430,21 +447,23 @@ def _locked_ok(parsed: ParsedReport, r: list, off: int, unit: str | None, code: 
     have = [text_crc(_text(_cell(r, off + 1))), _text(_cell(r, off + 2)), _text(_cell(r, off + 3))]
     want = [exp.crc, exp.unit_label, exp.goal]
     ok = True
+    row_of = f" (dòng phân tổ \"{exp.category}\" của chỉ tiêu {code})" if exp.category else ""
     for j, label in enumerate(("Nội dung chỉ tiêu", "Đơn vị tính", "Chỉ tiêu kế hoạch")):
         if have[j] != want[j]:
             ok = False
-            parsed.problems.append(Problem(ref(off + 1 + j), f"Ô \"{label}\" đã bị sửa so với biểu mẫu gốc.",
+            parsed.problems.append(Problem(ref(off + 1 + j), f"Ô \"{label}\"{row_of} đã bị sửa so với biểu mẫu gốc.",
                                            "Các ô màu xám đã khóa; trả lại nội dung gốc hoặc tải biểu mẫu mới."))
     return ok
 
 
 def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_row: int, sheet: str,
-                 xml: _SheetXml, unit: str | None) -> Row | None:
+                 xml: _SheetXml, unit: str | None, category: str | None = None) -> Row | None:
     cols = dict(zip(("value", "numerator", "denominator", "note"), value_columns("compilation" if off else "agency")))
     refs = {k: f"{col_letter(c)}{excel_row}" for k, c in cols.items()}
     where = {k: f"{sheet}!{v}" for k, v in refs.items()}
     problems_before = len(parsed.problems)
-    label = f"chỉ tiêu {target.code}" + (f" ({unit})" if unit else "")
+    label = (f"chỉ tiêu {target.code}" + (f", phân tổ {category}" if category else "")
+             + (f" ({unit})" if unit else ""))
     for k, ref in refs.items():
         if ref in xml.errors:
             parsed.problems.append(Problem(where[k], f"Ô có lỗi công thức {xml.errors[ref]} ({label}).",
@@ -491,7 +510,7 @@ def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_
         except ValueProblem as exc:
             parsed.problems.append(Problem(where["value"], f"{exc} ({label})"))
             return None
-        return Row(target.code, text=answer, note=note, agency=unit, where=where["value"])
+        return Row(target.code, text=answer, note=note, agency=unit, where=where["value"], category=category)
 
     values: dict[str, float | None] = {}
     decimals = None
@@ -526,4 +545,4 @@ def _read_values(parsed: ParsedReport, r: list, off: int, target: Target, excel_
         parsed.problems.append(Problem(where[key], f"{str(exc)[0].upper()}{str(exc)[1:]} ({label})"))
         return None
     return Row(target.code, value=value, numerator=values["numerator"], denominator=values["denominator"],
-               note=note, agency=unit, where=where["value"])
+               note=note, agency=unit, where=where["value"], category=category)

@@ -86,7 +86,8 @@ rows = []
 for c in preview.changes:
     t = by_code[c.code]
     before, after = intake.describe_pair(c.old, c.new, t.unit)
-    rows.append({"Mã": c.code, **({"Đơn vị": c.agency} if c.agency != agency else {}), "Nội dung chỉ tiêu": t.text,
+    rows.append({"Mã": c.code, **({"Đơn vị": c.agency} if c.agency != agency else {}),
+                 "Nội dung chỉ tiêu": t.text + (f" — phân tổ {c.category}" if c.category else ""),
                  "Thay đổi": intake.KIND_VI[c.kind].capitalize(), "Trước": before, "Sau": after})
 ui.dataframe(pd.DataFrame(rows), status_columns=())
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import openpyxl
 
-from loaders.templates import HEADER_ROW, REPORT_SHEET
+from loaders.templates import HEADER_ROW, REPORT_SHEET, category_of_label
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "seeds"  # copies of shared/seeds: the source documents of the catalogue
@@ -87,13 +87,18 @@ def cli_json(*args: str, db: Path):
 
 def fill(data: bytes, values: dict, sheet: str = REPORT_SHEET, extra_cols: int = 0) -> bytes:
     """Fill a template by target code (and unit, for compilations), as a person would in Excel.
-    values: code -> value, or (unit, code) -> value; a tuple value is (value, numerator, denominator)."""
+    values: code -> value, or (unit, code) -> value; a category row of a disaggregated target is
+    (code, category) -> value, or (unit, code, category) -> value; a tuple value is (value,
+    numerator, denominator)."""
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb[sheet]
     off = extra_cols
     for row in ws.iter_rows(min_row=HEADER_ROW + 1):
         code = row[off].value
+        category = category_of_label(row[off + 1].value)
         key = (row[0].value, code) if off else code
+        if category is not None:
+            key = (*key, category) if off else (code, category)
         if key in values:
             v = values[key]
             v, num, den = v if isinstance(v, tuple) else (v, None, None)

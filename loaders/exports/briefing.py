@@ -73,7 +73,7 @@ def gather(store, slug: str, period: str, *, now: datetime | None = None) -> Bri
     values = store.current_values_many(slug, agencies, period) if agencies else {}
     notes = {}
     for r in pp.rows:
-        found = [(s.agency, (values.get((s.agency, r.target.code)) or {}).get("note")) for s in r.figure.sources]
+        found = [(s.agency, (values.get((s.agency, r.target.code, None)) or {}).get("note")) for s in r.figure.sources]
         found = [(a, n) for a, n in found if n]
         if len(found) == 1:
             notes[r.target.code] = found[0][1]
@@ -122,7 +122,7 @@ def target_value(r: TargetProgress) -> float | None:
     if t.kind in ("yearly_change", "direction"):
         return r.judgement.target
     if r.judgement.milestone_year is not None:
-        return next(m.target for m in t.milestones if m.year == r.judgement.milestone_year)
+        return next((m.target for m in t.milestones if m.year == r.judgement.milestone_year), t.target)
     return t.target
 
 

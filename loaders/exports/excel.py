@@ -64,6 +64,17 @@ def excel(b: Briefing) -> bytes:
     headers = XLSX_HEADERS + (MILESTONE_HEADERS if b.plan.is_programme else [])
     col_widths = _XLSX_WIDTHS + (_MILESTONE_WIDTHS if b.plan.is_programme else [])
 
+    def finish(ws, row: int) -> None:
+        for col in range(1, len(headers) + 1):
+            cell = ws.cell(row, col)
+            cell.border = border
+            if col != 7:
+                cell.alignment = wrap
+        # wrapped rows get their height here: neither Excel nor LibreOffice fits them on opening
+        lines = max(-(-len(str(ws.cell(row, col).value or "")) // int(col_widths[col - 1] * 1.15))
+                    for col in range(1, len(headers) + 1))
+        ws.row_dimensions[row].height = 15 * max(1, lines) + 2
+
     def target_rows(ws, row: int, rows: list[TargetProgress]) -> int:
         header(ws, row, headers)
         first = row
@@ -88,15 +99,24 @@ def excel(b: Briefing) -> bytes:
             if b.plan.is_programme:
                 ws.cell(row, 11, r.judgement.milestone_year)
                 put(ws, row, 12, "; ".join(m.display() for m in r.milestones))
-            for col in range(1, len(headers) + 1):
-                cell = ws.cell(row, col)
-                cell.border = border
-                if col != 7:
-                    cell.alignment = wrap
-            # wrapped rows get their height here: neither Excel nor LibreOffice fits them on opening
-            lines = max(-(-len(str(ws.cell(row, col).value or "")) // int(col_widths[col - 1] * 1.15))
-                        for col in range(1, len(headers) + 1))
-            ws.row_dimensions[row].height = 15 * max(1, lines) + 2
+            finish(ws, row)
+            for c in r.categories:  # the split of a disaggregated target, one row per category
+                row += 1
+                ct = c.target
+                put(ws, row, 1, t.code).number_format = "@"
+                put(ws, row, 2, f"   trong đó: {c.name}")
+                put(ws, row, 3, fmt.UNIT_LABEL.get(t.unit, t.unit))
+                gov = c.judgement.milestone_year if c.judgement else None
+                ws.cell(row, 4, next((m.target for m in ct.milestones if m.year == gov), ct.target)).number_format = numfmt
+                put(ws, row, 5, fmt.goal(ct) if ct.target is not None else "—")
+                ws.cell(row, 6, c.figure.value).number_format = numfmt
+                if c.judgement:
+                    status_cell(ws, row, 7, c.judgement.status)
+                    put(ws, row, 9, c.judgement.explanation)
+                put(ws, row, 8, t.lead_agency)
+                if b.plan.is_programme:
+                    ws.cell(row, 11, gov)
+                finish(ws, row)
         ws.freeze_panes = ws.cell(first + 1, 3)
         ws.auto_filter.ref = f"A{first}:{get_column_letter(len(headers))}{max(row, first + 1)}"
         return row

@@ -213,7 +213,8 @@ def _behind_table(slide, rows: list[TargetProgress]) -> None:
         _table_cell(table.cell(i, 2), status.display(r.status), bold=True, fill=color,
                     color=charts.text_on(color))
         _table_cell(table.cell(i, 3), f"{fmt.actual(actual_value(r), t.unit)} / {fmt.goal(t)}"
-                    + (f"\n{r.milestone_note}" if r.milestones else ""), size=12)
+                    + (f"\n{r.milestone_note}" if r.milestones else "")
+                    + (f"\n{r.category_note}" if r.categories else ""), size=12)
         _table_cell(table.cell(i, 4), t.lead_agency, size=12, bold=True)
 
 

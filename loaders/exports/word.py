@@ -137,9 +137,10 @@ def word(b: Briefing) -> bytes:
             _cell_text(cells[2], fmt.goal(r.target), size=10.5)
             _cell_text(cells[3], fmt.actual(actual_value(r), r.target.unit), size=10.5)
             _status_cell(cells[4], r.status, size=10.5)
-            if r.milestones:
-                run = cells[4].add_paragraph().add_run(r.milestone_note)
-                run.font.size = Pt(9)
+            for note in (r.milestone_note, r.category_note):
+                if note:
+                    run = cells[4].add_paragraph().add_run(note)
+                    run.font.size = Pt(9)
             _cell_text(cells[5], r.target.lead_agency, size=10.5)
     _widths(t, col_w)
 
