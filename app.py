@@ -15,6 +15,7 @@ if reading:
         st.Page("pages/lagging.py", title="Chỉ tiêu cần chú ý", icon=":material/warning:", url_path="chi-tieu-can-chu-y"),
         st.Page("pages/departments.py", title="Theo cơ quan", icon=":material/account_balance:", url_path="theo-co-quan"),
         st.Page("pages/target.py", title="Chi tiết chỉ tiêu", icon=":material/search:", url_path="chi-tiet-chi-tieu"),
+        st.Page("pages/cascade.py", title="Theo chương trình", icon=":material/account_tree:", url_path="theo-chuong-trinh"),
     ]
     pages["Báo cáo"] = [
         st.Page("pages/reporting.py", title="Tình hình báo cáo", icon=":material/event_available:", url_path="tinh-hinh-bao-cao"),
@@ -31,6 +32,9 @@ if role == "admin":
         st.Page("pages/admin_users.py", title="Tài khoản", icon=":material/group:", url_path="tai-khoan"),
         st.Page("pages/admin_audit.py", title="Nhật ký thay đổi", icon=":material/history:", url_path="nhat-ky"),
         st.Page("pages/admin_plan.py", title="Nhập kế hoạch", icon=":material/post_add:", url_path="nhap-ke-hoach"),
+        st.Page("pages/admin_next_plan.py", title="Tạo kế hoạch năm sau", icon=":material/event_repeat:",
+                url_path="ke-hoach-nam-sau"),
+        st.Page("pages/admin_links.py", title="Liên kết chỉ số", icon=":material/link:", url_path="lien-ket-chi-so"),
         st.Page("pages/admin_backup.py", title="Sao lưu", icon=":material/backup:", url_path="sao-luu"),
     ]
 if user is None:

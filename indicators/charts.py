@@ -384,3 +384,57 @@ def briefing(fig: go.Figure, *, caption: str, demo: bool) -> go.Figure:
         out.add_annotation(text=fmt.DEMO_MARK, name="watermark", xref="paper", yref="paper", x=0.5, y=0.5,
                            showarrow=False, textangle=-18, font=dict(size=64, color=fmt.rgba(fmt.DEMO_RED, 0.16)))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The cascade and an indicator's history across plans (docs/indicators.md)
+
+
+def cascade_ranking(c, *, title: str | None = None, limit: int = 40) -> go.Figure:
+    """One horizontal bar per place with a figure: its actual, coloured by its own status, the
+    parent's value for the year as a dashed line; furthest behind at the top."""
+    ranked = c.ranking()[:limit]
+    unit = c.target.unit
+    labels = [_wrap(r.plan.scope, 30) for r in ranked]
+    traces = []
+    for code in status.STATUSES:
+        mine = [(lab, r) for lab, r in zip(labels, ranked) if r.status == code]
+        if not mine:
+            continue
+        traces.append(dict(
+            type="bar", orientation="h", name=status.display(code), marker=dict(color=status.COLOR[code]),
+            y=[lab for lab, _ in mine], x=[r.actual for _, r in mine], text=[_bar_label(r.actual, unit) for _, r in mine],
+            textposition="outside", cliponaxis=False,
+            customdata=[[r.plan.slug, r.goal_text()] for _, r in mine],
+            hovertemplate="%{y}<br>%{customdata[0]}: <b>%{x}</b> (chỉ tiêu %{customdata[1]})<extra></extra>"))
+    shapes, notes = [], []
+    if c.road is not None:
+        shapes.append(dict(type="line", xref="x", yref="paper", x0=c.road, x1=c.road, y0=0, y1=1,
+                           line=dict(color="#1f2328", width=2, dash="dash")))
+        notes.append(dict(xref="x", yref="paper", x=c.road, y=1, yanchor="bottom", showarrow=False,
+                          text=f"Lộ trình {c.year}: {fmt.with_unit(c.road, unit)}", font=dict(size=FONT_SIZE - 1)))
+    layout = _layout(height=max(260, 34 * len(ranked) + 180), title=title, shapes=shapes, annotations=notes,
+                     xaxis=dict(title=dict(text=f"Kết quả ({fmt.UNIT_LABEL.get(unit, unit)})"), rangemode="tozero"),
+                     yaxis=dict(categoryorder="array", categoryarray=list(reversed(labels))))
+    return go.Figure(data=traces, layout=layout)
+
+
+def indicator_history(rows, unit: str, *, title: str | None = None) -> go.Figure:
+    """An indicator's history for one scope (continuity.HistoryRow per year and plan): the actual
+    of each year as a line with its status-coloured points, each plan's value for the year as a
+    dashed step; one x position per year."""
+    years = [str(r.year) for r in rows]
+    actual = [r.actual for r in rows]
+    goals = [r.goal for r in rows]
+    traces = [
+        dict(type="scatter", mode="lines", name="Chỉ tiêu của kế hoạch", x=years, y=goals, line=dict(color="#1f2328", dash="dash"),
+             line_shape="hv", customdata=[[r.plan.slug] for r in rows],
+             hovertemplate="%{x}: chỉ tiêu <b>%{y}</b> (%{customdata[0]})<extra></extra>"),
+        dict(type="scatter", mode="lines+markers", name="Kết quả", x=years, y=actual, line=dict(color="#4a5568"),
+             marker=dict(size=12, color=[status.COLOR[r.result.status] for r in rows], line=dict(color="#ffffff", width=1)),
+             text=[status.display(r.result.status) for r in rows], customdata=[[r.plan.slug, r.period] for r in rows],
+             hovertemplate="%{x}: <b>%{y}</b> — %{text}<br>%{customdata[0]}, kỳ %{customdata[1]}<extra></extra>"),
+    ]
+    layout = _layout(height=380, title=title, xaxis=dict(type="category", title=dict(text="Năm")),
+                     yaxis=dict(title=dict(text=fmt.UNIT_LABEL.get(unit, unit)), rangemode="tozero"))
+    return go.Figure(data=traces, layout=layout)

@@ -135,7 +135,7 @@ if st.button("✔ Lưu thành kế hoạch mới", type="primary", disabled=exis
                         "compile_deadline": None} for _, p in periods.iterrows() if _clean(p["Kỳ"])]
     try:
         plan = plan_doc.plan_from_rows(meta, reviewed_rows())
-        path = plan_doc.write_plan(plan, settings.PLANS_DIR, comments=plan_doc.proposal_comments(proposal))
+        path = plan_doc.write_plan(plan, settings.plans_dir(), comments=plan_doc.proposal_comments(proposal))
         store.load_catalogue([plan], actor=admin.name)
     except AppError as exc:
         st.error(exc.message + "".join(f"  \n- {p}" for p in exc.problems)

@@ -4,7 +4,7 @@ and the history of corrections."""
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, fmt, periods, status
+from indicators import cascade, charts, fmt, periods, status
 from pages import ui
 
 SOURCE = {"excel": "Tệp Excel", "demo": "Dữ liệu minh họa", "cli": "Dòng lệnh", "web": "Bảng điều khiển"}
@@ -37,6 +37,8 @@ if t.kind == "milestone":
     baseline = "Không áp dụng (chỉ tiêu mốc)"
 elif t.baseline is not None:
     baseline = f"{fmt.with_unit(t.baseline, t.unit)} (năm {t.baseline_year}, ghi trong kế hoạch)"
+elif row.baseline.method == "carried":  # continuity: last year's annual actual of the same indicator and scope
+    baseline = f"{fmt.actual(row.baseline.value, t.unit)} (lấy từ {row.baseline.origin}, không phải báo cáo lại)"
 else:
     baseline = f"{fmt.actual(row.baseline.value, t.unit)} (kết quả {periods.label(pp.plan.baseline_period)})"
 group = next((g.title for g in pp.plan.goal_groups if g.code == t.group), "—")
@@ -53,6 +55,13 @@ facts = [
     ("Cơ quan chủ trì", t.lead_agency),
     ("Cơ quan phối hợp", ", ".join(t.coordinating) or "—"),
 ]
+indicator = ui.store().registry().indicator(t.indicator)
+facts.append(("Chỉ số", f"{indicator.name} (mã {indicator.code})" if indicator else "Chưa gắn với chỉ số nào"))
+if t.categories:
+    facts.append(("Phân tổ", ", ".join(t.category_names)))
+parent, tracked = cascade.parent_of(ui.store(), pp.plan)
+if parent:
+    facts.append(("Kế hoạch cấp trên", parent))
 if pp.plan.is_programme and t.milestones:
     facts[3] = ("Các mốc", "; ".join(fmt.milestone_phrase(m, t) for m in t.milestones))
     facts[6] = ("Kết quả các mốc", row.milestone_note)
@@ -80,6 +89,33 @@ with right:
         fig = charts.target_history(t, pp.plan, over, title=f"Chỉ tiêu {t.code} qua các kỳ")
         ui.chart(fig, charts.file_name("chi tiết chỉ tiêu", slug, t.code), key="history_chart")
 
+if row.categories:
+    st.markdown(f"### Theo phân tổ — kỳ {periods.label(period)}")
+    ui.html_table(["Phân tổ", "Chỉ tiêu", "Kết quả", "Tử số", "Mẫu số", "Tình trạng"], [
+        [f"<b>{ui.esc(x.name)}</b>", ui.esc(fmt.target_phrase(t.comparator, x.target.target, t.unit)
+                                             if x.target.target is not None else "—"),
+         ui.num_html(fmt.actual(x.figure.value, t.unit)), fmt.num(x.figure.numerator), fmt.num(x.figure.denominator),
+         ui.chip(x.judgement.status) if x.judgement else "—"] for x in row.categories]
+        + [["<b>Toàn bộ</b>", ui.esc(fmt.with_unit(t.target, t.unit) if t.target is not None else "—"),
+            ui.num_html(fmt.actual(row.figure.value, t.unit)), fmt.num(row.figure.numerator),
+            fmt.num(row.figure.denominator), ui.chip(row.status)]],
+        widths=[22, 16, 14, 14, 14, 20], num_cols=(2, 3, 4))
+    st.caption(row.figure.explain(t) if row.figure.method == "categories" else
+               "Toàn bộ: số liệu báo cáo cho cả chỉ tiêu; khi để trống, tính từ các phân tổ bằng Σ tử số / Σ mẫu số.")
+
+if indicator is not None:
+    past = ui.indicator_history(slug, code)
+    if len({r.plan.slug for r in past}) > 1 or len(past) > 1:
+        st.markdown(f"### {ui.esc(indicator.name)} — {ui.esc(pp.plan.scope)} qua các kế hoạch")
+        st.caption("Mỗi năm: chỉ tiêu của kế hoạch năm đó và kết quả (kỳ năm, nếu chưa có thì kỳ 6 tháng).")
+        ui.html_table(["Năm", "Kế hoạch", "Mã", "Chỉ tiêu", "Kết quả", "Kỳ", "Tình trạng"], [
+            [str(r.year), ui.esc(r.plan.slug), ui.esc(r.target.code),
+             ui.esc(fmt.target_phrase(r.comparator, r.goal, t.unit) if r.goal is not None else fmt.goal(r.target)),
+             ui.num_html(fmt.actual(r.actual, t.unit)), ui.esc(r.period), ui.chip(r.result.status)] for r in past],
+            widths=[8, 22, 6, 18, 14, 10, 22], num_cols=(4,))
+        ui.chart(charts.indicator_history(past, t.unit, title=f"{indicator.name} qua các năm"),
+                 charts.file_name("lịch sử chỉ số", slug, t.code), key="indicator_history_chart")
+
 st.markdown(f"### Số liệu từng cơ quan báo cáo — kỳ {periods.label(period)}")
 used = {x.agency for x in row.figure.sources}
 reported = ui.reports(slug, period, code).get((code, period), [])
@@ -89,18 +125,21 @@ if reported:
     ui.html_table(["Cơ quan", "Vai trò", "Kết quả", "Tử số", "Mẫu số", "Dùng để tính số liệu kế hoạch"], [
         [f"<b>{ui.esc(x.agency)}</b>",
          "Chủ trì" if x.agency == t.lead_agency else "Phối hợp" if x.agency in t.agencies else "Đơn vị khác",
-         ui.num_html(fmt.actual(x.text if t.kind == "milestone" else x.value, t.unit)), fmt.num(x.numerator),
-         fmt.num(x.denominator), "✔ có" if x.agency in used else "không"] for x in reported],
+         ui.num_html(fmt.actual(x.text if t.kind == "milestone" else x.value, t.unit))
+         + (f'<div class="why">{ui.esc(x.category)}</div>' if x.category else ""), fmt.num(x.numerator),
+         fmt.num(x.denominator), "✔ có" if x.agency in used and x.category is None else "không"] for x in reported],
         row_attrs=[f'data-agency="{ui.esc(x.agency)}"' for x in reported], widths=[28, 12, 14, 12, 12, 22],
         num_cols=(2, 3, 4))
 else:
     st.markdown(f"Chưa cơ quan nào báo cáo chỉ tiêu này cho kỳ {periods.label(period)}.")
-method = {"lead": "Số liệu của cơ quan chủ trì", "aggregated": "Tổng hợp từ các đơn vị", "none": "Chưa có"}[row.figure.method]
+method = {"lead": "Số liệu của cơ quan chủ trì", "aggregated": "Tổng hợp từ các đơn vị", "none": "Chưa có",
+          "categories": "Tổng hợp từ các phân tổ", "carried": "Lấy từ kế hoạch trước"}[row.figure.method]
 st.markdown(f"**Số liệu cấp kế hoạch:** {ui.esc(fmt.actual(row.judgement.actual, t.unit))} — {method}. "
             f"{ui.esc(row.figure.explain(t))}", unsafe_allow_html=True)
 
 st.markdown("### Các lần nộp số liệu")
-versions = sorted(ui.history(slug, code), key=lambda v: (periods.sort_key(v["period"]), v["agency"], -v["version"]))
+versions = sorted(ui.history(slug, code), key=lambda v: (periods.sort_key(v["period"]), v["agency"], v["category"] or "",
+                                                        -v["version"]))
 
 
 def _value(v) -> str:
@@ -110,7 +149,11 @@ def _value(v) -> str:
     return shown
 
 
-by_version = {(v["period"], v["agency"], v["version"]): v for v in versions}
+by_version = {(v["period"], v["agency"], v["category"], v["version"]): v for v in versions}
+
+
+def _who(v) -> str:
+    return ui.esc(v["agency"]) + (f'<div class="why">phân tổ: {ui.esc(v["category"])}</div>' if v["category"] else "")
 corrected = [v for v in versions if v["superseded_at"] is not None]
 if len(versions) > ui.TABLE_ROWS:  # thousands of communes: corrected values and the lead's first
     versions = ui.capped(sorted(versions, key=lambda v: (v["superseded_at"] is None, v["agency"] != t.lead_agency)),
@@ -121,7 +164,7 @@ else:
     st.caption("Mỗi dòng là một phiên bản số liệu, kèm lần nộp đã đưa nó vào (ai nộp, lúc nào, tệp nào). "
                "Kết quả (tử số / mẫu số) khi cơ quan báo cáo cả hai.")
     ui.html_table(["Kỳ", "Cơ quan", "Phiên bản", "Kết quả", "Người nộp", "Thời điểm nhận", "Tệp, nguồn", "Hiệu lực"], [
-        [periods.label(v["period"]).capitalize(), ui.esc(v["agency"]), str(v["version"]), ui.esc(_value(v))
+        [periods.label(v["period"]).capitalize(), _who(v), str(v["version"]), ui.esc(_value(v))
          + (f'<div class="why">{ui.esc(v["note"])}</div>' if v["note"] else ""), ui.esc(v["recorded_by"]),
          fmt.moment(v["received_at"]), ui.esc(v["file_name"] or "—") + ui.demo_tag(v["is_demo"])
          + (f'<div class="why">{SOURCE.get(v["source"], ui.esc(v["source"]))}</div>' if v["source"] != "demo" else ""),
@@ -131,8 +174,8 @@ else:
     st.markdown("### Lịch sử đính chính")
     fixes = []
     for old in corrected[:ui.TABLE_ROWS]:
-        new = by_version.get((old["period"], old["agency"], old["version"] + 1))
-        fixes.append([periods.label(old["period"]).capitalize(), ui.esc(old["agency"]),
+        new = by_version.get((old["period"], old["agency"], old["category"], old["version"] + 1))
+        fixes.append([periods.label(old["period"]).capitalize(), _who(old),
                       f"{old['version']} → {new['version'] if new else '?'}", ui.esc(_value(old)),
                       ui.esc(_value(new)) if new else "—", fmt.moment(old["superseded_at"]),
                       ui.esc(new["recorded_by"]) if new else "—", ui.esc((new or {}).get("file_name") or "—")])

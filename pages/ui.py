@@ -9,7 +9,8 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, fmt, periods, progress, reporting, status
+from indicators import cascade as cascade_
+from indicators import charts, continuity, fmt, periods, progress, reporting, status
 from indicators.errors import AppError
 from indicators.settings import db_path, now_local
 from indicators.store import Store
@@ -85,6 +86,27 @@ def target_over_periods(slug: str, code: str) -> dict[str, progress.TargetProgre
     """One target at every accepted period (the target page's history and milestone answers)."""
     s, path, version = _key()
     return _over_periods(s, path, slug, code, version)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _indicator_history(_s: Store, path: str, slug: str, code: str, version: tuple):
+    return continuity.indicator_history(_s, slug, code)
+
+
+def indicator_history(slug: str, code: str) -> list[continuity.HistoryRow]:
+    """The target's indicator for its scope, year by year across the scope's plans."""
+    s, path, version = _key()
+    return _indicator_history(s, path, slug, code, version)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cascade(_s: Store, path: str, slug: str, code: str, year: int, depth: int | None, version: tuple):
+    return cascade_.cascade(_s, slug, code, year, max_depth=depth)
+
+
+def cascade(slug: str, code: str, year: int, depth: int | None = None) -> cascade_.Cascade:
+    s, path, version = _key()
+    return _cascade(s, path, slug, code, year, depth, version)
 
 
 def submissions(slug: str) -> list[dict]:
@@ -212,8 +234,9 @@ def header(title: str, *, with_period: bool = True) -> tuple[str, str | None]:
     return slug, period
 
 
-def demo_banner(slug: str) -> None:
-    if has_demo(slug):
+def demo_banner(*slugs: str) -> None:
+    """The demo banner when any of these plans holds demo data (a page showing several plans)."""
+    if any(has_demo(s) for s in slugs):
         st.warning(DEMO_BANNER, icon="⚠️")
 
 
