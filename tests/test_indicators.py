@@ -347,3 +347,32 @@ def test_parent_not_in_the_product_is_shown_as_such(store):
     text, tracked = cascade.parent_of(store, store.plan("chau-son-2026"))
     assert not tracked and text.endswith("(chưa có trong hệ thống)") and "138/KH-UBND" in text
     assert cascade.parent_of(store, store.plan(SON_LA)) == (QD23, True)
+
+
+@pytest.mark.store
+def test_the_same_view_answers_for_a_province_its_department_and_commune_plans(store, catalogue):
+    """KH 138 of Lạng Sơn (2026) loaded as a province plan: the commune of Châu Sơn and the
+    Sở KH&CN then name it as their parent, and its cascade lists them at their levels."""
+    from indicators.models import Plan
+
+    chau_son, skhcn = catalogue["chau-son-2026"], catalogue["lang-son-skhcn-2026"]
+    helped = next(t for t in chau_son.measurable_targets() if t.indicator == "tre-hcdb-duoc-tro-giup")
+    province = Plan.model_validate({
+        "slug": "lang-son-2026", "title": "Kế hoạch triển khai thực hiện công tác trẻ em năm 2026", "issuer": "UBND tỉnh Lạng Sơn",
+        "level": "province", "province": "Lạng Sơn", "scope": "tỉnh Lạng Sơn", "year": 2026, "parent": QD23,
+        "standing_agency": "Sở Y tế", "periods": [{"code": "2026"}],
+        "targets": [{"code": "1", "text": "Tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp đạt 95%", "unit": helped.unit,
+                     "comparator": ">=", "target": 95, "indicator": helped.indicator}]})
+    store.load_catalogue([province])
+    store.load_catalogue([chau_son.model_copy(update={"parent": "lang-son-2026"}),
+                          skhcn.model_copy(update={"parent": "lang-son-2026"})])
+    c = cascade.cascade(store, "lang-son-2026", "1", 2026)
+    by = {r.plan.slug: r for r in c.rows}
+    assert set(by) == {"chau-son-2026", "lang-son-skhcn-2026"}
+    assert (by["chau-son-2026"].plan.level, by["chau-son-2026"].target.code) == ("commune", helped.code)
+    assert by["chau-son-2026"].goal == helped.target
+    assert by["lang-son-skhcn-2026"].flags == (cascade.NO_TARGET,)
+    # and from the nation down, the commune comes in at depth 2, under its province
+    nation = {r.plan.slug: r.depth for r in cascade.cascade(store, QD23, "8b", 2026).rows}
+    assert nation.get("lang-son-2026") == 1 and nation.get("chau-son-2026") == 2
+    assert cascade.parent_of(store, store.plan("chau-son-2026")) == ("lang-son-2026", True)
