@@ -25,7 +25,7 @@ def median_ms(fn: Callable[[], object], runs: int = 10) -> float:
 
 def demo_figures(runs: int = 10) -> dict[str, float]:
     """Catalogue load, demo load and the status computation of every plan on the demo data."""
-    from loaders.catalogue import load_catalogue
+    from loaders.catalogue import load_catalogue, load_registry
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -33,7 +33,7 @@ def demo_figures(runs: int = 10) -> dict[str, float]:
             store.migrate()
             start = time.perf_counter()
             plans = load_catalogue()
-            store.load_catalogue(plans)
+            store.load_catalogue(plans, registry=load_registry())
             figures["catalogue_load"] = (time.perf_counter() - start) * 1000
             start = time.perf_counter()
             demo.load_demo(store)
@@ -122,13 +122,13 @@ def export_figures(runs: int = 3) -> dict[str, float]:
     chart × PNG, SVG, PDF); the whole Word and PowerPoint files with their charts, Chromium warm.
     Without Chromium only the Excel figure (and the files without images) are measured."""
     from loaders import exports, images
-    from loaders.catalogue import load_catalogue
+    from loaders.catalogue import load_catalogue, load_registry
 
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         with Store(Path(tmp) / "bench.duckdb") as store:
             store.migrate()
-            store.load_catalogue(load_catalogue())
+            store.load_catalogue(load_catalogue(), registry=load_registry())
             demo.load_demo(store)
             start = time.perf_counter()
             b = exports.gather(store, "son-la-2026", "2026-H1")
@@ -161,7 +161,7 @@ def hostile_figures() -> dict[str, float]:
     child (issue 11 budget: each refusal within 10 s, under 500 MB), and how many were refused."""
     import sys
 
-    from loaders.catalogue import load_catalogue
+    from loaders.catalogue import load_catalogue, load_registry
     from indicators.settings import ROOT
 
     sys.path.insert(0, str(ROOT))
@@ -174,7 +174,7 @@ def hostile_figures() -> dict[str, float]:
         files = []
         with Store(db) as store:
             store.migrate()
-            store.load_catalogue(load_catalogue())
+            store.load_catalogue(load_catalogue(), registry=load_registry())
             for kind, k in hostile_files.KINDS.items():
                 name, data = k.make(store)
                 path = Path(tmp) / f"{kind}-{name}"

@@ -532,7 +532,7 @@ def cmd_bench(args) -> int:
     checks = [(f"{n}_{sc}", PAGE_BUDGET_MS, "≤") for sc in scales if sc == "national" for n in
               ("page_overview", "page_lagging", "page_departments", "page_target", "page_reporting", "page_upload_preview",
                "programme_overview", "programme_lagging", "programme_departments", "programme_target",
-               "programme_reporting")]
+               "programme_reporting", "page_cascade")]
     checks += [("import_province_ms", 1000, "≤"), ("import_national_ms", 10000, "≤"),
                ("import_province_ratio_to_reader", 3, "≤"), ("import_national_ratio_to_reader", 3, "≤"),
                ("naive_to_overview_ratio_national", 5, "≥"), ("export_image_after_first_ms", 500, "≤"),

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from commands import synthetic
-from indicators import charts, intake, periods, progress, reporting, signing
+from indicators import cascade, charts, intake, periods, progress, reporting, signing
 from commands.bench import median_ms
 from indicators.settings import now_local
 from indicators.store import Store
@@ -51,6 +51,43 @@ def page_reporting(store: Store, slug: str, period: str) -> None:
     every = reporting.expected_reports(plan, store.targets(slug), store.receipts(slug), now_local().date())
     reporting.summarise([r for r in every if r.period == period])
     charts.report_states(reporting.by_period(every), title="x")
+
+
+def page_cascade(store: Store, slug: str, code: str, year: int) -> None:
+    """Theo chương trình: the plans that have children, the cascade, its counts, split and ranking chart."""
+    parents = store.plan_parents()
+    [s for s in store.plan_slugs() if s in parents.values()]
+    c = cascade.cascade(store, slug, code, year)
+    c.counts()
+    [(r.plan.scope, x.name, x.figure.value) for r in c.rows if r.result for x in r.result.categories]
+    if c.ranking():
+        charts.cascade_ranking(c, title="x")
+
+
+def naive_cascade(store: Store, slug: str, code: str, year: int) -> dict[tuple[str, str], tuple[str, progress.TargetProgress]]:
+    """The cascade the naive way, for the ratio (and the test that both agree): the parent's own
+    progress, then every plan below it one by one through its own `plan_progress` (the year's
+    annual report, else its 6-month one). (child slug, target code) -> (period, its progress)."""
+    target = next(t for t in store.targets(slug) if t.code == code)
+    plan = store.plan(slug)
+    own = next((c for c in (str(year), f"{year}-H1") if c in plan.accepted_periods()), None)
+    if own:
+        progress.plan_progress(store, slug, own, codes=[code])
+    out = {}
+    for child, _depth in cascade.descendants(store, slug):
+        p = store.plan(child)
+        if not p.start_year <= year <= p.end_year:
+            continue
+        for t in store.targets(child):
+            if t.indicator != target.indicator:
+                continue
+            for period in [c for c in (str(year), f"{year}-H1") if c in p.accepted_periods()]:
+                row = progress.plan_progress(store, child, period, codes=[t.code]).rows[0]
+                if (child, t.code) not in out or not row.figure.missing:
+                    out[(child, t.code)] = (period, row)
+                if not row.figure.missing:
+                    break
+    return out
 
 
 def naive_overview(store: Store, slug: str, period: str) -> None:
@@ -111,6 +148,15 @@ def figures(scale: str, runs: int = 10, naive_runs: int = 3) -> dict[str, float]
                              ("programme_departments", page_departments), ("programme_target", page_target),
                              ("programme_reporting", page_reporting)):
                 out[name] = median_ms(lambda: fn(store, synthetic.PROGRAMME, "2026"), runs)
+            # Theo chương trình: the programme's disaggregated target down to every province plan of 2026,
+            # against the same asked plan by plan
+            for s in store.plan_slugs():
+                store.targets(s)
+            out["page_cascade"] = median_ms(
+                lambda: page_cascade(store, synthetic.PROGRAMME, synthetic.DISAGGREGATED, 2026), runs)
+            out["naive_cascade"] = median_ms(
+                lambda: naive_cascade(store, synthetic.PROGRAMME, synthetic.DISAGGREGATED, 2026), runs)
+            out["naive_to_cascade_ratio"] = out["naive_cascade"] / out["page_cascade"]
             # the upload page: one province's compilation (≈ 98 communes × 30 targets), read and previewed
             plan = store.plan(slug)
             units = plan.reporting_units[:98]
@@ -212,7 +258,7 @@ def browser_figures(runs: int = 5) -> dict[str, float]:
     import os
 
     from indicators import accounts, demo
-    from loaders.catalogue import load_catalogue
+    from loaders.catalogue import load_catalogue, load_registry
 
     if not os.path.exists(CHROMIUM):
         return {}
@@ -223,7 +269,7 @@ def browser_figures(runs: int = 5) -> dict[str, float]:
             with Store(db) as store:
                 store.migrate()
                 if name == "demo":
-                    store.load_catalogue(load_catalogue())
+                    store.load_catalogue(load_catalogue(), registry=load_registry())
                     demo.load_demo(store)
                 else:
                     synthetic.build_national(store)

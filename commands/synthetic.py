@@ -76,6 +76,36 @@ def national_plan(year: int, communes: list[str], n_targets: int = 30) -> Plan:
 
 PROGRAMME = "minh-hoa-chuong-trinh-2021-2030"
 
+# The indicators the programme's targets are linked to (docs/indicators.md): one per linked target,
+# of its unit and direction; the first may be split by khu vực (thành thị / nông thôn).
+LINKED = ("1", "2", "3", "4", "8")
+DISAGGREGATED = "1"
+CATEGORIES = ("thành thị", "nông thôn")
+
+
+def indicator_code(code: str) -> str:
+    return f"minh-hoa-chi-so-{code}"
+
+
+def registry(n_targets: int = 30):
+    """The synthetic indicator registry: the khu-vuc dimension and one indicator per LINKED target."""
+    from indicators.registry import Registry
+
+    by_code = {t["code"]: t for t in plan(n_targets).model_dump()["targets"]}
+    indicators = []
+    for code in LINKED:
+        t = by_code[code]
+        indicators.append({
+            "code": indicator_code(code), "name": f"Chỉ số minh họa số {code} ({LABEL})", "unit": t["unit"],
+            "direction": "down" if t["comparator"] in ("<", "<=") else "up",
+            "numerator": "" if t["unit"] == "count" else f"Tử số minh họa của chỉ số {code}",
+            "denominator": "" if t["unit"] == "count" else f"Mẫu số minh họa của chỉ số {code}",
+            "disaggregations": ["khu-vuc"] if code == DISAGGREGATED else [],
+            "source": f"{PROGRAMME}, chỉ tiêu {code} (minh họa)"})
+    return Registry.model_validate({
+        "dimensions": [{"code": "khu-vuc", "name": "Khu vực thành thị/nông thôn (minh họa)", "categories": list(CATEGORIES)}],
+        "indicators": indicators})
+
 
 def national_programme(communes: list[str], n_targets: int = 30) -> Plan:
     """A 2021–2030 programme over the same communes: each target's plan value becomes its 2030
@@ -86,6 +116,8 @@ def national_programme(communes: list[str], n_targets: int = 30) -> Plan:
         t["target_year"] = t["aspiration"] = None
         first = last * 0.9 if t["comparator"] in (">=", ">") else last * 1.1
         t["milestones"] = [{"year": 2025, "target": round(first, 2)}, {"year": 2030, "target": last}]
+        if t["code"] in LINKED:
+            t["indicator"] = indicator_code(t["code"])
     data.update(slug=PROGRAMME, title=f"Chương trình minh họa toàn quốc 2021–2030 — {LABEL}", start_year=2021,
                 end_year=2030, scope="minh họa chương trình", province="Toàn quốc (minh họa)", reporting_units=communes,
                 periods=[{"code": str(y), "deadline": f"{y}-11-05"} for y in range(2021, 2031)])
@@ -146,6 +178,7 @@ def national_frames(year: int, target_ids: dict[str, int], units: dict[str, int]
             "numerator": np.where(is_rate, num, np.nan), "denominator": np.where(is_rate, den, np.nan),
             "submission_id": sub, "version": np.where(corrected, 2, 1), "recorded_at": when,
             "recorded_by": "minh-hoa", "is_demo": True})
+        frame["category"] = pd.Series(pd.NA, index=frame.index, dtype="string")  # the whole of each target
         frame["numerator"] = frame["numerator"].astype("Float64").mask(~is_rate)
         frame["denominator"] = frame["denominator"].astype("Float64").mask(~is_rate)
         acts.append(frame)
@@ -162,11 +195,190 @@ def national_frames(year: int, target_ids: dict[str, int], units: dict[str, int]
     return pd.concat(subs, ignore_index=True), pd.concat(acts, ignore_index=True)
 
 
+# ---------------------------------------------------------------------------------------------
+# The cascade at national scale: one yearly plan per province under the programme (parent), its
+# targets linked to the programme's indicators, reported by the province's own communes. Built so
+# that the flags are known in advance (tests/test_cascade_scale.py):
+# - province MISSING[0] has no target for the programme's target MISSING[1] (flag no_target);
+# - the target at index j of LINKED is weaker than the programme's road (docs/indicators.md) in
+#   province p when (p + j) % 3 == 0: it keeps the 2025 milestone, or a little less; the others ask
+#   the 2030 value or a little less (always stronger than the road of 2026–2029);
+# - a province with p % 10 == 5 sends no report at all (flag no_report);
+# - in the others about 5% of communes miss each report; the rest report every target of their
+#   province in both periods with numerator and denominator, the disaggregated target per
+#   category only (thành thị, nông thôn), so its whole is Σ numerator / Σ denominator of the two.
+
+MISSING = (2, "2")
+
+
+def province_slug(p: int, year: int) -> str:
+    # after the national plan of the same year in slug order, so that the first plan a page offers
+    # stays the national one
+    return f"{NATIONAL}-{year}-tinh-{p:02d}"
+
+
+def province_scope(p: int) -> str:
+    return f"tỉnh minh họa {p:02d}"
+
+
+def province_has(p: int, code: str) -> bool:
+    return (p, code) != MISSING
+
+
+def province_weaker(p: int, code: str) -> bool:
+    return (p + LINKED.index(code)) % 3 == 0
+
+
+def province_silent(p: int) -> bool:
+    return p % 10 == 5
+
+
+def province_communes(units: list[str], p: int) -> list[str]:
+    return [u for u in units if u.endswith(f"(tỉnh {p:02d})")]
+
+
+def _road_points(target) -> tuple[float, float]:
+    """The programme target's first and last milestone values."""
+    return target.milestones[0].target, target.milestones[-1].target
+
+
+def province_goal(p: int, target) -> float:
+    """Province p's value for the programme's `target` (see above): weaker ones from the first
+    milestone away from the last, the others from the last towards the first, by a tenth of the gap."""
+    first, last = _road_points(target)
+    step = (last - first) / 10 * (p % 3)
+    return round((first if province_weaker(p, target.code) else last) - step, 2)
+
+
+def province_level(p: int, target) -> float:
+    """The level province p's communes report around: from 0.35 of the gap between the two
+    milestones short of the first to 0.65 past it, different from province to province (the
+    ranking); about half of the provinces are behind the road of 2026 (0.2 past the first)."""
+    first, last = _road_points(target)
+    return first + (last - first) * ((p * 5) % 11 - 3.5) / 10
+
+
+def province_plan(p: int, year: int, communes: list[str], programme: Plan) -> Plan:
+    by_code = {t.code: t for t in programme.measurable_targets()}
+    targets = []
+    for code in LINKED:
+        if not province_has(p, code):
+            continue
+        t = by_code[code]
+        goal = province_goal(p, t)
+        entry = {"code": code, "text": f"Chỉ tiêu minh họa số {code} của tỉnh minh họa {p:02d} ({LABEL})",
+                 "unit": t.unit, "comparator": t.comparator, "target": goal, "kind": "level",
+                 "indicator": indicator_code(code)}
+        if code == DISAGGREGATED:
+            entry["categories"] = [{"name": CATEGORIES[0], "target": round(min(goal + 4, 100.0), 2)},
+                                   {"name": CATEGORIES[1], "target": round(max(goal - 4, 0.0), 2)}]
+        targets.append(entry)
+    standing = f"Cơ quan tổng hợp tỉnh minh họa {p:02d}"
+    return Plan.model_validate({
+        "slug": province_slug(p, year), "title": f"Kế hoạch minh họa tỉnh {p:02d} năm {year} — {LABEL}",
+        "issuer": "Minh họa", "level": "province", "province": f"Tỉnh minh họa {p:02d}", "scope": province_scope(p),
+        "year": year, "parent": programme.slug, "standing_agency": standing, "agencies": [standing],
+        "reporting_units": communes,
+        "periods": [{"code": f"{year}-H1", "deadline": f"{year}-05-10"}, {"code": str(year), "deadline": f"{year}-11-05"}],
+        "targets": targets,
+    })
+
+
+DENOMINATORS = {"%": (150, 1500), "‰": (500, 5000), "per_100k": (20000, 200000)}
+
+
+def province_frames(p: int, plan: Plan, programme: Plan, target_ids: dict[str, int], agency_ids: dict[str, int],
+                    start: dict[str, int], seed: int = 2026):
+    """Submissions and actuals of one province plan (see above); (None, None) for a silent province."""
+    import numpy as np
+    import pandas as pd
+    from datetime import datetime, timedelta
+
+    if province_silent(p):
+        return None, None
+    rng = np.random.default_rng(seed * 100 + p)
+    prog = {t.code: t for t in programme.measurable_targets()}
+    targets = plan.measurable_targets()
+    units = plan.reporting_units
+    subs, acts = [], []
+    sub_id, act_id = start["submissions"], start["actuals"]
+    for period, deadline in ((f"{plan.year}-H1", datetime(plan.year, 5, 10)), (str(plan.year), datetime(plan.year, 11, 5))):
+        sent = [u for u in units if rng.random() >= 0.05]
+        s_ids = np.arange(sub_id, sub_id + len(sent))
+        sub_id += len(sent)
+        received = [deadline + timedelta(days=int(d), hours=9) for d in rng.integers(-10, 5, len(sent))]
+        rows = {"target_id": [], "agency_id": [], "value": [], "numerator": [], "denominator": [], "category": [],
+                "submission_id": [], "recorded_at": []}
+        n_rows = []
+        for unit, sid, when in zip(sent, s_ids, received):
+            n = 0
+            for t in targets:
+                factor = UNIT_FACTOR[t.unit]
+                lo, hi = DENOMINATORS[t.unit]
+                den = float(rng.integers(lo, hi))
+                share = province_level(p, prog[t.code]) / factor * (1 + rng.uniform(-0.02, 0.02))
+                if t.code == DISAGGREGATED:  # thành thị a little above the commune's level, nông thôn below
+                    urban = float(round(den * rng.uniform(0.2, 0.5)))
+                    parts = [(CATEGORIES[0], urban, min(share + 0.04, 0.99)), (CATEGORIES[1], den - urban, share - 0.04)]
+                else:
+                    parts = [(None, den, share)]
+                for category, d, sh in parts:
+                    num = float(round(d * sh))
+                    rows["target_id"].append(target_ids[t.code])
+                    rows["agency_id"].append(agency_ids[unit])
+                    rows["value"].append(round(num / d * factor, 2))
+                    rows["numerator"].append(num)
+                    rows["denominator"].append(d)
+                    rows["category"].append(category)
+                    rows["submission_id"].append(int(sid))
+                    rows["recorded_at"].append(when)
+                    n += 1
+            n_rows.append(n)
+        subs.append(pd.DataFrame({
+            "id": s_ids, "plan": plan.slug, "agency_id": [agency_ids[u] for u in sent], "period": period,
+            "file_name": [f"bao-cao-{u.split()[3]}-{period}.xlsx" for u in sent], "checksum": "minh-hoa",
+            "received_at": received, "submitted_by": "minh-hoa", "source": "synthetic", "is_demo": True,
+            "rows_new": n_rows, "rows_changed": 0, "rows_unchanged": 0}))
+        frame = pd.DataFrame(rows)
+        frame["id"] = np.arange(act_id, act_id + len(frame))
+        act_id += len(frame)
+        frame["category"] = frame["category"].astype("string")
+        frame["period"] = period
+        frame["version"] = 1
+        frame["recorded_by"] = "minh-hoa"
+        frame["is_demo"] = True
+        acts.append(frame)
+    return pd.concat(subs, ignore_index=True), pd.concat(acts, ignore_index=True)
+
+
+def build_provinces(store, units: list[str], provinces: int, year: int, programme: Plan) -> dict[str, int]:
+    """The province plans of `year` under the programme and their reports (one bulk load)."""
+    import pandas as pd
+
+    plans = [(p, province_plan(p, year, province_communes(units, p), programme)) for p in range(1, provinces + 1)]
+    store.load_catalogue([pl for _, pl in plans])
+    start = store.next_ids()
+    subs, acts = [], []
+    for p, pl in plans:
+        target_ids, agency_ids = store.ids(pl.slug)
+        s, a = province_frames(p, pl, programme, target_ids, agency_ids, start)
+        if s is not None:
+            subs.append(s)
+            acts.append(a)
+            start = {"submissions": start["submissions"] + len(s), "actuals": start["actuals"] + len(a)}
+    if subs:
+        store.bulk_load({"submissions": pd.concat(subs, ignore_index=True), "actuals": pd.concat(acts, ignore_index=True)})
+    return {"plans": len(plans), "submissions": sum(map(len, subs)), "actuals": sum(map(len, acts))}
+
+
 def build_national(store, years: int = YEARS, communes: int = COMMUNES, provinces: int = PROVINCES,
                    last_year: int = 2026, programme: bool = True) -> dict[str, int]:
-    """Load the national synthetic dataset into `store`; returns row counts."""
+    """Load the national synthetic dataset into `store`; returns row counts. With the programme
+    come the synthetic indicator registry (loaded first) and the province plans of `last_year`."""
     units = national_communes(communes, provinces)
     counts = {"plans": 0, "submissions": 0, "actuals": 0}
+    if programme:
+        store.load_registry(registry())  # before the plans that link to it
     for year in range(last_year - years + 1, last_year + 1):
         p = national_plan(year, units)
         store.load_catalogue([p])
@@ -188,4 +400,6 @@ def build_national(store, years: int = YEARS, communes: int = COMMUNES, province
             counts["submissions"] += len(subs)
             counts["actuals"] += len(acts)
         counts["plans"] += 1
+        for k, v in build_provinces(store, units, provinces, last_year, p).items():  # the cascade below it
+            counts[k] += v
     return counts
