@@ -92,8 +92,7 @@ def cmd_init(args) -> int:
     registry = load_registry()
     plans = load_catalogue(registry=registry)  # validated before the database is touched
     with _open(args, migrate=True) as store:
-        store.load_registry(registry)
-        result = store.load_catalogue(plans)
+        result = store.load_catalogue(plans, registry=registry)  # every check first, then registry and plans
         print(f"Cơ sở dữ liệu: {store.path} (lược đồ phiên bản {store.schema_version()})")
         word = {"new": "mới nạp", "updated": "đã cập nhật", "unchanged": "không đổi"}
         for slug, what in result.items():
@@ -250,6 +249,8 @@ def _target_json(t) -> dict:
         "milestones": [{"year": m.year, "comparator": m.comparator, "target": m.target, "aspiration": m.aspiration}
                        for m in t.milestones],
         "needs_review": bool(t.review), "review_reasons": t.review,
+        "indicator": t.indicator,
+        "categories": [c.model_dump() for c in t.categories],
     }
 
 

@@ -132,15 +132,11 @@ def road_value(target: Target, year: int, baseline: float | None, baseline_year:
     return None
 
 
-def weaker(child: float, child_cmp: str, parent: float, parent_cmp: str) -> bool:
-    """Whether a child's value asks less than the parent's: below it for a target to raise, above it
-    for one to lower (< 9,4 under < 9,5 is stronger; ≥ 60% under ≥ 65% is weaker)."""
-    d = direction_of(parent_cmp) or direction_of(child_cmp)
-    if d == "up":
-        return child < parent - 1e-9
-    if d == "down":
-        return child > parent + 1e-9
-    return abs(child - parent) > 1e-9
+def weaker(child: float, parent: float, direction: str) -> bool:
+    """Whether a child's value asks less than the parent's, in the indicator's direction: below it
+    when higher is better, above it when lower is better (< 9,4 under 9,5 is stronger; ≥ 60%
+    under 65% is weaker)."""
+    return child < parent - 1e-9 if direction == "up" else child > parent + 1e-9
 
 
 def descendants(store, slug: str) -> list[tuple[str, int]]:
@@ -194,10 +190,12 @@ def cascade(store, slug: str, code: str, year: int, max_depth: int | None = None
             rows.append(CascadeRow(child, depth, None, flags=(NO_TARGET,)))
         else:
             wanted[child_slug] = (child, linked, depth)
-    rows += _judged_children(store, wanted, year, road, m_cmp)
+    indicator = store.registry().indicator(target.indicator)
+    direction = indicator.direction if indicator else (direction_of(m_cmp or target.comparator) or "up")
+    rows += _judged_children(store, wanted, year, road, direction)
     rows.sort(key=lambda r: (r.depth, fmt.LEVEL_ORDER.get(r.plan.level, 9), r.plan.scope, r.plan.slug,
                              r.target.position if r.target else -1))
-    return Cascade(plan, target, store.registry().indicator(target.indicator), year, milestone, m_cmp, rows,
+    return Cascade(plan, target, indicator, year, milestone, m_cmp, rows,
                    gov.year if gov else None, road, own)
 
 
@@ -211,7 +209,7 @@ def parent_of(store, plan: Plan) -> tuple[str, bool]:
 
 
 def _judged_children(store, wanted: dict[str, tuple[Plan, list[Target], int]], year: int,
-                     milestone: float | None, m_cmp: str | None) -> list[CascadeRow]:
+                     road: float | None, direction: str) -> list[CascadeRow]:
     """Each child's linked targets judged at the latest period of `year` with data (else the annual
     one), every figure from one grouped query."""
     if not wanted:
@@ -241,14 +239,13 @@ def _judged_children(store, wanted: dict[str, tuple[Plan, list[Target], int]], y
             result = progress._judged(p, [t], period, mine, carried)[0] if period else None
             goal, cmp_ = value_for_year(t, year)
             flags = []
-            if goal is not None and milestone is not None and weaker(goal, cmp_, milestone, m_cmp):
+            if goal is not None and road is not None and weaker(goal, road, direction):
                 flags.append(WEAKER)
             if result is None or result.figure.missing:
                 flags.append(NO_REPORT)
             shortfall = None
-            if result is not None and result.figure.value is not None and milestone is not None:
-                d = direction_of(m_cmp)
+            if result is not None and result.figure.value is not None and road is not None:
                 a = result.figure.value
-                shortfall = (milestone - a) if d == "up" else (a - milestone) if d == "down" else abs(a - milestone)
+                shortfall = (road - a) if direction == "up" else (a - road)
             out.append(CascadeRow(p, depth, t, goal, cmp_, period, result, tuple(flags), shortfall))
     return out

@@ -80,15 +80,15 @@ def next_year_plan(plan: Plan, year: int | None = None) -> dict:
     if plan.is_programme:
         raise UsageError(f"Kế hoạch {plan.slug} là chương trình nhiều năm ({plan.span_label}); chỉ kế hoạch một năm "
                          "mới tạo được kế hoạch năm sau.")
-    year = year or plan.end_year + 1
+    year = plan.end_year + 1 if year is None else year
+    if not 2000 <= year <= 2100:
+        raise UsageError(f"Năm {year} không hợp lệ: năm của kế hoạch phải từ 2000 đến 2100.")
     if year <= plan.end_year:
         raise UsageError(f"Năm của kế hoạch mới ({year}) phải sau năm {plan.end_year} của kế hoạch {plan.slug}.")
     shift = year - plan.start_year
     data = plan.model_dump(mode="python", exclude={"start_year", "end_year"})
     data.update(slug=next_year_slug(plan, year), year=year, doc_number="", doc_date="", source_file="",
                 title=plan.title.replace(str(plan.start_year), str(year)))
-    if not data.get("parent") or data["parent"] == plan.parent:
-        data["parent"] = plan.parent
     data["periods"] = [{"code": str(periods.parse(p.code).year + shift) + ("-H1" if periods.parse(p.code).is_interim else ""),
                         "deadline": _moved(p.deadline, shift), "recipient": p.recipient,
                         "compile_deadline": _moved(p.compile_deadline, shift)} for p in plan.periods]
@@ -133,9 +133,13 @@ def blank_codes(data: dict) -> list[str]:
 
 
 
-def fill(data: dict, values: dict[str, float | None]) -> Plan:
+def fill(data: dict, values: dict[str, float | None], taken: list[str] = ()) -> Plan:
     """Next year's plan (next_year_plan) with the values a person typed (code -> value): validated
-    as any catalogue plan; every target still blank, and every other problem, is listed by code."""
+    as any catalogue plan; every target still blank, and every other problem, is listed by code.
+    A slug in `taken` (the plans already loaded) is refused: a new plan never replaces one."""
+    if data["slug"] in taken:
+        raise UsageError(f"Đã có kế hoạch mã \"{data['slug']}\"; kế hoạch mới không thay kế hoạch đã có.",
+                         "Đổi mã kế hoạch mới (slug).")
     from pydantic import ValidationError
 
     from indicators.errors import InputRefused, Problem

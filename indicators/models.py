@@ -209,6 +209,12 @@ class Target(_Model):
             problems.append(f"kind = \"{self.kind}\" cần giá trị target (hoặc giá trị cho từng phân tổ trong categories)")
         if self.unit == "%" and self.kind != "yearly_change" and self.target is not None and not 0 <= self.target <= 100:
             problems.append("target theo % phải trong khoảng 0 đến 100")
+        limit = {"%": 100.0, "‰": 1000.0, "per_100k": 100000.0}.get(self.unit)
+        for c in self.categories:
+            values = [c.target] + [m.target for m in c.milestones]
+            if any(v is not None and (v < 0 or (limit is not None and v > limit)) for v in values):
+                problems.append(f"phân tổ \"{c.name}\": giá trị phải từ 0 đến {fmt.num(limit) if limit else 'không giới hạn'}"
+                                f" (đơn vị {self.unit})")
         if (self.baseline is None) != (self.baseline_year is None):
             problems.append("baseline và baseline_year phải đi cùng nhau")
         if problems:

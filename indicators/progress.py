@@ -194,27 +194,33 @@ def carried_baselines(store, plan: Plan, targets: list[Target]) -> dict[str, Fig
     from the plan of the same reporting scope that covers that year, for the target linked to the
     same indicator. Used where the plan itself holds no report for its baseline period, so that
     this year's annual result is never reported a second time as next year's baseline."""
-    linked = {t.indicator: t.code for t in targets if t.indicator}
+    linked: dict[str, list[str]] = {}
+    for t in targets:
+        if t.indicator:
+            linked.setdefault(t.indicator, []).append(t.code)
     if not linked:
         return {}
     year = plan.start_year - 1
-    found: dict[str, tuple[str, Target]] = {}  # indicator -> (earlier plan, its target)
+    candidates: dict[str, list[tuple[str, Target]]] = {}  # indicator -> earlier plans' targets, yearly plans first
     for slug in store.plans_covering(plan.scope, year, exclude=plan.slug):
         for t in store.targets(slug):
-            if t.indicator in linked and t.indicator not in found:
-                found[t.indicator] = (slug, t)
-    if not found:
+            if t.indicator in linked:
+                candidates.setdefault(t.indicator, []).append((slug, t))
+    pairs = [(s, t.code) for cands in candidates.values() for s, t in cands]
+    if not pairs:
         return {}
-    inputs = store.figure_inputs_of([(s, t.code) for s, t in found.values()], [str(year)])
-    several = len({s for s, _ in found.values()}) > 1
+    inputs = store.figure_inputs_of(pairs, [str(year)])
+    several = len({s for s, _ in pairs}) > 1
     out = {}
-    for ind, (slug, t) in found.items():
-        key = (slug, t.code, str(year), None) if several else (t.code, str(year), None)
-        f = _whole(t, lambda c, t=t, s=slug: inputs.get((s, t.code, str(year), c) if several else (t.code, str(year), c),
-                                                         status.Inputs()))
-        if not f.missing:
-            out[linked[ind]] = status.Figure(f.value, f.text, "carried", f.sources, f.numerator, f.denominator,
-                                             f.source_count, origin=f"kế hoạch {slug}, chỉ tiêu {t.code}, năm {year}")
+    for ind, cands in candidates.items():
+        for slug, t in cands:  # the first earlier plan that has the figure
+            f = _whole(t, lambda c, t=t, s=slug: inputs.get((s, t.code, str(year), c) if several else (t.code, str(year), c),
+                                                             status.Inputs()))
+            if not f.missing:
+                for code in linked[ind]:
+                    out[code] = status.Figure(f.value, f.text, "carried", f.sources, f.numerator, f.denominator,
+                                              f.source_count, origin=f"kế hoạch {slug}, chỉ tiêu {t.code}, năm {year}")
+                break
     return out
 
 

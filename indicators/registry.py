@@ -124,7 +124,7 @@ def plan_problems(plan: Plan, registry: Registry) -> list[Problem]:
                 out.append(Problem(f"{where} → indicator", f"không gắn được với chỉ số {ind.code}: {why}", hint))
         if (why := category_problem(t, registry)) is not None:
             out.append(Problem(f"{where} → categories", why, hint))
-    return out
+    return [Problem(p.where, p.message if p.message.endswith(".") else p.message + ".", p.hint) for p in out]
 
 
 def parent_problems(parents: dict[str, str]) -> list[Problem]:
@@ -138,6 +138,6 @@ def parent_problems(parents: dict[str, str]) -> list[Problem]:
         if slug in path and slug not in reported:
             cycle = path[path.index(slug):] + [slug]
             reported |= set(cycle)
-            out.append(Problem(f"{slug}: parent", f"vòng lặp kế hoạch cha: {' → '.join(cycle)}",
+            out.append(Problem(f"{slug}: parent", f"vòng lặp kế hoạch cha: {' → '.join(cycle)}.",
                                "Một kế hoạch không thể (gián tiếp) là kế hoạch cha của chính nó; sửa dòng parent."))
     return out

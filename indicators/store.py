@@ -253,12 +253,13 @@ class Store:
 
     # -- catalogue ---------------------------------------------------------------------------
 
-    def load_registry(self, registry: reg.Registry, actor: str = "system") -> str:
+    def load_registry(self, registry: reg.Registry, actor: str = "system", replacing: list[Plan] = ()) -> str:
         """Store the indicator registry (data/indicators.toml); refused, with nothing changed, when a
-        loaded plan links to an indicator it no longer has or no longer fits. Returns "new" |
-        "updated" | "unchanged"."""
+        loaded plan (other than those in `replacing`, about to be loaded in their new form) links to
+        an indicator it no longer has or no longer fits. Returns "new" | "updated" | "unchanged"."""
         blob = registry.model_dump_json()
-        problems = [p for plan in self.plans() for p in reg.plan_problems(plan, registry)]
+        incoming = {p.slug for p in replacing}
+        problems = [p for plan in self.plans() if plan.slug not in incoming for p in reg.plan_problems(plan, registry)]
         if problems:
             raise CatalogueError("Danh mục chỉ số mới không khớp các kế hoạch đã nạp, chưa thay đổi gì.",
                                  "Giữ các chỉ số đang được liên kết, hoặc sửa liên kết của các chỉ tiêu được nêu.", problems)
@@ -276,6 +277,13 @@ class Store:
         finally:
             self._registry_cache = None
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the process's write lock around work that spans a file and the database (a link
+        written into a catalogue file, then its plan loaded): writers wait for each other."""
+        with self._write_lock:
+            yield
+
     def registry(self) -> reg.Registry:
         """The loaded indicator registry (empty before the first load)."""
         if self._registry_cache is None:
@@ -292,18 +300,15 @@ class Store:
         """Insert or update every plan (after the registry, when given); idempotent; actuals are never
         touched. Refused, with nothing changed, when a link or a category does not fit the registry
         or the parents form a cycle. Returns slug -> "new" | "updated" | "unchanged"."""
-        if registry is not None:
-            problems = [p for plan in plans for p in reg.plan_problems(plan, registry)]
-            if problems:
-                raise CatalogueError(f"Danh mục kế hoạch có {len(problems)} lỗi liên kết, chưa nạp gì vào cơ sở dữ liệu.",
-                                     "Sửa các dòng được nêu trong tệp danh mục rồi nạp lại.", problems)
-            self.load_registry(registry, actor)
-        registry = self.registry()
-        problems = [p for plan in plans for p in reg.plan_problems(plan, registry)]
+        checked = registry if registry is not None else self.registry()
+        problems = [p for plan in plans for p in reg.plan_problems(plan, checked)]
         problems += reg.parent_problems(self.plan_parents() | {p.slug: p.parent for p in plans})
-        if problems:
-            raise CatalogueError(f"Danh mục kế hoạch có {len(problems)} lỗi liên kết, chưa nạp gì vào cơ sở dữ liệu.",
-                                 "Sửa các dòng được nêu trong tệp danh mục rồi nạp lại.", problems)
+        if problems:  # every check before anything is written, the registry included
+            raise CatalogueError(f"Danh mục kế hoạch có {len(problems)} lỗi (liên kết chỉ số, phân tổ hoặc kế hoạch cha), "
+                                 "chưa nạp gì vào cơ sở dữ liệu.", "Sửa các dòng được nêu trong tệp danh mục rồi nạp lại.",
+                                 problems)
+        if registry is not None:
+            self.load_registry(registry, actor, replacing=plans)
         result = {}
         try:
             for plan in plans:

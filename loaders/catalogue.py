@@ -131,8 +131,8 @@ def load_catalogue(directory: Path | None = None, registry: reg.Registry | None 
     return sorted(plans, key=lambda p: p.slug)
 
 
-def write_link(slug: str, code: str, indicator: str | None, registry: reg.Registry, directory: Path | None = None
-               ) -> tuple[Plan, str]:
+def write_link(slug: str, code: str, indicator: str | None, registry: reg.Registry, directory: Path | None = None,
+               loaded: Plan | None = None) -> tuple[Plan, str]:
     """Write (or, with None, remove) `indicator = "…"` on target `code` in data/plans/SLUG.toml,
     keeping every other line and comment (tomlkit). The edited file is validated as a whole (the
     plan, its links against the registry) before it replaces the old one; returns (the new plan,
@@ -145,6 +145,14 @@ def write_link(slug: str, code: str, indicator: str | None, registry: reg.Regist
                              "Liên kết được lưu trong tệp danh mục bên cạnh chỉ tiêu; kế hoạch này chưa có tệp ở đó "
                              "(nạp kế hoạch từ tệp danh mục trước).")
     old = path.read_text(encoding="utf-8")
+    if loaded is not None:  # the file must be what the database holds: a link never smuggles in other edits
+        before = _validated(Plan, path, tomllib.loads(old))
+        if before.slug != slug:
+            raise CatalogueError(f"Tệp {path.name} ghi slug \"{before.slug}\", không phải \"{slug}\"; chưa ghi liên kết.",
+                                 "Sửa slug trong tệp cho trùng tên tệp rồi chạy `python -m indicators init`.")
+        if before != loaded:
+            raise CatalogueError(f"Tệp {path.name} đã được sửa mà chưa nạp vào cơ sở dữ liệu; chưa ghi liên kết.",
+                                 "Chạy `python -m indicators init` để nạp (và kiểm tra) các sửa đổi trong tệp, rồi gắn lại.")
     doc = tomlkit.parse(old)
     item = next((x for t in doc.get("targets", []) for x in [t, *t.get("parts", [])] if str(x.get("code")) == code), None)
     if item is None or "parts" in item:
@@ -155,16 +163,10 @@ def write_link(slug: str, code: str, indicator: str | None, registry: reg.Regist
         item.pop("indicator", None)
     elif "indicator" in item:
         item["indicator"] = indicator
-    else:  # beside the comparator, where a person reading the file looks for it
-        keys = list(item.keys())
-        after = "comparator" if "comparator" in keys else keys[-1]
-        rebuilt = {k: item[k] for k in keys}
-        for k in keys:
-            del item[k]
-        for k in keys:
-            item[k] = rebuilt[k]
-            if k == after:
-                item["indicator"] = indicator
+    elif "comparator" in item:  # beside the comparator, where a person reading the file looks for it
+        item.value._insert_after("comparator", "indicator", indicator)
+    else:
+        item["indicator"] = indicator
     text = tomlkit.dumps(doc)
     data = tomllib.loads(text)
     plan = _validated(Plan, path, data)
@@ -172,10 +174,17 @@ def write_link(slug: str, code: str, indicator: str | None, registry: reg.Regist
     mine = [p for p in problems if p.where.startswith(f"{slug}: chỉ tiêu {code} ")]
     if mine:
         raise CatalogueError(f"Không gắn được chỉ tiêu {code} của kế hoạch {slug} với chỉ số {indicator}.",
-                             mine[0].hint, [Problem(f"{path.name}: {p.where.removeprefix(slug + ': ')}", p.message) for p in mine])
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+                             "Chọn chỉ số cùng đơn vị tính và cùng chiều (xem `python -m indicators indicators propose "
+                             f"{slug}`), hoặc bổ sung chỉ số phù hợp vào data/indicators.toml.", [Problem(f"{path.name}: {p.where.removeprefix(slug + ': ')}", p.message) for p in mine])
+    if plan.slug != slug:
+        raise CatalogueError(f"Tệp {path.name} ghi slug \"{plan.slug}\", không phải \"{slug}\"; chưa ghi liên kết.",
+                             "Sửa slug trong tệp cho trùng tên tệp rồi chạy `python -m indicators init`.")
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{slug}.", suffix=".toml.tmp", dir=path.parent)
+    with open(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    Path(tmp).replace(path)
     return plan, old
 
 
@@ -198,12 +207,13 @@ def confirm_link(store, slug: str, code: str, indicator: str | None, *, actor: s
     if indicator is not None and registry.indicator(indicator) is None:
         raise CatalogueError(f"Không có chỉ số mã \"{indicator}\" trong danh mục chỉ số.",
                              "Xem các mã: python -m indicators indicators list (hoặc thêm chỉ số vào data/indicators.toml rồi chạy init).")
-    before = next((t.indicator for t in store.targets(slug) if t.code == code), None)
-    plan, old_text = write_link(slug, code, indicator, registry)
-    note = json.dumps({"code": code, "indicator_before": before, "indicator": indicator}, ensure_ascii=False)
-    try:
-        store.load_catalogue([plan], actor=actor, note=note)
-    except BaseException:
-        restore_file(slug, old_text)
-        raise
+    with store.exclusive():  # two administrators linking at once: one after the other, none lost
+        before = next((t.indicator for t in store.targets(slug) if t.code == code), None)
+        plan, old_text = write_link(slug, code, indicator, registry, loaded=store.plan(slug))
+        note = json.dumps({"code": code, "indicator_before": before, "indicator": indicator}, ensure_ascii=False)
+        try:
+            store.load_catalogue([plan], actor=actor, note=note)
+        except BaseException:
+            restore_file(slug, old_text)
+            raise
     return plan

@@ -28,10 +28,10 @@ year = int(c2.number_input("Năm của kế hoạch mới", value=plan.end_year 
                            max_value=plan.end_year + 5, step=1, key=f"next_year_{slug}"))
 with ui.guard():
     data = continuity.next_year_plan(plan, year)
-exists = data["slug"] in store.plan_slugs()
 new_slug = st.text_input("Mã kế hoạch mới (slug)", data["slug"], key=f"next_slug_{slug}_{year}",
                          help="Chữ thường không dấu và gạch nối")
 data["slug"] = new_slug.strip()
+exists = data["slug"] in store.plan_slugs() or (settings.plans_dir() / f"{data['slug']}.toml").exists()
 data["title"] = st.text_input("Tên kế hoạch mới", data["title"], key=f"next_title_{slug}_{year}")
 st.caption("Kỳ báo cáo và hạn của năm mới: " + "; ".join(
     f"{p['code']} (hạn {fmt.day(p['deadline'])})" for p in data["periods"]))
@@ -62,7 +62,7 @@ if exists:
 if st.button("✔ Lưu kế hoạch năm sau", type="primary", disabled=exists, key="next_save"):
     values = {str(r["Mã"]): _value(r["Giá trị năm mới"]) for _, r in edited.iterrows()}
     try:
-        new = continuity.fill(data, values)
+        new = continuity.fill(data, values, taken=store.plan_slugs())
         path = plan_doc.write_plan(new, settings.plans_dir(), comments={})
         try:
             store.load_catalogue([new], actor=admin.name)

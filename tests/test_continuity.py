@@ -129,3 +129,16 @@ def test_next_plan_does_not_overwrite_a_file(tmp_path, catalogue_dir):
     target.write_text("giữ nguyên", encoding="utf-8")
     out = run_cli("next-plan", SON_LA, "-o", target, db=db)
     assert out.returncode == 2 and "không ghi đè" in out.stderr and target.read_text(encoding="utf-8") == "giữ nguyên"
+
+
+@pytest.mark.unit
+def test_next_year_plan_refuses_years_out_of_range_and_a_slug_already_taken(catalogue):
+    """Found by review: --year 2101 wrote a draft the catalogue refuses, --year 0 became 2027, a huge
+    year crashed; the page saved a new plan over one already loaded under the typed slug."""
+    son_la = catalogue[SON_LA]
+    for year in (0, 2101, 10 ** 20):
+        with pytest.raises(UsageError, match="từ 2000 đến 2100"):
+            continuity.next_year_plan(son_la, year)
+    data = continuity.next_year_plan(son_la) | {"slug": "lang-son-2023"}
+    with pytest.raises(UsageError, match="Đã có kế hoạch mã \"lang-son-2023\""):
+        continuity.fill(data, {c: 50.0 for c in continuity.blank_codes(data)}, taken=list(catalogue))

@@ -99,7 +99,7 @@ def test_an_unknown_indicator_is_refused(catalogue_dir):
     with pytest.raises(CatalogueError) as err:
         load_catalogue()
     assert _problems(err.value) == ['son-la-2026.toml: chỉ tiêu 3 → indicator: không có chỉ số mã "tu-vong-so-sinhh" '
-                                    'trong danh mục chỉ số']
+                                    'trong danh mục chỉ số.']
 
 
 @pytest.mark.unit
@@ -142,7 +142,7 @@ def test_the_store_refuses_a_bad_link_or_cycle_and_changes_nothing(store, catalo
     data["targets"][2]["indicator"] = "xa-phuong-phu-hop-tre-em"
     from indicators.models import Plan
 
-    with pytest.raises(CatalogueError, match="lỗi liên kết"):
+    with pytest.raises(CatalogueError, match="chưa nạp gì vào cơ sở dữ liệu"):
         store.load_catalogue([Plan.model_validate(data)])
     cyc = catalogue[QD23].model_dump() | {"parent": SON_LA}
     with pytest.raises(CatalogueError) as err:
@@ -306,7 +306,8 @@ def test_cascade_flags_weaker_targets_and_targets_the_child_does_not_have(demo_s
     missing = next(t.code for t in catalogue[QD23].measurable_targets() if t.indicator and t.indicator not in son_la)
     [none] = [r for r in cascade.cascade(demo_store, QD23, missing, 2026).rows if r.plan.slug == SON_LA]
     assert none.target is None and none.flags == (cascade.NO_TARGET,)
-    assert cascade.weaker(9.6, "<", 9.4, "<") and not cascade.weaker(9.3, "<", 9.4, "<")
+    assert cascade.weaker(9.6, 9.4, "down") and not cascade.weaker(9.3, 9.4, "down")
+    assert cascade.weaker(60, 65, "up") and not cascade.weaker(100, 95, "up")  # "= 100%" under "= 95%": not weaker
 
 
 @pytest.mark.store
@@ -376,3 +377,64 @@ def test_the_same_view_answers_for_a_province_its_department_and_commune_plans(s
     nation = {r.plan.slug: r.depth for r in cascade.cascade(store, QD23, "8b", 2026).rows}
     assert nation.get("lang-son-2026") == 1 and nation.get("chau-son-2026") == 2
     assert cascade.parent_of(store, store.plan("chau-son-2026")) == ("lang-son-2026", True)
+
+
+@pytest.mark.store
+def test_a_link_is_refused_when_the_file_holds_unloaded_edits_or_another_slug(tmp_path, catalogue_dir):
+    """Found by review: a link must not smuggle other edits of the file into the database."""
+    db = tmp_path / "x.duckdb"
+    assert run_cli("init", db=db).returncode == 0
+    plan_file = catalogue_dir / "plans" / "son-la-2026.toml"
+    _edit(plan_file, 'slug = "son-la-2026"', 'slug = "lang-son-2023"')
+    out = run_cli("indicators", "link", SON_LA, "3", "-", db=db)
+    assert out.returncode == 1 and 'ghi slug "lang-son-2023"' in out.stderr
+    _edit(plan_file, 'slug = "lang-son-2023"', 'slug = "son-la-2026"')
+    _edit(plan_file, "target = 9.4", "target = 9.9")
+    out = run_cli("indicators", "link", SON_LA, "3", "-", db=db)
+    assert out.returncode == 1 and "đã được sửa mà chưa nạp" in out.stderr
+    with Store(db) as s:
+        assert next(t for t in s.targets(SON_LA) if t.code == "3").target == 9.4
+        assert s.plan("lang-son-2023").scope == "tỉnh Lạng Sơn"
+
+
+@pytest.mark.store
+def test_linking_keeps_every_comment_where_it_was(tmp_path, catalogue_dir):
+    db = tmp_path / "x.duckdb"
+    assert run_cli("init", db=db).returncode == 0
+    plan_file = catalogue_dir / "plans" / "chau-son-2026.toml"
+    before = plan_file.read_text(encoding="utf-8")
+    linked = next(t for t in load_catalogue(catalogue_dir / "plans") if t.slug == "chau-son-2026").measurable_targets()
+    code, ind = next((t.code, t.indicator) for t in linked if t.code == "5")
+    assert run_cli("indicators", "link", "chau-son-2026", code, "-", db=db).returncode == 0
+    assert run_cli("indicators", "link", "chau-son-2026", code, ind, db=db).returncode == 0
+    assert plan_file.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.store
+def test_init_checks_everything_before_the_registry_is_written(tmp_path, catalogue_dir):
+    """Found by review: a refused catalogue left the new registry behind; and dropping an indicator
+    together with its links in one init was refused against the old plans."""
+    db = tmp_path / "x.duckdb"
+    assert run_cli("init", db=db).returncode == 0
+    with Store(db) as s:
+        registry_before = s.con.execute("SELECT registry_json FROM registry").fetchall()
+    with open(catalogue_dir / "indicators.toml", "a", encoding="utf-8") as f:
+        f.write('\n[[indicators]]\ncode = "chi-so-moi"\nname = "Chỉ số mới"\nunit = "%"\ndirection = "up"\n')
+    _edit(catalogue_dir / "plans" / "son-la-2026.toml", 'parent = "qd23-2021-2030"', 'parent = "son-la-2026"')
+    assert run_cli("init", db=db).returncode == 1
+    with Store(db) as s:
+        assert s.con.execute("SELECT registry_json FROM registry").fetchall() == registry_before
+    _edit(catalogue_dir / "plans" / "son-la-2026.toml", 'parent = "son-la-2026"', 'parent = "qd23-2021-2030"')
+    # drop tu-vong-so-sinh from the registry and both its links, in one go
+    reg_file = catalogue_dir / "indicators.toml"
+    text = reg_file.read_text(encoding="utf-8")
+    start = text.index('code = "tu-vong-so-sinh"')
+    block_start = text.rindex("[[indicators]]", 0, start)
+    block_end = text.index("[[indicators]]", start)
+    reg_file.write_text(text[:block_start] + text[block_end:], encoding="utf-8")
+    for name in ("son-la-2026.toml", "qd23-2021-2030.toml"):
+        _edit(catalogue_dir / "plans" / name, 'indicator = "tu-vong-so-sinh"\n', "")
+    out = run_cli("init", db=db)
+    assert out.returncode == 0, out.stderr
+    with Store(db) as s:
+        assert s.registry().indicator("tu-vong-so-sinh") is None and s.registry().indicator("chi-so-moi") is not None
