@@ -134,3 +134,18 @@ def navigation(monkeypatch) -> Navigation:
     monkeypatch.setattr(st, "Page", page)
     monkeypatch.setattr(st, "navigation", navigation)
     return seen
+
+
+@pytest.fixture
+def catalogue_dir(tmp_path, monkeypatch) -> Path:
+    """A copy of data/plans and data/indicators.toml that commands and pages read and write
+    (INDICATORS_CATALOGUE_DIR), so no test writes into the real catalogue."""
+    import shutil
+
+    from indicators.settings import PLANS_DIR, REGISTRY_FILE
+
+    root = tmp_path / "catalogue"
+    shutil.copytree(PLANS_DIR, root / "plans")
+    shutil.copy(REGISTRY_FILE, root / "indicators.toml")
+    monkeypatch.setenv("INDICATORS_CATALOGUE_DIR", str(root))
+    return root

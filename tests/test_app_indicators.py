@@ -2,24 +2,15 @@
 Tạo kế hoạch năm sau, and the target page's history across plans and split by category."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from indicators import cascade
-from indicators.settings import PLANS_DIR, REGISTRY_FILE
 from tests.helpers import ADMIN, LEADER
 
 pytestmark = pytest.mark.app
 
 
-@pytest.fixture
-def catalogue_dir(tmp_path, monkeypatch):
-    root = tmp_path / "catalogue"
-    shutil.copytree(PLANS_DIR, root / "plans")
-    shutil.copy(REGISTRY_FILE, root / "indicators.toml")
-    monkeypatch.setenv("INDICATORS_CATALOGUE_DIR", str(root))
-    return root
 
 
 def _texts(at) -> str:

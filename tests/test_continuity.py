@@ -11,20 +11,12 @@ import pytest
 
 from indicators import continuity
 from indicators.errors import InputRefused, UsageError
-from indicators.settings import PLANS_DIR, REGISTRY_FILE
 from indicators.store import Store
 from tests.helpers import cli_json, fill, run_cli
 
 SON_LA, NEXT = "son-la-2026", "son-la-2027"
 
 
-@pytest.fixture
-def catalogue_dir(tmp_path, monkeypatch) -> Path:
-    root = tmp_path / "catalogue"
-    shutil.copytree(PLANS_DIR, root / "plans")
-    shutil.copy(REGISTRY_FILE, root / "indicators.toml")
-    monkeypatch.setenv("INDICATORS_CATALOGUE_DIR", str(root))
-    return root
 
 
 def _report(db: Path, tmp: Path, plan: str, period: str, values: dict) -> None:

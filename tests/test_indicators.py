@@ -12,7 +12,7 @@ import pytest
 from indicators import cascade, fmt, linking
 from indicators.errors import CatalogueError
 from indicators.registry import Indicator, Registry
-from indicators.settings import PLANS_DIR, REGISTRY_FILE
+from indicators.settings import PLANS_DIR
 from indicators.store import Store
 from loaders.catalogue import load_catalogue, load_registry
 from tests.helpers import cli_json, run_cli
@@ -21,14 +21,6 @@ QD23, SON_LA = "qd23-2021-2030", "son-la-2026"
 SEED_PLANS = ("son-la-2026", "lang-son-2023", "chau-son-2026", "lang-son-skhcn-2026", "lang-son-snv-2024")
 
 
-@pytest.fixture
-def catalogue_dir(tmp_path, monkeypatch) -> Path:
-    """A copy of data/plans and data/indicators.toml the commands read and write (never the real one)."""
-    root = tmp_path / "catalogue"
-    shutil.copytree(PLANS_DIR, root / "plans")
-    shutil.copy(REGISTRY_FILE, root / "indicators.toml")
-    monkeypatch.setenv("INDICATORS_CATALOGUE_DIR", str(root))
-    return root
 
 
 def _edit(path: Path, old: str, new: str) -> None:
