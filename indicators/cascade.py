@@ -1,10 +1,11 @@
 """The cascade (docs/indicators.md): from one plan's target and a year, every plan below it (by
 `parent`, at any depth) that tracks the same indicator — its target for that year, its latest
 actual, its status — with the flags a leader acts on: a child target weaker than the parent's
-governing milestone, a child plan with no target for the indicator, a child with no report.
+road for that year (road_value), a child plan with no target for the indicator, a child with no report.
 
 Statuses come from progress._judged, the one place a status is computed; the figures of every
-child come from one grouped query (Store.figure_inputs_of), not one query per plan."""
+child come from one grouped query (Store.figure_inputs_of); only the carried baselines still ask
+per child plan (progress.carried_baselines)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ class CascadeRow:
     period: str | None = None  # the period of the latest actual of the year (or the one judged)
     result: progress.TargetProgress | None = None
     flags: tuple[str, ...] = ()
-    shortfall: float | None = None  # how far the actual is from the parent's milestone, on the bad side (+ = behind)
+    shortfall: float | None = None  # how far the actual is from the parent's road, on the bad side (+ = behind)
 
     @property
     def actual(self) -> float | None:
@@ -77,7 +78,7 @@ class Cascade:
     own: progress.TargetProgress | None = None  # the parent's own figure and status for the year
 
     def ranking(self) -> list[CascadeRow]:
-        """Places with an actual, furthest behind the parent's milestone first."""
+        """Places with an actual, furthest behind the parent's road first."""
         ranked = [r for r in self.rows if r.shortfall is not None]
         return sorted(ranked, key=lambda r: (-r.shortfall, r.plan.scope))
 
@@ -221,13 +222,9 @@ def _judged_children(store, wanted: dict[str, tuple[Plan, list[Target], int]], y
             needed |= progress.needed_periods(p, ts, periods.parse(c)) | {progress.previous_period(p, c)}
     pairs = [(s, t.code) for s, (_, ts, _) in wanted.items() for t in ts]
     inputs = store.figure_inputs_of(pairs, sorted(needed))
-    several = len(wanted) > 1
     per_plan: dict[str, dict] = {s: {} for s in wanted}
     for key, value in inputs.items():
-        if several:
-            per_plan[key[0]][key[1:]] = value
-        else:
-            per_plan[next(iter(wanted))][key] = value
+        per_plan[key[0]][key[1:]] = value
     out = []
     for s, (p, ts, depth) in wanted.items():
         mine = per_plan[s]

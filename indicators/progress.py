@@ -210,11 +210,10 @@ def carried_baselines(store, plan: Plan, targets: list[Target]) -> dict[str, Fig
     if not pairs:
         return {}
     inputs = store.figure_inputs_of(pairs, [str(year)])
-    several = len({s for s, _ in pairs}) > 1
     out = {}
     for ind, cands in candidates.items():
         for slug, t in cands:  # the first earlier plan that has the figure
-            f = _whole(t, lambda c, t=t, s=slug: inputs.get((s, t.code, str(year), c) if several else (t.code, str(year), c),
+            f = _whole(t, lambda c, t=t, s=slug: inputs.get((s, t.code, str(year), c),
                                                              status.Inputs()))
             if not f.missing:
                 for code in linked[ind]:

@@ -641,15 +641,15 @@ class Store:
         category None: the whole, else one category of a disaggregated target), aggregated here so
         that thousands of reporting communes cost one grouped query; the reports themselves come
         along only for groups of at most `list_up_to` agencies."""
-        return self.figure_inputs_of([(slug, c) for c in codes] if codes else [(slug, None)], period_codes, list_up_to)
+        inputs = self.figure_inputs_of([(slug, c) for c in codes] if codes else [(slug, None)], period_codes, list_up_to)
+        return {key[1:]: value for key, value in inputs.items()}
 
     def figure_inputs_of(self, targets: list[tuple[str, str | None]], period_codes: list[str], list_up_to: int = 200
                          ) -> dict[tuple, Inputs]:
         """figure_inputs for (plan, code) pairs of several plans at once (code None: every target of
-        the plan); keys are (code, period, category) for one plan, (plan, code, period, category) for several."""
+        the plan), keyed (plan, code, period, category)."""
         if not period_codes or not targets:
             return {}
-        several = len({p for p, _ in targets}) > 1
         marks = ",".join("?" * len(period_codes))
         whole = [p for p, c in targets if c is None]
         pairs = [{"p": p, "c": c} for p, c in targets if c is not None]
@@ -687,8 +687,7 @@ class Store:
             lead = (Report(l_agency, l_value, l_text, l_num, l_den, l_sub, category)
                     if l_agency is not None and (l_value is not None or l_text) else None)
             reports = listed.get((plan, code, period, category), [])
-            key = (plan, code, period, category) if several else (code, period, category)
-            out[key] = Inputs(
+            out[(plan, code, period, category)] = Inputs(
                 lead, n_ratio, s_num, s_den, n_value, s_value,
                 tuple(r for r in reports if r.numerator is not None and r.denominator),
                 tuple(r for r in reports if r.value is not None))
