@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indicators import periods, progress
+from indicators.cascade import value_for_year  # one rule for "the value a target sets for a year"
 from indicators.errors import UsageError
 from indicators.models import Plan, Target
 
@@ -37,8 +38,6 @@ def indicator_history(store, slug: str, code: str) -> list[HistoryRow]:
     """Every year of every plan of the same scope whose target measures the same indicator as
     (slug, code), oldest first; a target without an indicator has only its own plan's years.
     Each year: the target the plan set for it and the latest actual of that year."""
-    from indicators.cascade import value_for_year  # one rule for "the value a target sets for a year"
-
     plan = store.plan(slug)
     target = next((t for t in store.targets(slug) if t.code == code), None)
     if target is None:
@@ -117,8 +116,7 @@ def _blank(item: dict, shift: int, year: int) -> None:
     item["categories"] = [{"name": c["name"]} for c in item.get("categories") or []]
     if item.get("due") is not None:
         item["due"] = _moved(item["due"], shift)
-    if item.get("unit") or item.get("kind") not in (None, "milestone"):
-        item["review"] = ""
+    item["review"] = ""  # last year's review notes were about last year's values
 
 
 def blank_codes(data: dict) -> list[str]:

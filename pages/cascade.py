@@ -29,7 +29,7 @@ if not linked:
     st.info("Chưa chỉ tiêu nào của kế hoạch này gắn với chỉ số (trang Liên kết chỉ số).")
     st.stop()
 registry = store.registry()
-names = {t.code: (registry.indicator(t.indicator).name if registry.indicator(t.indicator) else t.indicator) for t in linked}
+names = {t.code: getattr(registry.indicator(t.indicator), "name", t.indicator) for t in linked}
 codes = [t.code for t in linked]
 asked = st.query_params.get("ma")
 code = c2.selectbox("Chỉ tiêu", codes, index=codes.index(asked) if asked in codes else 0, key=f"cascade_code_{slug}",
