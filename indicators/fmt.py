@@ -170,3 +170,37 @@ def actual(value, unit: str) -> str:
     if isinstance(value, str):
         return value
     return with_unit(value, unit)
+
+
+# Source artefacts kept verbatim in the catalogue (the seeds were converted from Word through
+# Markdown): LaTeX maths such as "$\geq 95\%$" and Markdown emphasis such as "(*dưới 2%*)". People
+# see clean text; the verbatim text stays in the catalogue and is shown on request (target page).
+_LATEX = {r"\geq": "≥", r"\ge": "≥", r"\leq": "≤", r"\le": "≤", r"\times": "×", r"\%": "%", r"\pm": "±",
+          r"\neq": "≠", r"\approx": "≈", r"\cdot": "·", r"\,": " ", r"\;": " ", r"\ ": " "}
+_MATH = re.compile(r"\$([^$\n]{1,200})\$")
+_EMPHASIS = re.compile(r"(\*\*\*|\*\*|\*)(?=\S)(.+?)(?<=\S)\1")
+
+
+def _plain_math(match: re.Match) -> str:
+    body = match.group(1)
+    for macro in sorted(_LATEX, key=len, reverse=True):
+        body = body.replace(macro, _LATEX[macro])
+    body = re.sub(r"\\[A-Za-z]+", "", body).replace("{", "").replace("}", "")
+    body = re.sub(r"([≥≤±≠≈×])(?=\S)", r"\1 ", body.strip())
+    return re.sub(r"\s+", " ", body)
+
+
+def clean_text(text: str | None) -> str:
+    """A catalogue text as people read it: "$\\geq 95\\%$" → "≥ 95%", "(*dưới 2%*)" → "(dưới 2%)",
+    "**Hành động…**" → "Hành động…". Text without such artefacts comes back unchanged."""
+    if not text:
+        return text or ""
+    out = _MATH.sub(_plain_math, text) if "$" in text else text
+    if "*" in out:
+        out = _EMPHASIS.sub(r"\2", out)
+    return out
+
+
+def has_artefacts(text: str | None) -> bool:
+    """Whether clean_text changes the text (the page then offers the verbatim text)."""
+    return bool(text) and clean_text(text) != text
