@@ -178,7 +178,7 @@ def actual(value, unit: str) -> str:
 _LATEX = {r"\geq": "≥", r"\ge": "≥", r"\leq": "≤", r"\le": "≤", r"\times": "×", r"\%": "%", r"\pm": "±",
           r"\neq": "≠", r"\approx": "≈", r"\cdot": "·", r"\,": " ", r"\;": " ", r"\ ": " "}
 _MATH = re.compile(r"\$([^$\n]{1,200})\$")
-_EMPHASIS = re.compile(r"(\*\*\*|\*\*|\*)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*\*|\*\*|\*)(?=[^\s*])(.+?)(?<=[^\s*])\1(?![\w*])")
 
 
 def _plain_math(match: re.Match) -> str:
