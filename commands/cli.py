@@ -377,7 +377,8 @@ def cmd_import(args) -> int:
         parsed = read_report(data, path.name, store)
         for w in parsed.warnings:
             print(f"Lưu ý: {w}")
-        preview = intake.preview(store, parsed, **writer)  # raises InputRefused listing every problem
+        # raises InputRefused listing every problem, PeriodLocked for an approved period (exit 1)
+        preview = intake.preview(store, parsed, restore_withdrawn=args.restore_withdrawn, **writer)
         ident = parsed.identity
         targets = {t.code: t for t in store.targets(ident.plan)}
         counts = preview.counts()
@@ -391,6 +392,11 @@ def cmd_import(args) -> int:
             elif c.kind == "new" or args.dry_run:
                 print(f"  {c.code:5}{who} {intake.KIND_VI[c.kind]}: {intake.describe(c.new, unit)}")
         summary = f"{counts['new']} mới, {counts['changed']} thay đổi, {counts['unchanged']} không đổi, {parsed.blank} để trống"
+        for h in preview.held:
+            who = (f" [{h.agency}]" if h.agency != ident.agency else "") + (f" (phân tổ {h.category})" if h.category else "")
+            print(f"  {h.code:5}{who} đã rút lại lúc {fmt.moment(h.at)} ({h.by}: {h.reason}); tệp đặt lại "
+                  f"{intake.describe(h.new, targets[h.code].unit)}: " + ("sẽ ghi lại." if args.restore_withdrawn else
+                                                                   "BỎ QUA (thêm --restore-withdrawn nếu thật sự muốn ghi lại)."))
         for w in preview.warnings:
             print(f"Cảnh báo: {w.where}: {w.message}")
         if preview.warnings and not args.accept_warnings:
@@ -401,9 +407,11 @@ def cmd_import(args) -> int:
             print(f"Xem trước (chưa ghi gì): {summary}.")
             return 0
         decisions = {w.key: "keep" for w in preview.warnings}
-        sub_id, written = intake.commit(store, parsed, decisions=decisions, **writer)
+        sub_id, written = intake.commit(store, parsed, decisions=decisions, restore_withdrawn=args.restore_withdrawn,
+                                        **writer)
         print(f"Đã ghi báo cáo số {sub_id}: {written['new']} mới, {written['changed']} thay đổi, "
-              f"{written['unchanged']} không đổi, {parsed.blank} để trống.")
+              f"{written['unchanged']} không đổi, {parsed.blank} để trống"
+              + (f", {written['held']} số liệu đã rút không ghi lại." if written["held"] else "."))
     return 0
 
 
@@ -594,6 +602,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.xlsx", help="biểu mẫu đã điền")
     p.add_argument("--dry-run", action="store_true", help="chỉ xem trước: mới / thay đổi / không đổi, không ghi")
     p.add_argument("--as", dest="as_user", metavar="USER", help="người nộp (ghi vào lịch sử)")
+    p.add_argument("--restore-withdrawn", action="store_true",
+                   help="ghi lại cả những số liệu đã rút lại mà tệp đặt lại đúng như cũ (mặc định bỏ qua chúng)")
     p.add_argument("--accept-warnings", action="store_true",
                    help="xác nhận các số liệu bất thường (ví dụ 0,986 ở chỉ tiêu %%) là đúng; được ghi vào nhật ký")
     p.set_defaults(func=cmd_import)
@@ -670,9 +680,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="in JSON: mỗi chỉ tiêu kèm giá trị từng năm, cơ quan và needs_review")
     p.set_defaults(func=cmd_parse_plan)
 
-    from commands import cli_indicators
+    from commands import cli_cycle, cli_indicators
 
     cli_indicators.register(sub, _Parser)
+    cli_cycle.register(sub, _Parser)
     return parser
 
 

@@ -5,15 +5,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from indicators import accounts, fmt, periods, plausibility, scopes
+from indicators import accounts, cycle, fmt, periods, plausibility, scopes
 from indicators.errors import InputRefused, PermissionDenied
 from indicators.submission import Change
+
+
+@dataclass(frozen=True)
+class Held:
+    """A row that would bring back a value withdrawn earlier (the same value, nothing reported
+    since): held back unless the person says they mean it (docs/reporting-cycle.md)."""
+
+    code: str
+    agency: str
+    category: str | None
+    new: dict
+    reason: str
+    by: str
+    at: object
+    where: str | None = None
 
 
 @dataclass(frozen=True)
 class Preview:
     changes: list[Change]
     warnings: list[plausibility.Warning_] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)  # withdrawn values the file brings back
 
     def counts(self) -> dict[str, int]:
         out = {"new": 0, "changed": 0, "unchanged": 0}
@@ -142,23 +158,75 @@ def authorize(store, parsed) -> None:
     parsed.rows = rows
 
 
-def preview(store, parsed, user: str | None = None, operator: str | None = None) -> Preview:
+def refuse_if_locked(store, parsed) -> None:
+    """An approved (locked) period takes no report: said before any preview (the store checks
+    again when writing)."""
+    ident = parsed.identity
+    lock = store.approval(ident.plan, ident.period)
+    if lock.locked:
+        raise cycle.refusal(ident.plan, lock)
+
+
+def held_rows(store, parsed) -> list[Held]:
+    """Rows whose value equals a value withdrawn earlier for the same key (nothing reported since):
+    re-uploading an old file must not bring it back unnoticed."""
+    ident = parsed.identity
+    reporters = sorted({r.agency or ident.agency for r in parsed.rows})
+    withdrawn = store.withdrawn_values(ident.plan, reporters, ident.period) if parsed.rows else {}
+    out = []
+    for r in parsed.rows:
+        w = withdrawn.get((r.agency or ident.agency, r.code, r.category))
+        if w is None:
+            continue
+        new = {"value": r.value, "text": r.text, "numerator": r.numerator, "denominator": r.denominator, "note": r.note}
+        if all(_same_value(w["payload"].get(k), new[k]) for k in ("value", "text", "numerator", "denominator")):
+            out.append(Held(r.code, r.agency or ident.agency, r.category, new, w["reason"], w["by"], w["at"], r.where))
+    return out
+
+
+def _same_value(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, (int, float)):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a))
+    return (a or None) == (b or None)
+
+
+def _without_held(parsed, held: list[Held]) -> list:
+    keys = {(h.agency, h.code, h.category) for h in held}
+    return [r for r in parsed.rows if (r.agency or parsed.identity.agency, r.code, r.category) not in keys]
+
+
+def preview(store, parsed, user: str | None = None, operator: str | None = None,
+            restore_withdrawn: bool = False) -> Preview:
+    """What the report would change. Rows bringing back a withdrawn value are listed in `held` and
+    left out of `changes` unless `restore_withdrawn`."""
     refuse_if_problems(parsed)
     authorize(store, parsed)
     if user is not None:  # a preview writes nothing; a named user still learns at once if refused
         _who(store, parsed, user, operator)
+    refuse_if_locked(store, parsed)
     ident = parsed.identity
-    return Preview(store.diff(ident.plan, ident.agency, ident.period, parsed.rows), warnings(store, parsed))
+    held = held_rows(store, parsed)
+    rows = parsed.rows if restore_withdrawn else _without_held(parsed, held)
+    return Preview(store.diff(ident.plan, ident.agency, ident.period, rows), warnings(store, parsed), held)
 
 
 def commit(store, parsed, user: str | None = None, operator: str | None = None,
-           decisions: dict[str, str] | None = None) -> tuple[int, dict[str, int]]:
+           decisions: dict[str, str] | None = None, restore_withdrawn: bool = False) -> tuple[int, dict[str, int]]:
     """Write the whole report as one submission, or nothing. Every plausibility warning needs a
-    decision (see apply_decisions); decisions are audited with the submission."""
+    decision (see apply_decisions); decisions are audited with the submission. A withdrawn value the
+    file brings back is written only with `restore_withdrawn` (counts["held"] says how many were not)."""
     refuse_if_problems(parsed)
     authorize(store, parsed)
     actor = _who(store, parsed, user, operator)
+    refuse_if_locked(store, parsed)
     notes = apply_decisions(store, parsed, decisions or {})
     ident = parsed.identity
-    return store.record_submission(ident.plan, ident.agency, ident.period, parsed.rows, actor=actor,
-                                   file_name=parsed.file_name, checksum=parsed.checksum, source="excel", notes=notes)
+    held = held_rows(store, parsed)
+    rows = parsed.rows if restore_withdrawn else _without_held(parsed, held)
+    if restore_withdrawn:
+        notes = notes + [("actual.restore", f"{h.code}|{h.agency}" + (f"|{h.category}" if h.category else ""),
+                          {"withdrawn_reason": h.reason, "withdrawn_by": h.by}) for h in held]
+    sub_id, counts = store.record_submission(ident.plan, ident.agency, ident.period, rows, actor=actor,
+                                             file_name=parsed.file_name, checksum=parsed.checksum, source="excel",
+                                             notes=notes)
+    return sub_id, {**counts, "held": 0 if restore_withdrawn else len(held)}

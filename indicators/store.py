@@ -17,9 +17,9 @@ from typing import Iterable, Iterator
 import duckdb
 import pandas as pd
 
-from indicators import periods
+from indicators import cycle, periods
 from indicators import registry as reg
-from indicators.errors import CatalogueError, DatabaseBusy, NotFound, UsageError
+from indicators.errors import CatalogueError, DatabaseBusy, NotFound, PermissionDenied, UsageError
 from indicators.models import Plan, Target
 from indicators.reporting import Receipt
 from indicators.settings import WRITE_RETRIES, now_local
@@ -113,6 +113,19 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE plans ADD COLUMN parent VARCHAR",
         "ALTER TABLE targets ADD COLUMN indicator VARCHAR",
         "ALTER TABLE actuals ADD COLUMN category VARCHAR",
+    ],
+    # 7: the reporting cycle (docs/reporting-cycle.md): approval events of a plan's period (the latest
+    # decides), withdrawn values (a withdrawn version is superseded by nothing), agencies' contacts
+    [
+        """CREATE TABLE approvals (
+            id INTEGER PRIMARY KEY, plan VARCHAR NOT NULL, period VARCHAR NOT NULL, action VARCHAR NOT NULL,
+            actor VARCHAR NOT NULL, "at" TIMESTAMP NOT NULL, reason VARCHAR)""",
+        """CREATE TABLE withdrawals (
+            actual_id INTEGER PRIMARY KEY, reason VARCHAR NOT NULL, withdrawn_by VARCHAR NOT NULL,
+            withdrawn_at TIMESTAMP NOT NULL)""",
+        """CREATE TABLE agency_contacts (
+            scope VARCHAR NOT NULL, agency VARCHAR NOT NULL, person VARCHAR, phone VARCHAR, email VARCHAR,
+            updated_by VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (scope, agency))""",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -487,6 +500,9 @@ class Store:
         when = received_at or now_local()
 
         def work(cur):
+            lock = self._approval(cur, plan, period)
+            if lock.locked:  # checked in the write's own transaction: an approval cannot slip in between
+                raise cycle.refusal(slug, lock)
             names = list(dict.fromkeys([agency] + [r.agency or agency for r in rows]))
             aids = self._ensure_agencies(cur, plan, names)
             sub_id = cur.execute("SELECT nextval('submission_ids')").fetchall()[0][0]
@@ -503,10 +519,16 @@ class Store:
                     FROM incoming_rows i JOIN actuals x ON x.target_id = i.tid AND x.agency_id = i.aid
                          AND x.category IS NOT DISTINCT FROM i.cat
                     WHERE x.period = ? AND x.superseded_at IS NULL""", [period]).fetchall()}
+                # a key whose value was withdrawn has no current version; the next one follows its history
+                last_version = dict(cur.execute("""
+                    SELECT i.idx, max(x.version) FROM incoming_rows i JOIN actuals x ON x.target_id = i.tid
+                         AND x.agency_id = i.aid AND x.category IS NOT DISTINCT FROM i.cat
+                    WHERE x.period = ? AND x.superseded_at IS NOT NULL GROUP BY i.idx""", [period]).fetchall())
             finally:
                 cur.unregister("incoming_rows")
             counts = {"new": 0, "changed": 0, "unchanged": 0}
             keep: list[int] = []  # indexes of rows that make a new version
+            versions: list[int] = []
             olds: list[tuple | None] = []
             for i, r in enumerate(rows):
                 old_rec = current.get(i)
@@ -517,6 +539,7 @@ class Store:
                         continue
                 keep.append(i)
                 olds.append(old_rec)
+                versions.append(old_rec[1] + 1 if old_rec else last_version.get(i, 0) + 1)
                 counts["changed" if old_rec else "new"] += 1
             cur.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [sub_id, slug, aids[agency], period, file_name, checksum, when, actor, source, is_demo,
@@ -533,7 +556,7 @@ class Store:
                     "numerator": pd.array([r.numerator for r in picked], dtype="Float64"),
                     "denominator": pd.array([r.denominator for r in picked], dtype="Float64"),
                     "note": pd.array([r.note or None for r in picked], dtype="string"),
-                    "version": pd.array([(o[1] + 1) if o else 1 for o in olds], dtype="Int64"),
+                    "version": pd.array(versions, dtype="Int64"),
                     "old_id": pd.array([o[0] if o else None for o in olds], dtype="Int64"),
                     "key": pd.array([f"{r.code}|{r.agency or agency}|{period}" + (f"|{r.category}" if r.category else "")
                                      for r in picked], dtype="string"),
@@ -565,6 +588,157 @@ class Store:
             return sub_id, counts
 
         return self._retrying(work)
+
+    # -- the reporting cycle: approval of a period, withdrawn values, agencies' contacts -------
+
+    def _approval(self, cur, plan: Plan, period: str) -> cycle.Approval:
+        events = [cycle.Event(*r) for r in cur.execute(
+            'SELECT action, actor, "at", reason FROM approvals WHERE plan = ? AND period = ? ORDER BY id',
+            [plan.slug, period]).fetchall()]
+        days = cur.execute("SELECT value FROM app_settings WHERE key = ?",
+                           [cycle.AUTOLOCK_SETTING.format(slug=plan.slug)]).fetchall()
+        deadline = next((p.deadline for p in plan.periods if p.code == period), None)
+        return cycle.state(period, events, deadline=deadline, autolock_days=int(days[0][0]) if days else None,
+                           now=now_local())
+
+    def approval(self, slug: str, period: str) -> cycle.Approval:
+        return self._approval(self.con, self.plan(slug), period)
+
+    def approvals(self, slug: str) -> dict[str, cycle.Approval]:
+        """period -> approval state, for every period the plan accepts reports for, in one query."""
+        plan = self.plan(slug)
+        events: dict[str, list[cycle.Event]] = {}
+        for r in self.con.execute('SELECT period, action, actor, "at", reason FROM approvals WHERE plan = ? ORDER BY id',
+                                  [slug]).fetchall():
+            events.setdefault(r[0], []).append(cycle.Event(*r[1:]))
+        days = self.autolock_days(slug)
+        deadlines = {p.code: p.deadline for p in plan.periods}
+        now = now_local()
+        return {p: cycle.state(p, events.get(p, []), deadline=deadlines.get(p), autolock_days=days, now=now)
+                for p in plan.accepted_periods()}
+
+    def autolock_days(self, slug: str) -> int | None:
+        value = self.setting(cycle.AUTOLOCK_SETTING.format(slug=slug))
+        return int(value) if value is not None else None
+
+    def set_autolock_days(self, slug: str, days: int | None, *, actor: str) -> None:
+        key = cycle.AUTOLOCK_SETTING.format(slug=slug)
+
+        def work(cur):
+            old = cur.execute("SELECT value FROM app_settings WHERE key = ?", [key]).fetchall()
+            if days is None:
+                cur.execute("DELETE FROM app_settings WHERE key = ?", [key])
+            else:
+                cur.execute("INSERT OR REPLACE INTO app_settings VALUES (?, ?)", [key, str(days)])
+            self._audit(cur, actor, "period.autolock", slug, "plan", slug, old[0][0] if old else None,
+                        None if days is None else str(days), None, False)
+        self._retrying(work)
+
+    def record_approval(self, slug: str, period: str, action: str, *, actor: str, reason: str | None = None) -> cycle.Approval:
+        """Approve or reopen a period: the core's rule (cycle.check_approve / check_reopen) is checked
+        again inside the transaction, then the event and its audit row are written together."""
+        plan = self.plan(slug)
+
+        def work(cur):
+            current = self._approval(cur, plan, period)
+            if action == cycle.APPROVE:
+                reports = cur.execute("SELECT count(*) FROM submissions WHERE plan = ? AND period = ?",
+                                      [slug, period]).fetchall()[0][0]
+                cycle.check_approve(slug, period, current, reports)
+            else:
+                cycle.check_reopen(slug, period, current)
+            new_id = cur.execute("SELECT coalesce(max(id), 0) + 1 FROM approvals").fetchall()[0][0]
+            when = now_local()
+            cur.execute("INSERT INTO approvals VALUES (?, ?, ?, ?, ?, ?, ?)", [new_id, slug, period, action, actor, when, reason])
+            self._audit(cur, actor, f"period.{action}", slug, "period", period, current.describe(),
+                        json.dumps({"reason": reason} if reason else {}, ensure_ascii=False), None, False, at=when)
+            return self._approval(cur, plan, period)
+        return self._retrying(work)
+
+    def withdraw(self, slug: str, period: str, agency: str, code: str, category: str | None, *, actor: str,
+                 reason: str, allowed) -> dict:
+        """Withdraw the agency's current value of a target (category) for a period: the version is
+        marked superseded by nothing, the withdrawal and an audit row are written, in one transaction.
+        `allowed(submitting_agency)` is the core's permission rule (cycle.may_withdraw). Returns the
+        withdrawn payload."""
+        plan = self.plan(slug)
+        what = f"chỉ tiêu {code}" + (f" (phân tổ {category})" if category else "")
+
+        def work(cur):
+            lock = self._approval(cur, plan, period)
+            if lock.locked:
+                raise cycle.refusal(slug, lock, "rút lại số liệu")
+            found = cur.execute("""
+                SELECT x.id, x.value, x.text_value, x.numerator, x.denominator, x.note, sa.name, x.is_demo
+                FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+                JOIN submissions s ON s.id = x.submission_id LEFT JOIN agencies sa ON sa.id = s.agency_id
+                WHERE t.plan = ? AND t.code = ? AND a.scope = ? AND a.name = ? AND x.period = ?
+                  AND x.category IS NOT DISTINCT FROM ? AND x.superseded_at IS NULL""",
+                                [slug, code, plan.scope, agency, period, category]).fetchall()
+            if not found:
+                raise UsageError(f"{agency} chưa có số liệu hiện hành của {what}, kỳ {periods.label(period)} "
+                                 f"(kế hoạch {slug}): không có gì để rút lại.",
+                                 "Kiểm tra mã chỉ tiêu, cơ quan và kỳ (xem lịch sử số liệu trên trang Chi tiết chỉ tiêu).")
+            aid, *payload, submitter, is_demo = found[0]
+            if not allowed(submitter or agency):
+                raise PermissionDenied(f"Tài khoản \"{actor}\" không được rút lại số liệu của {agency} ({what}): số liệu "
+                                       f"này do {submitter or agency} nộp.",
+                                       "Chỉ cán bộ của cơ quan đã nộp số liệu (hoặc quản trị) được rút lại.")
+            when = now_local()
+            cur.execute("UPDATE actuals SET superseded_at = ? WHERE id = ?", [when, aid])
+            cur.execute("INSERT INTO withdrawals VALUES (?, ?, ?, ?)", [aid, reason, actor, when])
+            old = _payload(*payload)
+            key = f"{code}|{agency}|{period}" + (f"|{category}" if category else "")
+            self._audit(cur, actor, "actual.withdraw", slug, "actual", key, json.dumps(old, ensure_ascii=False),
+                        json.dumps({"withdrawn": True, "reason": reason}, ensure_ascii=False), None, is_demo, at=when)
+            return old
+        return self._retrying(work)
+
+    def withdrawn_values(self, slug: str, agencies: list[str], period: str) -> dict[tuple[str, str, str | None], dict]:
+        """(agency, code, category) -> the withdrawn value and its withdrawal, for keys whose latest
+        version was withdrawn (nothing reported since)."""
+        plan = self.plan(slug)
+        rows = self.con.execute("""
+            SELECT a.name, t.code, x.category, x.value, x.text_value, x.numerator, x.denominator, x.note,
+                   w.reason, w.withdrawn_by, w.withdrawn_at
+            FROM actuals x JOIN withdrawals w ON w.actual_id = x.id JOIN targets t ON t.id = x.target_id
+            JOIN agencies a ON a.id = x.agency_id
+            WHERE t.plan = ? AND a.scope = ? AND x.period = ? AND list_contains(?, a.name)
+              AND NOT EXISTS (SELECT 1 FROM actuals y WHERE y.target_id = x.target_id AND y.agency_id = x.agency_id
+                              AND y.period = x.period AND y.category IS NOT DISTINCT FROM x.category
+                              AND y.version > x.version)""", [slug, plan.scope, period, agencies]).fetchall()
+        return {(r[0], r[1], r[2]): {"payload": _payload(*r[3:8]), "reason": r[8], "by": r[9], "at": r[10]}
+                for r in rows}
+
+    def withdrawals(self, slug: str, code: str | None = None) -> dict[tuple[str, str, str, str | None, int], dict]:
+        """(agency, code, period, category, version) -> {reason, by, at} of every withdrawn version."""
+        rows = self.con.execute("""
+            SELECT a.name, t.code, x.period, x.category, x.version, w.reason, w.withdrawn_by, w.withdrawn_at
+            FROM withdrawals w JOIN actuals x ON x.id = w.actual_id JOIN targets t ON t.id = x.target_id
+            JOIN agencies a ON a.id = x.agency_id WHERE t.plan = ?""" + (" AND t.code = ?" if code else ""),
+                                [slug] + ([code] if code else [])).fetchall()
+        return {tuple(r[:5]): {"reason": r[5], "by": r[6], "at": r[7]} for r in rows}
+
+    def agency_contacts(self, scope: str) -> dict[str, dict]:
+        """agency -> {person, phone, email, updated_by, updated_at} recorded for a reporting scope."""
+        return {r["agency"]: r for r in self._rows(
+            "SELECT agency, person, phone, email, updated_by, updated_at FROM agency_contacts WHERE scope = ?", [scope])}
+
+    def set_agency_contact(self, scope: str, agency: str, *, person: str | None, phone: str | None,
+                           email: str | None, actor: str) -> None:
+        """Record (or, all empty, remove) an agency's contact; values already checked by the core."""
+        def work(cur):
+            old = cur.execute("SELECT person, phone, email FROM agency_contacts WHERE scope = ? AND agency = ?",
+                              [scope, agency]).fetchall()
+            if not (person or phone or email):
+                cur.execute("DELETE FROM agency_contacts WHERE scope = ? AND agency = ?", [scope, agency])
+            else:
+                cur.execute("INSERT OR REPLACE INTO agency_contacts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [scope, agency, person, phone, email, actor, now_local()])
+            self._audit(cur, actor, "contact.set", None, "agency", f"{scope}|{agency}",
+                        json.dumps(list(old[0]), ensure_ascii=False) if old else None,
+                        json.dumps([person, phone, email], ensure_ascii=False), None, False)
+        self._retrying(work)
 
     # -- reporting units an administrator registered for an agency's compilations -------------
 
@@ -1098,4 +1272,5 @@ class Store:
         return tuple(self.con.execute(
             "SELECT (SELECT count(*) FROM submissions), (SELECT max(id) FROM submissions),"
             " (SELECT count(*) FROM actuals), (SELECT max(loaded_at) FROM plans),"
-            " (SELECT max(loaded_at) FROM registry)").fetchall()[0])
+            " (SELECT max(loaded_at) FROM registry), (SELECT count(*) FROM approvals),"
+            " (SELECT count(*) FROM withdrawals)").fetchall()[0])

@@ -1,0 +1,223 @@
+"""The reporting cycle (docs/reporting-cycle.md): approval locks a period (page and command line
+alike, in the store's own transaction), an administrator reopens it with a reason, a withdrawn
+value leaves every figure as if it had not been reported and never comes back unnoticed; every
+refusal leaves the database exactly as it was."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from indicators import accounts, cycle, intake, progress
+from indicators.errors import PermissionDenied, UsageError
+from indicators.store import Row
+from loaders.templates import template_for
+from loaders.workbooks import read_report
+from tests.helpers import ADMIN, LEADER, PASSWORD, STAFF, fill, run_cli, snapshot
+
+SON_LA, H1 = "son-la-2026", "2026-H1"
+HEALTH = "Sở Y tế"  # Sơn La's standing agency, lead of chỉ tiêu 3 (tử vong sơ sinh, < 9,4‰)
+HEALTH_STAFF = "can.bo.y.te"
+
+
+def _account(store, name, agency):
+    accounts.create(store, name, "staff", PASSWORD, actor="kiem-thu", agencies=[(SON_LA, agency)])
+
+
+def _report(store, values: dict, agency: str = HEALTH, period: str = H1):
+    _, data = template_for(store, SON_LA, agency, period)
+    return read_report(fill(data, values), "bao-cao.xlsx", store)
+
+
+def _row(store, code: str, period: str = H1):
+    return next(r for r in progress.plan_progress(store, SON_LA, period).rows if r.target.code == code)
+
+
+# -- pure rules -------------------------------------------------------------------------------------
+
+@pytest.mark.unit
+def test_the_latest_event_decides_and_autolock_yields_to_a_later_reopening():
+    t0 = datetime(2026, 5, 20, 9, 0)
+    approve = cycle.Event(cycle.APPROVE, "a", t0)
+    reopen = cycle.Event(cycle.REOPEN, "quantri", t0 + timedelta(days=1), "sửa số")
+    assert cycle.state(H1, [approve]).locked
+    assert not cycle.state(H1, [reopen, approve][::-1]).locked  # order of the list does not matter
+    assert cycle.state(H1, [approve, reopen, cycle.Event(cycle.APPROVE, "b", t0 + timedelta(days=2))]).by == "b"
+    deadline = date(2026, 5, 10)
+    before = datetime(2026, 5, 25, 23, 59)  # deadline + 15 days, end of day: still open
+    after = datetime(2026, 5, 26, 0, 0)
+    assert not cycle.state(H1, [], deadline=deadline, autolock_days=15, now=before).locked
+    auto = cycle.state(H1, [], deadline=deadline, autolock_days=15, now=after)
+    assert auto.locked and auto.auto and auto.by == cycle.AUTO
+    assert not cycle.state(H1, [], deadline=deadline, autolock_days=None, now=after).locked  # off by default
+    late_reopen = cycle.Event(cycle.REOPEN, "quantri", datetime(2026, 6, 1), "bổ sung")
+    assert not cycle.state(H1, [late_reopen], deadline=deadline, autolock_days=15, now=datetime(2026, 6, 2)).locked
+    early_reopen = cycle.Event(cycle.REOPEN, "quantri", datetime(2026, 5, 12), "bổ sung")
+    assert cycle.state(H1, [early_reopen], deadline=deadline, autolock_days=15, now=datetime(2026, 6, 2)).locked
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("value", ["-1", "367", "1,5", "mười", "2e3"])
+def test_autolock_days_must_be_a_whole_number_of_days(value):
+    with pytest.raises(UsageError, match="Số ngày tự khóa"):
+        cycle.check_autolock_days(value)
+
+
+# -- approval ---------------------------------------------------------------------------------------
+
+@pytest.mark.store
+def test_an_approved_period_refuses_imports_until_an_administrator_reopens_it(demo_store):
+    _account(demo_store, HEALTH_STAFF, HEALTH)
+    parsed = _report(demo_store, {"3": (9.1, 182, 20000)})
+    state = cycle.approve(demo_store, SON_LA, H1, user=HEALTH_STAFF)  # the standing agency's staff approves
+    assert state.locked and state.by == HEALTH_STAFF and demo_store.approvals(SON_LA)[H1].label == "Đã duyệt"
+    before = snapshot(demo_store)
+    with pytest.raises(cycle.PeriodLocked) as refused:
+        intake.commit(demo_store, parsed, user=HEALTH_STAFF)
+    assert HEALTH_STAFF in refused.value.message and "đã được duyệt" in refused.value.message
+    assert "reopen son-la-2026 --period 2026-H1" in refused.value.hint
+    with pytest.raises(cycle.PeriodLocked):  # the store's own check, should an approval land after the preview
+        demo_store.record_submission(SON_LA, HEALTH, H1, [Row("3", 9.1)], actor=HEALTH_STAFF)
+    with pytest.raises(PermissionDenied, match="Chỉ quản trị được mở lại"):
+        cycle.reopen(demo_store, SON_LA, H1, "sửa số", user=HEALTH_STAFF)
+    with pytest.raises(UsageError, match="Thiếu lý do"):
+        cycle.reopen(demo_store, SON_LA, H1, "   ", user=ADMIN)
+    assert snapshot(demo_store) == before
+
+    cycle.reopen(demo_store, SON_LA, H1, "Sở Y tế báo cáo nhầm chỉ tiêu 3", user=ADMIN)
+    _, counts = intake.commit(demo_store, parsed, user=HEALTH_STAFF)
+    assert counts["changed"] + counts["new"] >= 1
+    trail = [(a["action"], a["actor"], a["entity_key"]) for a in demo_store.audit_trail(20, plan=SON_LA, action="period.")]
+    assert trail == [("period.reopen", ADMIN, H1), ("period.approve", HEALTH_STAFF, H1)]
+    reopened = demo_store.audit_trail(1, action="period.reopen")[0]
+    assert "Sở Y tế báo cáo nhầm chỉ tiêu 3" in reopened["new_value"] and "Đã duyệt" in reopened["old_value"]
+
+
+@pytest.mark.store
+def test_approving_needs_reports_the_standing_agency_and_an_open_period(store):
+    accounts.create(store, ADMIN, "admin", PASSWORD, actor="kiem-thu")
+    accounts.create(store, LEADER, "leader", PASSWORD, actor="kiem-thu")
+    _account(store, STAFF, "Sở Tư pháp")
+    before = snapshot(store)
+    with pytest.raises(UsageError, match="chưa có báo cáo nào: chưa thể duyệt"):
+        cycle.approve(store, SON_LA, H1, user=ADMIN)
+    for name in (STAFF, LEADER):  # not the standing agency's staff
+        with pytest.raises(PermissionDenied, match="cơ quan thường trực \\(Sở Y tế\\)"):
+            cycle.approve(store, SON_LA, H1, user=name)
+    with pytest.raises(UsageError, match="chưa được duyệt: không có gì để mở lại"):
+        cycle.reopen(store, SON_LA, H1, "lý do", user=ADMIN)
+    with pytest.raises(UsageError):  # a period the plan does not have
+        cycle.approve(store, SON_LA, "2031-H1", user=ADMIN)
+    assert snapshot(store) == before
+
+
+@pytest.mark.store
+def test_a_period_locks_by_itself_after_its_deadline_when_the_plan_says_so(demo_store):
+    assert not demo_store.approvals(SON_LA)[H1].locked  # off by default (the deadline 10/05/2026 is past)
+    cycle.set_autolock(demo_store, SON_LA, "0", user=ADMIN)
+    lock = demo_store.approvals(SON_LA)[H1]
+    assert lock.locked and lock.auto and lock.at == datetime(2026, 5, 11)
+    with pytest.raises(cycle.PeriodLocked, match="đã tự khóa lúc"):
+        intake.commit(demo_store, _report(demo_store, {"3": (9.1, 182, 20000)}), operator="kiem-thu")
+    cycle.reopen(demo_store, SON_LA, H1, "bổ sung số liệu sau hạn", user=ADMIN)
+    assert not demo_store.approvals(SON_LA)[H1].locked
+    with pytest.raises(PermissionDenied):
+        cycle.set_autolock(demo_store, SON_LA, "off", user=LEADER)
+    assert [a["new_value"] for a in demo_store.audit_trail(5, action="period.autolock")] == ["0"]
+
+
+# -- withdrawal -------------------------------------------------------------------------------------
+
+@pytest.mark.store
+def test_a_withdrawn_value_leaves_the_figure_and_status_as_if_it_had_not_been_reported(store):
+    _account(store, HEALTH_STAFF, HEALTH)
+    before = _row(store, "3")
+    old_file = _report(store, {"3": (9.1, 182, 20000)})
+    intake.commit(store, old_file, user=HEALTH_STAFF)
+    reported = _row(store, "3")
+    assert reported.figure.value == pytest.approx(9.1) and reported.status != before.status
+
+    withdrawn = cycle.withdraw(store, SON_LA, H1, HEALTH, "3", "Nhầm số của năm trước", user=HEALTH_STAFF)
+    assert withdrawn["value"] == pytest.approx(9.1)
+    after = _row(store, "3")
+    assert (after.status, after.figure.value, after.figure.text) == (before.status, before.figure.value, before.figure.text)
+    history = store.history(SON_LA, "3")
+    assert [(h["version"], h["value"]) for h in history] == [(1, pytest.approx(9.1))]  # kept, no longer current
+    marks = store.withdrawals(SON_LA, "3")
+    assert marks[(HEALTH, "3", H1, None, 1)]["reason"] == "Nhầm số của năm trước"
+    audit = store.audit_trail(1, action="actual.withdraw")[0]
+    assert audit["actor"] == HEALTH_STAFF and "9.1" in audit["old_value"] and "Nhầm số" in audit["new_value"]
+
+    # the old file again: the withdrawn value is held back, and the preview says so
+    again = _report(store, {"3": (9.1, 182, 20000)})
+    preview = intake.preview(store, again, user=HEALTH_STAFF)
+    assert [(h.code, h.reason) for h in preview.held] == [("3", "Nhầm số của năm trước")]
+    assert all(c.code != "3" for c in preview.changes)
+    _, counts = intake.commit(store, again, user=HEALTH_STAFF)
+    assert counts["held"] == 1 and _row(store, "3").status == before.status
+    # the person means it: written as a new version after the withdrawn one, audited
+    _, counts = intake.commit(store, _report(store, {"3": (9.1, 182, 20000)}), user=HEALTH_STAFF, restore_withdrawn=True)
+    assert counts["new"] == 1 and counts["held"] == 0
+    assert _row(store, "3").figure.value == pytest.approx(9.1)
+    assert [h["version"] for h in store.history(SON_LA, "3")] == [2, 1]
+    assert store.audit_trail(1, action="actual.restore")[0]["actor"] == HEALTH_STAFF
+    # a different value after a withdrawal is a new report, not held
+    cycle.withdraw(store, SON_LA, H1, HEALTH, "3", "lại nhầm", user=HEALTH_STAFF)
+    assert intake.preview(store, _report(store, {"3": (9.3, 186, 20000)}), user=HEALTH_STAFF).held == []
+
+
+@pytest.mark.store
+def test_withdrawing_what_was_never_reported_or_is_another_agencys_changes_nothing(demo_store):
+    _account(demo_store, HEALTH_STAFF, HEALTH)  # STAFF (Sở Tư pháp) is an account of the demo database
+    before = snapshot(demo_store)
+    current = demo_store.current_values(SON_LA, HEALTH, H1)
+    never = next(t.code for t in demo_store.targets(SON_LA) if t.code not in current)
+    with pytest.raises(UsageError, match="không có gì để rút lại"):
+        cycle.withdraw(demo_store, SON_LA, H1, HEALTH, never, "không có", user=HEALTH_STAFF)
+    reported = next(iter(current))
+    with pytest.raises(PermissionDenied, match=f"do {HEALTH} nộp"):
+        cycle.withdraw(demo_store, SON_LA, H1, HEALTH, reported, "không phải của tôi", user=STAFF)
+    with pytest.raises(UsageError, match="Thiếu lý do"):
+        cycle.withdraw(demo_store, SON_LA, H1, HEALTH, reported, "", user=HEALTH_STAFF)
+    with pytest.raises(UsageError, match="không có chỉ tiêu"):
+        cycle.withdraw(demo_store, SON_LA, H1, HEALTH, "99z", "mã sai", user=HEALTH_STAFF)
+    with pytest.raises(UsageError, match="không phân tổ"):
+        cycle.withdraw(demo_store, SON_LA, H1, HEALTH, reported, "phân tổ sai", category="nông thôn", user=HEALTH_STAFF)
+    with pytest.raises(UsageError, match="tối đa 500"):
+        cycle.withdraw(demo_store, SON_LA, H1, HEALTH, reported, "x" * 501, user=HEALTH_STAFF)
+    cycle.approve(demo_store, SON_LA, H1, user=HEALTH_STAFF)
+    locked = snapshot(demo_store)
+    with pytest.raises(cycle.PeriodLocked, match="không rút lại số liệu"):
+        cycle.withdraw(demo_store, SON_LA, H1, HEALTH, reported, "sau khi duyệt", user=HEALTH_STAFF)
+    assert snapshot(demo_store) == locked
+    assert {t: v for t, v in before.items() if t not in ("approvals", "audit", "users", "user_agencies")} == \
+        {t: v for t, v in locked.items() if t not in ("approvals", "audit", "users", "user_agencies")}
+
+
+# -- the command line -------------------------------------------------------------------------------
+
+@pytest.mark.store
+def test_the_command_line_approves_refuses_with_exit_1_reopens_and_withdraws(demo_store, tmp_path):
+    _, data = template_for(demo_store, SON_LA, HEALTH, H1)
+    path = tmp_path / "bao-cao.xlsx"
+    path.write_bytes(fill(data, {"3": (9.05, 181, 20000)}))
+    db = demo_store.path
+    demo_store.close()
+
+    out = run_cli("approve", SON_LA, "--period", H1, db=db)
+    assert out.returncode == 0 and "Đã duyệt" in out.stdout
+    refused = run_cli("import", str(path), db=db)
+    assert refused.returncode == 1 and "đã được duyệt bởi máy chủ:" in refused.stderr and "Chưa ghi gì" in refused.stderr
+    assert run_cli("reopen", SON_LA, "--period", H1, "--reason", " ", db=db).returncode == 2
+    out = run_cli("reopen", SON_LA, "--period", H1, "--reason", "Sở Y tế bổ sung", db=db)
+    assert out.returncode == 0 and "mở lại bởi" in out.stdout
+    assert run_cli("import", str(path), db=db).returncode == 0
+    out = run_cli("withdraw", SON_LA, "--period", H1, "--agency", HEALTH, "--target", "3", "--reason", "nhầm", db=db)
+    assert out.returncode == 0 and "9,05‰" in out.stdout
+    out = run_cli("import", str(path), db=db)
+    assert out.returncode == 0 and "BỎ QUA" in out.stdout and "1 số liệu đã rút không ghi lại" in out.stdout
+    out = run_cli("withdraw", SON_LA, "--period", H1, "--agency", HEALTH, "--target", "3", "--reason", "nhầm", db=db)
+    assert out.returncode == 2 and "không có gì để rút lại" in out.stderr
+    out = run_cli("autolock", SON_LA, "7", db=db)
+    assert out.returncode == 0 and "tự khóa 7 ngày sau hạn nộp" in out.stdout and "Đã duyệt" in out.stdout
+    assert run_cli("autolock", SON_LA, "bảy", db=db).returncode == 2
