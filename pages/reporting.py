@@ -3,8 +3,48 @@ completeness (received / expected) and timeliness (received by the deadline / ex
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, fmt, periods, reporting
-from pages import ui
+from indicators import charts, cycle, fmt, periods, reporting
+from pages import auth, ui
+
+
+def _approval_panel(slug: str, period: str, a, plan) -> None:
+    """The period's approval (docs/reporting-cycle.md): its state for everyone; approve for the
+    standing agency's staff and administrators, reopen (with a reason) and autolock for administrators."""
+    if a is None:
+        return
+    user = auth.current_user()
+    label = periods.label(period)
+    st.markdown(f'<div class="chips">{ui.approval_chip(a)} <span>{ui.esc(a.describe())}</span></div>', unsafe_allow_html=True)
+    if a.locked:
+        st.caption("Kỳ đã duyệt: không nhận thêm báo cáo, không rút lại số liệu. Quản trị có thể mở lại kèm lý do.")
+    if user is None:
+        return
+    if not a.locked and cycle.may_approve(user, plan):
+        with st.popover(f"Duyệt số liệu kỳ {label}", icon=":material/lock:"):
+            st.markdown(f"Sau khi duyệt, mọi báo cáo cho kỳ **{label}** bị từ chối cho đến khi quản trị mở lại kỳ.")
+            if st.button(f"Xác nhận duyệt số liệu kỳ {label}", type="primary", key=f"approve_{slug}_{period}"):
+                with ui.guard():
+                    cycle.approve(ui.store(), slug, period, user=user.name)
+                st.rerun()
+    if a.locked and user.is_admin:
+        with st.popover(f"Mở lại kỳ {label}", icon=":material/lock_open:"):
+            reason = st.text_input("Lý do mở lại (bắt buộc, ghi vào nhật ký)", max_chars=cycle.REASON_MAX,
+                                   key=f"reopen_reason_{slug}_{period}")
+            if st.button("Mở lại kỳ", type="primary", key=f"reopen_{slug}_{period}"):
+                with ui.guard():
+                    cycle.reopen(ui.store(), slug, period, reason, user=user.name)
+                st.rerun()
+    if user.is_admin:
+        with st.expander("Tự khóa kỳ sau hạn nộp"):
+            days = ui.store().autolock_days(slug)
+            on = st.toggle("Tự khóa mỗi kỳ sau hạn nộp", value=days is not None, key=f"autolock_on_{slug}")
+            n = st.number_input("Số ngày sau hạn nộp", min_value=0, max_value=cycle.AUTOLOCK_MAX_DAYS, step=1,
+                                value=days if days is not None else 15, disabled=not on, key=f"autolock_days_{slug}")
+            if st.button("Lưu cài đặt tự khóa", key=f"autolock_save_{slug}"):
+                with ui.guard():
+                    cycle.set_autolock(ui.store(), slug, int(n) if on else None, user=user.name)
+                st.success("Đã lưu." if on else "Đã tắt tự khóa: kỳ chỉ khóa khi được duyệt.")
+
 
 slug, period = ui.header("Tình hình báo cáo")
 with ui.guard():
@@ -19,6 +59,9 @@ s = reporting.summarise(mine)
 st.markdown(f"#### Kỳ {periods.label(period)} — hạn nộp {fmt.day(plan.period(period).deadline)}")
 st.caption(f"Tính đến ngày {fmt.day(today)}. Phải nộp: mỗi cơ quan chủ trì hoặc phối hợp ít nhất một chỉ tiêu, mỗi kỳ "
            "một báo cáo. Nộp trong ngày hạn vẫn là đúng hạn; lần nộp đầu tiên quyết định đúng hạn hay muộn.")
+approvals = ui.approvals(slug)
+_approval_panel(slug, period, approvals.get(period), plan)
+
 c = st.columns(4)
 c[0].metric("Phải nộp", s.expected, border=True)
 c[1].metric("Đã nhận", s.received, border=True)
@@ -49,10 +92,12 @@ if others:
 
 st.markdown("#### Mọi kỳ của kế hoạch")
 summaries = reporting.by_period(every)
-ui.html_table(["Kỳ", "Hạn nộp", "Phải nộp", "Đã nhận", "Trạng thái các báo cáo", "Tỷ lệ đầy đủ", "Tỷ lệ đúng hạn"], [
+ui.html_table(["Kỳ", "Hạn nộp", "Phải nộp", "Đã nhận", "Trạng thái các báo cáo", "Tỷ lệ đầy đủ", "Tỷ lệ đúng hạn",
+               "Duyệt số liệu"], [
     [periods.label(p).capitalize(), fmt.day(plan.period(p).deadline), str(x.expected), str(x.received),
      '<div class="chips">' + "".join(ui.state_chip(k, x.count(k)) for k in reporting.STATES if x.count(k)) + "</div>",
-     fmt.percent(x.completeness), fmt.percent(x.timeliness)] for p, x in summaries.items()],
-    row_attrs=[f'data-period="{p}"' for p in summaries], widths=[17, 11, 8, 8, 32, 12, 12], num_cols=(2, 3, 5, 6))
+     fmt.percent(x.completeness), fmt.percent(x.timeliness),
+     ui.approval_chip(approvals[p]) if p in approvals else "—"] for p, x in summaries.items()],
+    row_attrs=[f'data-period="{p}"' for p in summaries], widths=[15, 10, 8, 8, 29, 10, 10, 10], num_cols=(2, 3, 5, 6))
 fig = charts.report_states(summaries, title="Báo cáo theo kỳ")
 ui.chart(fig, charts.file_name("tình hình báo cáo", slug), key="report_states")

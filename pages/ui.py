@@ -273,6 +273,19 @@ def state_chip(state: str, count: int | None = None) -> str:
             f'{reporting.state_display(state)}{n}</span>')
 
 
+def approval_chip(a) -> str:
+    """A period's approval (cycle.Approval) as a chip: "🔒 Đã duyệt" / "Chưa duyệt" (HTML)."""
+    color = "#1b5e20" if a.locked else "#eceff1"
+    text = ("🔒 " if a.locked else "") + a.label
+    return (f'<span class="chip" data-approval="{"locked" if a.locked else "open"}" title="{esc(a.describe())}" '
+            f'style="background:{color};color:{charts.text_on(color)}">{text}</span>')
+
+
+def approvals(slug: str) -> dict:
+    """period -> cycle.Approval (one small query; not cached: a period may lock by itself at a time)."""
+    return store().approvals(slug)
+
+
 def count_chips(counts: dict[str, int]) -> str:
     """'✔ Đạt 8  ✖ Không đạt 2': the non-zero statuses as chips with their counts (HTML)."""
     chips = [chip(c, counts[c]) for c in status.STATUSES if counts.get(c)]

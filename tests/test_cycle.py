@@ -221,3 +221,36 @@ def test_the_command_line_approves_refuses_with_exit_1_reopens_and_withdraws(dem
     out = run_cli("autolock", SON_LA, "7", db=db)
     assert out.returncode == 0 and "tự khóa 7 ngày sau hạn nộp" in out.stdout and "Đã duyệt" in out.stdout
     assert run_cli("autolock", SON_LA, "bảy", db=db).returncode == 2
+
+
+# -- the pages --------------------------------------------------------------------------------------
+
+def _open(at, page: str, period: str = H1):
+    at.session_state["_plan"] = SON_LA
+    at.session_state["_period"] = {SON_LA: period}
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _html(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+@pytest.mark.app
+def test_the_reporting_page_approves_and_an_administrator_reopens_with_a_reason(demo_store, make_app):
+    db = demo_store.path
+    demo_store.close()
+    at = _open(make_app(db, user=ADMIN), "pages/reporting.py")
+    assert 'data-approval="open"' in _html(at) and "Chưa duyệt" in _html(at)
+    next(b for b in at.button if b.label.startswith("Xác nhận duyệt số liệu kỳ 6 tháng đầu năm 2026")).click().run()
+    assert not at.exception
+    assert 'data-approval="locked"' in _html(at) and f"Đã duyệt ({ADMIN}," in _html(at)
+    next(b for b in at.button if b.label == "Mở lại kỳ").click().run()  # no reason: refused, still locked
+    assert any("Thiếu lý do mở lại kỳ" in e.value for e in at.error)
+    at.text_input(key=f"reopen_reason_{SON_LA}_{H1}").input("Sở Y tế bổ sung số liệu chỉ tiêu 3")
+    next(b for b in at.button if b.label == "Mở lại kỳ").click().run()
+    assert f"mở lại bởi {ADMIN}" in _html(at) and 'data-approval="open"' in _html(at)
+    leader = _open(make_app(user=LEADER), "pages/reporting.py")  # a leader sees the state, cannot approve
+    assert not [b for b in leader.button if "duyệt" in b.label.lower()]
