@@ -118,7 +118,7 @@ def locked_record(unit: str | None, cells: tuple[str, str, str, str], category: 
 
 
 
-def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -> Workbook:
+def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes, approval=None) -> Workbook:
     compilation = identity.kind == "compilation"
     headers = ([UNIT_HEADER] if compilation else []) + HEADERS
     offset = 1 if compilation else 0
@@ -160,7 +160,9 @@ def build(plan: Plan, identity: Identity, rows: list[TemplateRow], key: bytes) -
     head = [
         ("Kế hoạch:", f"{plan.title} — {plan.issuer} ({plan.slug})"),
         ("Cơ quan báo cáo:" if not compilation else "Cơ quan tổng hợp:", identity.agency),
-        ("Kỳ báo cáo:", f"{periods.label(identity.period)} ({identity.period})"),
+        ("Kỳ báo cáo:", f"{periods.label(identity.period)} ({identity.period})" + (
+            "" if approval is None else f" — {approval.describe()}"
+            + (": không nhận thêm số liệu cho kỳ này" if approval.locked else ""))),
         ("Hạn báo cáo:", ("không có hạn (kỳ cơ sở)" if periods.is_baseline(identity.period, plan)
                           else f"trước ngày {fmt.day(period.deadline)}" if period and period.deadline else "không có hạn")
          + (f" — gửi {period.recipient}" if period and period.recipient else "")),
@@ -461,5 +463,6 @@ def template_for(store, slug: str, agency: str, period: str, units: list[str] | 
         prefill = store.current_values_many(slug, units, period)
         identity = Identity(slug, agency, period, kind="compilation")
         name = f"bieu-tong-hop-{slug}-{fmt.ascii_slug(agency)}-{period}.xlsx"
-    wb = build(plan, identity, template_rows(targets, prefill, units, agency), store.secret(signing.KEY_NAME))
+    wb = build(plan, identity, template_rows(targets, prefill, units, agency), store.secret(signing.KEY_NAME),
+               store.approval(slug, period))
     return name, to_bytes(wb)

@@ -254,3 +254,20 @@ def test_the_reporting_page_approves_and_an_administrator_reopens_with_a_reason(
     assert f"mở lại bởi {ADMIN}" in _html(at) and 'data-approval="open"' in _html(at)
     leader = _open(make_app(user=LEADER), "pages/reporting.py")  # a leader sees the state, cannot approve
     assert not [b for b in leader.button if "duyệt" in b.label.lower()]
+
+
+@pytest.mark.store
+def test_the_template_says_whether_its_period_is_approved(demo_store):
+    import io
+
+    import openpyxl
+
+    def period_cell():
+        _, data = template_for(demo_store, SON_LA, HEALTH, H1)
+        ws = openpyxl.load_workbook(io.BytesIO(data))["Báo cáo"]
+        return next(ws.cell(r, 2).value for r in range(2, 6) if ws.cell(r, 1).value == "Kỳ báo cáo:")
+
+    assert period_cell() == "6 tháng đầu năm 2026 (2026-H1) — Chưa duyệt"
+    cycle.approve(demo_store, SON_LA, H1, user=ADMIN)
+    assert period_cell().startswith(f"6 tháng đầu năm 2026 (2026-H1) — Đã duyệt ({ADMIN}, ")
+    assert period_cell().endswith("không nhận thêm số liệu cho kỳ này")
