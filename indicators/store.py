@@ -780,6 +780,7 @@ class Store:
             counts = {}
             cur.execute("""UPDATE actuals SET superseded_at = NULL, superseded_by = NULL
                            WHERE NOT is_demo AND superseded_by IN (SELECT id FROM actuals WHERE is_demo)""")
+            cur.execute("DELETE FROM withdrawals WHERE actual_id IN (SELECT id FROM actuals WHERE is_demo)")
             for table in ("actuals", "submissions", "audit"):
                 counts[table] = cur.execute(f"SELECT count(*) FROM {table} WHERE is_demo").fetchall()[0][0]
                 cur.execute(f"DELETE FROM {table} WHERE is_demo")
