@@ -276,7 +276,7 @@ def cmd_status(args) -> int:
             _print_json(result.as_dict())
             return 0
         plan = result.plan
-        print(f"{plan.title} — kỳ {periods.label(args.period)}")
+        print(f"{plan.title} — kỳ {periods.label(args.period)} — {result.approval.describe()}")
         if result.has_demo:
             print(f"*** {fmt.DEMO_NOTE} ***")
         counts = result.counts()

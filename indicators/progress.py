@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from indicators import fmt, periods, status
+from indicators import cycle, fmt, periods, status
 from indicators.errors import NotFound
 from indicators.settings import now_local
 from indicators.models import Plan, Target
@@ -104,6 +104,7 @@ class PlanProgress:
     rows: list[TargetProgress]
     compounds: dict[str, str]  # compound code -> worst status of its parts
     has_demo: bool
+    approval: "cycle.Approval | None" = None  # the period's approval (docs/reporting-cycle.md)
 
     def counts(self) -> dict[str, int]:
         out = {s: 0 for s in status.STATUSES}
@@ -133,6 +134,9 @@ class PlanProgress:
         return {
             "plan": self.plan.slug, "period": self.period, "period_label": periods.label(self.period),
             "demo": self.has_demo, "counts": self.counts(),
+            "approval": None if self.approval is None else {
+                "approved": self.approval.locked, "label": self.approval.label, "by": self.approval.by,
+                "at": self.approval.at.isoformat() if self.approval.at else None, "automatic": self.approval.auto},
             "targets": [r.as_dict() for r in self.rows],
             "compound_targets": [{"code": c, "status": s, "status_label": status.LABEL[s],
                                   "parts": self.plan.compound_targets()[c]} for c, s in self.compounds.items()],
@@ -170,7 +174,7 @@ def plan_progress(store, slug: str, period: str, codes: list[str] | None = None)
     rows = _judged(plan, targets, period, inputs, carried_baselines(store, plan, targets))
     compounds = {code: status.worst([r.status for r in rows if r.target.parent == code])
                  for code in plan.compound_targets() if any(r.target.parent == code for r in rows)}
-    return PlanProgress(plan, period, rows, compounds, store.has_demo(slug))
+    return PlanProgress(plan, period, rows, compounds, store.has_demo(slug), store.approval(slug, period))
 
 
 def target_over_periods(store, slug: str, code: str) -> dict[str, TargetProgress]:
