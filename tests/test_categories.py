@@ -177,7 +177,7 @@ def test_a_correction_of_one_category_supersedes_only_that_category(cat_store):
     assert prefilled == {next(t.text for t in cat_store.targets(SLUG) if t.code == CODE): (10, None, None),
                          "trong đó: nông thôn": (15, 30, 200), "trong đó: thành thị": (5, 50, 1000)}
     _, counts = import_bytes(cat_store, fill(again, {(CODE, RURAL): (None, 40, 200)}))
-    assert counts == {"new": 0, "changed": 1, "unchanged": 2}
+    assert counts == {"new": 0, "changed": 1, "unchanged": 2, "held": 0}
     history = {(h["category"], h["version"]): h for h in cat_store.history(SLUG, CODE)}
     assert set(history) == {(None, 1), (RURAL, 1), (RURAL, 2), (URBAN, 1)}
     assert history[(RURAL, 1)]["superseded_at"] is not None and history[(RURAL, 1)]["value"] == 15.0

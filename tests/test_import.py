@@ -64,7 +64,7 @@ def test_son_la_h1_statuses_move_with_uploads_and_corrections(store):
     assert progress.plan_progress(store, slug, "2026-H1").rows[0].status == NO_DATA
     _, h1 = template_for(store, slug, agency, "2026-H1")
     sub1, counts = import_bytes(store, fill(h1, {"1": "61,5", "3": (9.3, 186.0, 20000.0)}), "6-thang.xlsx", "an")
-    assert counts == {"new": 2, "changed": 0, "unchanged": 0}
+    assert counts == {"new": 2, "changed": 0, "unchanged": 0, "held": 0}
     rows = {r.target.code: r for r in progress.plan_progress(store, slug, "2026-H1").rows}
     assert rows["1"].status == ON_TRACK and rows["1"].judgement.pace == pytest.approx(1.0)  # (61,5-58)/(65-58)/0,5
     assert rows["3"].status == ACHIEVED  # 9,3‰ < 9,4‰
@@ -75,7 +75,7 @@ def test_son_la_h1_statuses_move_with_uploads_and_corrections(store):
     assert prefilled["1"] == 61.5 and prefilled["3"] == 9.3
     # a correction supersedes; the unchanged value makes no new version
     sub2, counts = import_bytes(store, fill(again, {"1": 59.0}), "6-thang-sua.xlsx", "binh")
-    assert counts == {"new": 0, "changed": 1, "unchanged": 1}
+    assert counts == {"new": 0, "changed": 1, "unchanged": 1, "held": 0}
     rows = {r.target.code: r for r in progress.plan_progress(store, slug, "2026-H1").rows}
     assert rows["1"].status == OFF_TRACK  # R = (59-58)/7/0,5 = 0,29
     history = [h for h in store.history(slug, "1") if h["period"] == "2026-H1"]

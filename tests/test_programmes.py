@@ -278,7 +278,7 @@ def test_a_database_of_schema_4_migrates_forward_and_keeps_its_yearly_plans(tmp_
                       [plan.slug, plan.title, plan.issuer, plan.level, plan.province, plan.scope, 2026, plan.doc_number,
                        plan.doc_date, plan.implements, plan.standing_agency, plan.source_file, json.dumps(old_blob, ensure_ascii=False)])
     with Store(tmp_path / "old.duckdb") as s:
-        assert s.migrate() == [5, 6]
+        assert s.migrate() == [5, 6, 7]
         assert s.con.execute("SELECT start_year, end_year FROM plans").fetchall() == [(2026, 2026)]
         read = s.plan("son-la-2026")
         assert (read.start_year, read.end_year, read.is_programme) == (2026, 2026, False)

@@ -284,7 +284,7 @@ def _link_outside(store, folder):
 
 RESTORE_REFUSALS = {
     "only users listed": (_edit_manifest(lambda m: m.update(tables={"users": m["tables"]["users"]})),
-                          r"thiếu \d+ bảng \(actuals, agencies, app_settings, audit, "),
+                          r"thiếu \d+ bảng \(actuals, agencies, agency_contacts, app_settings, approvals, audit, "),
     "one table left out": (_edit_manifest(lambda m: m["tables"].pop("audit")), r"thiếu 1 bảng \(audit\)"),
     "parent folder": (_add_table("../x"), 'tên bảng "../x" không hợp lệ'),
     "absolute path": (_add_table("/etc/passwd"), 'tên bảng "/etc/passwd" không hợp lệ'),
