@@ -54,6 +54,16 @@ class Approval:
     def label(self) -> str:
         return APPROVED_LABEL if self.locked else OPEN_LABEL
 
+    @property
+    def note(self) -> str:
+        """What the label means, in words: who locked it and when, or that it is still open."""
+        if self.locked:
+            return (f"tự khóa lúc {fmt.moment(self.at)} (sau hạn nộp)" if self.auto
+                    else f"duyệt bởi {self.by} lúc {fmt.moment(self.at)}") + ": không nhận thêm số liệu"
+        if self.reopened_by:
+            return f"mở lại bởi {self.reopened_by} lúc {fmt.moment(self.reopened_at)}: {self.reopen_reason}"
+        return "số liệu kỳ này còn được bổ sung, sửa"
+
     def describe(self) -> str:
         """"Đã duyệt (nguyễn văn a, 15/07/2026 09:30)" / "Chưa duyệt (mở lại …: lý do)"."""
         if self.locked:

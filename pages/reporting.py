@@ -14,8 +14,7 @@ def _approval_panel(slug: str, period: str, a, plan) -> None:
         return
     user = auth.current_user()
     label = periods.label(period)
-    st.markdown(f'<div class="chips">{ui.approval_chip(a)} <span>{ui.esc(a.describe())}</span></div>', unsafe_allow_html=True)
-    if a.locked:
+    if a.locked:  # the state itself is under the page header (ui.approval_line)
         st.caption("Kỳ đã duyệt: không nhận thêm báo cáo, không rút lại số liệu. Quản trị có thể mở lại kèm lý do.")
     if user is None:
         return

@@ -231,7 +231,16 @@ def header(title: str, *, with_period: bool = True) -> tuple[str, str | None]:
         with cols[1]:
             period = choose_period(slug)
     demo_banner(slug)
+    if period is not None:
+        approval_line(slug, period)
     return slug, period
+
+
+def approval_line(slug: str, period: str) -> None:
+    """The period's approval under the page header: "🔒 Đã duyệt (người duyệt, lúc …)" / "Chưa duyệt"."""
+    a = store().approval(slug, period)
+    st.markdown(f'<div class="chips approval">{approval_chip(a)}<span class="approval-note">'
+                f' {esc(a.note)}</span></div>', unsafe_allow_html=True)
 
 
 def demo_banner(*slugs: str) -> None:

@@ -246,7 +246,7 @@ def test_the_reporting_page_approves_and_an_administrator_reopens_with_a_reason(
     assert 'data-approval="open"' in _html(at) and "Chưa duyệt" in _html(at)
     next(b for b in at.button if b.label.startswith("Xác nhận duyệt số liệu kỳ 6 tháng đầu năm 2026")).click().run()
     assert not at.exception
-    assert 'data-approval="locked"' in _html(at) and f"Đã duyệt ({ADMIN}," in _html(at)
+    assert 'data-approval="locked"' in _html(at) and f"duyệt bởi {ADMIN} lúc" in _html(at)
     next(b for b in at.button if b.label == "Mở lại kỳ").click().run()  # no reason: refused, still locked
     assert any("Thiếu lý do mở lại kỳ" in e.value for e in at.error)
     at.text_input(key=f"reopen_reason_{SON_LA}_{H1}").input("Sở Y tế bổ sung số liệu chỉ tiêu 3")
