@@ -909,13 +909,17 @@ class Store:
         return {(r[0], r[1]): Receipt(*r[2:]) for r in rows}
 
     def history(self, slug: str, code: str) -> list[dict]:
-        """Every version of every agency's value for a target, newest first, with its submission."""
+        """Every version of every agency's value for a target, newest first, with its submission (and
+        the agency it was submitted for: a compilation's unit rows belong to the compiling agency)
+        and, for a withdrawn version, the withdrawal (reason, who, when)."""
         return self._rows("""
             SELECT x.period, a.name AS agency, x.version, x.value, x.text_value, x.numerator, x.denominator,
                    x.note, x.recorded_at, x.recorded_by, x.superseded_at, x.is_demo,
-                   s.id AS submission_id, s.file_name, s.checksum, s.received_at, s.source, x.category
+                   s.id AS submission_id, s.file_name, s.checksum, s.received_at, s.source, x.category,
+                   sa.name AS submitted_for, w.reason AS withdrawn_reason, w.withdrawn_by, w.withdrawn_at
             FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
-            JOIN submissions s ON s.id = x.submission_id
+            JOIN submissions s ON s.id = x.submission_id LEFT JOIN agencies sa ON sa.id = s.agency_id
+            LEFT JOIN withdrawals w ON w.actual_id = x.id
             WHERE t.plan = ? AND t.code = ?
             ORDER BY left(x.period, 4), length(x.period) DESC, a.name, x.category NULLS FIRST, x.version DESC""", [slug, code])
 
