@@ -297,3 +297,34 @@ def default_period(store, plan: Plan, today: date | None = None) -> str:
         if begun:
             return max(begun, key=periods.sort_key)
     return declared[0]
+
+
+def status_after(store, slug: str, period: str, changes: list) -> dict[str, tuple[str, str]]:
+    """code -> (status now, status once the changes are written) of every target a preview gives a
+    new or changed value (intake.Preview.changes): the same engine as plan_progress, run on the
+    period's stored figure inputs and on the same inputs with the new values in place of the
+    reporters' current ones. Writes nothing."""
+    touched = [c for c in changes if c.kind != "unchanged"]
+    codes = sorted({c.code for c in touched})
+    if not codes:
+        return {}
+    plan = store.plan(slug)
+    targets = [t for t in store.targets(slug) if t.code in codes]
+    wanted = needed_periods(plan, targets, periods.parse(period)) | {previous_period(plan, period)}
+    now = store.figure_inputs(slug, sorted(wanted), codes=codes)
+    current: dict[tuple[str, str | None], dict[str, status.Report]] = {}
+    for code in codes:
+        for r in store.reports(slug, [period], code).get((code, period), []):
+            current.setdefault((code, r.category), {})[r.agency] = r
+    for c in touched:
+        current.setdefault((c.code, c.category), {})[c.agency] = status.Report(
+            c.agency, c.new.get("value"), c.new.get("text"), c.new.get("numerator"), c.new.get("denominator"), None,
+            c.category)
+    by_code = {t.code: t for t in targets}
+    after = dict(now)
+    for code, category in {(c.code, c.category) for c in touched}:
+        after[(code, period, category)] = status.Inputs.from_reports(by_code[code], list(current[(code, category)].values()))
+    carried = carried_baselines(store, plan, targets)
+    old = {r.target.code: r.status for r in _judged(plan, targets, period, now, carried)}
+    new = {r.target.code: r.status for r in _judged(plan, targets, period, after, carried)}
+    return {code: (old[code], new[code]) for code in codes}

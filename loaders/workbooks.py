@@ -150,6 +150,19 @@ def read_report(data: bytes, file_name: str, store, expected: Identity | None = 
     return parsed
 
 
+def file_identity(parsed: ParsedReport) -> Identity | None:
+    """What a read workbook is for (plan, agency, period, kind), once its identity sheet verified
+    against the signature and names a plan, agency and period the system knows: what the upload
+    page follows. None when the file is no template, its identity sheet was edited or copied, or
+    it is an older version (the problems say which)."""
+    if parsed.identity is None:
+        return None
+    where = f"{parsed.file_name or 'tệp'} (thông tin biểu mẫu)"  # the place _signed_rows and _identity_ok name
+    if any(p.where == where for p in parsed.problems):
+        return None
+    return parsed.identity
+
+
 def _read_workbook(parsed: ParsedReport, raw: dict, name: str, store, expected: Identity | None) -> None:
     sheet_names = [n for n, _ in raw["sheets"]]
     if META_SHEET not in sheet_names:

@@ -46,7 +46,7 @@ st.markdown(f"Chủ trì **{len(a.lead)}** chỉ tiêu (**{a.behind}** cần ch�
 mine = [("Chủ trì", r) for r in a.lead] + [("Phối hợp", r) for r in a.coordinating]
 if mine:
     ui.html_table(["Mã", "Vai trò", "Tình trạng", "Nội dung chỉ tiêu", "Kết quả", "Chỉ tiêu"], [
-        [f"<b>{ui.esc(r.target.code)}</b>", role, ui.chip(r.status), ui.esc(r.target.text),
+        [f"<b>{ui.esc(r.target.code)}</b>", role, ui.chip(r.status), ui.esc(fmt.clean_text(r.target.text)),
          ui.num_html(fmt.actual(r.judgement.actual, r.target.unit)), ui.num_html(fmt.goal(r.target))] for role, r in mine],
         row_attrs=[f'data-code="{ui.esc(r.target.code)}"' for _, r in mine], widths=[6, 10, 17, 43, 10, 14], num_cols=(4,), code_col=0)
 st.markdown("**Báo cáo của cơ quan**")

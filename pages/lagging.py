@@ -31,7 +31,7 @@ shown = [r for r in behind if only == "Tất cả" or r.target.lead_agency == on
 rows, attrs = [], []
 for r in shown:
     t = r.target
-    text = ui.esc(t.text) + (f'<div class="why">Thuộc chỉ tiêu {ui.esc(t.parent)}</div>' if t.parent else "")
+    text = ui.esc(fmt.clean_text(t.text)) + (f'<div class="why">Thuộc chỉ tiêu {ui.esc(t.parent)}</div>' if t.parent else "")
     rows.append([
         f"<b>{ui.esc(t.code)}</b>",
         ui.chip(r.status),
@@ -53,7 +53,7 @@ codes = [r.target.code for r in shown]
 col1, col2 = st.columns([3, 1], vertical_alignment="bottom")
 with col1:
     code = st.selectbox("Xem chi tiết chỉ tiêu", codes, key="lagging_detail",
-                        format_func=lambda c: f"{c} — {next(r.target.text for r in shown if r.target.code == c)[:90]}")
+                        format_func=lambda c: f"{c} — {fmt.clean_text(next(r.target.text for r in shown if r.target.code == c))[:90]}")
 with col2:
     if st.button("Mở trang chi tiết", width="stretch"):
         st.session_state.setdefault("_target", {})[slug] = code

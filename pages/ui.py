@@ -257,8 +257,7 @@ def guard():
     except AppError as exc:
         st.error(exc.message + (f"  \n**Cách khắc phục:** {exc.hint}" if exc.hint else ""))
         if exc.problems:
-            dataframe(pd.DataFrame([{"Vị trí": p.where, "Lỗi": p.message, "Cách sửa": p.hint} for p in exc.problems]),
-                      status_columns=())
+            problem_table(exc.problems)
         st.stop()
 
 
@@ -336,6 +335,53 @@ def html_table(headers: list[str], rows: list[list[str]], *, row_attrs: list[str
                 unsafe_allow_html=True)
 
 
+def wrap_anywhere(text) -> str:
+    """Escaped text that may break anywhere ("bieu-tong-hop-son-la-2026-….xlsx (thông tin biểu mẫu)"),
+    so a long name never widens a table."""
+    return f'<span style="overflow-wrap:anywhere">{esc(text)}</span>'
+
+
+def problem_table(problems) -> None:
+    """Every problem (errors.Problem) with its place, message and fix, wrapped: "Cách sửa" stays
+    readable at 1366 px without scrolling sideways."""
+    rows = capped(list(problems), "lỗi")
+    html_table(["Vị trí", "Lỗi", "Cách sửa"],
+               [[wrap_anywhere(p.where or "—"), esc(p.message), esc(p.hint) if p.hint else "—"] for p in rows],
+               row_attrs=[f'data-where="{esc(p.where or "")}"' for p in rows], widths=[20, 44, 36])
+
+
+def group_table(headers: list[str], groups: list[tuple[str, str, list[list[str]], list[str]]], *,
+                widths: list[int] | None = None, num_cols: tuple[int, ...] = (), code_col: int | None = None) -> None:
+    """html_table with a heading row before each group: groups are (heading HTML, heading row
+    attributes, rows of already-escaped cells, their row attributes)."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    cols = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>" if widths else ""
+    body = []
+    for heading, heading_attrs, rows, attrs in groups:
+        if heading:
+            body.append(f'<tr class="group" {heading_attrs}><td colspan="{len(headers)}" '
+                        f'style="background:#f7f8fa;border-top:2px solid #c9ced6">{heading}</td></tr>')
+        for row, a in zip(rows, attrs):
+            cells = "".join(f'<td class="num">{c}</td>' if j in num_cols else f'<td class="code">{c}</td>' if j == code_col
+                            else f"<td>{c}</td>" for j, c in enumerate(row))
+            body.append(f"<tr {a}>{cells}</tr>")
+    fixed = ' style="table-layout:fixed"' if widths else ""
+    st.markdown(f'<table class="ind"{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
+                unsafe_allow_html=True)
+
+
+def transition(before: str, after: str) -> str:
+    """A status change as two chips, '▲ Chậm tiến độ → ➜ Đúng tiến độ'; one chip when it stays (HTML)."""
+    if before == after:
+        return f'{chip(after)} <span class="why">(giữ nguyên)</span>'
+    return f"{chip(before)} → {chip(after)}"
+
+
+def status_changes(slug: str, period: str, changes: list) -> dict[str, tuple[str, str]]:
+    """code -> (status now, status once the preview's changes are written): progress.status_after."""
+    return progress.status_after(store(), slug, period, changes)
+
+
 def milestone_table(pp) -> None:
     """A programme's targets with the current status beside one column per milestone year ("Mốc
     2025", "Mốc 2030"): the verdict of a milestone already reached, else what it requires, the one
@@ -383,6 +429,15 @@ def capped(rows: list, what: str, full: "pd.DataFrame | None" = None, file_name:
 def esc(text) -> str:
     """HTML-escaped text; '$' too, so texts like "$\\geq 95\\%$" show as written, not as formulas."""
     return html.escape(str(text)).replace("$", "&#36;") if text is not None else "—"
+
+
+def verbatim(text) -> str:
+    """Text exactly as written, markup and all ("$\\geq 95\\%$"): escaped so that neither HTML nor
+    Markdown (backslash escapes, emphasis, formulas) changes a character (HTML)."""
+    out = esc(text)
+    for ch, code in (("\\", "&#92;"), ("*", "&#42;"), ("_", "&#95;"), ("`", "&#96;"), ("~", "&#126;")):
+        out = out.replace(ch, code)
+    return out
 
 
 def num_html(text) -> str:
