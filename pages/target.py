@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import cascade, charts, fmt, periods, status
-from pages import ui
+from pages import cycle_ui, ui
 
 SOURCE = {"excel": "Tệp Excel", "demo": "Dữ liệu minh họa", "cli": "Dòng lệnh", "web": "Bảng điều khiển"}
 
@@ -22,16 +22,23 @@ if asked in rows:
 if kept.get(slug) not in rows:
     kept[slug] = (pp.behind() or pp.rows)[0].target.code
 code = st.selectbox("Chỉ tiêu", codes, index=codes.index(kept[slug]), key=f"target_select_{slug}",
-                    format_func=lambda c: f"{c} — {status.display(rows[c].status)} — {rows[c].target.text[:110]}")
+                    format_func=lambda c: f"{c} — {status.display(rows[c].status)} — {fmt.clean_text(rows[c].target.text)[:110]}")
 kept[slug] = code
 row = rows[code]
 t = row.target
 
 st.markdown(f"## Chỉ tiêu {ui.esc(t.code)} &nbsp; {ui.chip(row.status)}", unsafe_allow_html=True)
 if t.parent:
-    st.markdown(f'<div class="why">Là một phần của chỉ tiêu {ui.esc(t.parent)}: “{ui.esc(t.parent_text)}”</div>',
+    st.markdown(f'<div class="why">Là một phần của chỉ tiêu {ui.esc(t.parent)}: “{ui.esc(fmt.clean_text(t.parent_text))}”</div>',
                 unsafe_allow_html=True)
-st.markdown(f'<div class="quote">{ui.esc(t.text)}</div>', unsafe_allow_html=True)
+st.markdown(f'<div class="quote">{ui.esc(fmt.clean_text(t.text))}</div>', unsafe_allow_html=True)
+if fmt.has_artefacts(t.text) or fmt.has_artefacts(t.parent_text):  # the catalogue keeps the source's text verbatim
+    with st.expander("Nguyên văn trong văn bản kế hoạch"):
+        st.caption("Đúng như trong văn bản kế hoạch (kể cả ký hiệu công thức, dấu nhấn mạnh); phía trên là bản dễ đọc.")
+        if t.parent and t.parent_text:
+            st.markdown(f'<div class="why">Chỉ tiêu {ui.esc(t.parent)}:</div>'
+                        f'<div class="quote" data-verbatim="parent">{ui.verbatim(t.parent_text)}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="quote" data-verbatim="text">{ui.verbatim(t.text)}</div>', unsafe_allow_html=True)
 
 if t.kind == "milestone":
     baseline = "Không áp dụng (chỉ tiêu mốc)"
@@ -168,12 +175,16 @@ else:
          + (f'<div class="why">{ui.esc(v["note"])}</div>' if v["note"] else ""), ui.esc(v["recorded_by"]),
          fmt.moment(v["received_at"]), ui.esc(v["file_name"] or "—") + ui.demo_tag(v["is_demo"])
          + (f'<div class="why">{SOURCE.get(v["source"], ui.esc(v["source"]))}</div>' if v["source"] != "demo" else ""),
-         "Hiện hành" if v["superseded_at"] is None else f"Đã được thay thế lúc {fmt.moment(v['superseded_at'])}"]
-        for v in versions], widths=[14, 17, 7, 15, 9, 12, 14, 12], num_cols=(2,))
+         cycle_ui.validity(v)] for v in versions], widths=[14, 17, 7, 15, 9, 12, 14, 12], num_cols=(2,))
 
     st.markdown("### Lịch sử đính chính")
     fixes = []
     for old in corrected[:ui.TABLE_ROWS]:
+        if old.get("withdrawn_at") is not None:  # withdrawn: superseded by nothing (docs/reporting-cycle.md)
+            fixes.append([periods.label(old["period"]).capitalize(), _who(old), f"{old['version']} → rút lại",
+                          ui.esc(_value(old)), "— (rút lại: " + ui.esc(old["withdrawn_reason"]) + ")",
+                          fmt.moment(old["withdrawn_at"]), ui.esc(old["withdrawn_by"]), "—"])
+            continue
         new = by_version.get((old["period"], old["agency"], old["category"], old["version"] + 1))
         fixes.append([periods.label(old["period"]).capitalize(), _who(old),
                       f"{old['version']} → {new['version'] if new else '?'}", ui.esc(_value(old)),
@@ -184,3 +195,5 @@ else:
                        "Người đính chính", "Tệp"], fixes, widths=[14, 17, 8, 13, 13, 13, 10, 12])
     else:
         st.markdown("Chưa có lần đính chính nào: mỗi số liệu mới nộp một lần.")
+
+cycle_ui.withdraw_section(slug, t, period, ui.history(slug, code))

@@ -271,3 +271,84 @@ def test_the_template_says_whether_its_period_is_approved(demo_store):
     cycle.approve(demo_store, SON_LA, H1, user=ADMIN)
     assert period_cell().startswith(f"6 tháng đầu năm 2026 (2026-H1) — Đã duyệt ({ADMIN}, ")
     assert period_cell().endswith("không nhận thêm số liệu cho kỳ này")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def justice(demo_db, tmp_path):
+    """A copy of the demo database and the Sở Tư pháp template for 2026-H1 (its account: STAFF)."""
+    import shutil
+
+    from indicators.store import Store
+
+    path = tmp_path / "cycle.duckdb"
+    shutil.copy(demo_db, path)
+    with Store(path) as s:
+        _, data = template_for(s, SON_LA, "Sở Tư pháp", H1)
+    return path, data
+
+
+def _upload(at, data: bytes):
+    at.switch_page("pages/upload.py").run()
+    at.file_uploader[0].set_value(("stp.xlsx", data, XLSX))
+    return at.run()
+
+
+@pytest.mark.app
+def test_the_upload_page_refuses_an_approved_period_and_accepts_it_after_reopening(justice, make_app):
+    from indicators.store import Store
+
+    path, data = justice
+    with Store(path) as s:
+        cycle.approve(s, SON_LA, H1, user=ADMIN)
+        before = snapshot(s)
+    at = make_app(path, user=STAFF)
+    at.session_state["_plan"] = SON_LA
+    at.session_state["_period"] = {SON_LA: H1}
+    at.run()
+    _upload(at, fill(data, {"18": "98,7"}))
+    assert any(f"đã được duyệt bởi {ADMIN}" in e.value and "Chưa ghi gì" in e.value for e in at.error)
+    assert not [b for b in at.button if "Xác nhận" in b.label]
+    from pages import ui
+    assert snapshot(ui.store()) == before
+    cycle.reopen(ui.store(), SON_LA, H1, "Sở Tư pháp bổ sung chỉ tiêu 18", user=ADMIN)
+    at.run()
+    assert not at.error
+    next(b for b in at.button if "Xác nhận" in b.label).click().run()
+    assert any("Đã ghi báo cáo" in s.value for s in at.success)
+    assert [a["action"] for a in ui.store().audit_trail(2, action="period.")] == ["period.reopen", "period.approve"]
+
+
+@pytest.mark.app
+def test_a_value_withdrawn_on_the_target_page_falls_back_and_an_old_file_does_not_bring_it_back(justice, make_app):
+    path, data = justice
+    at = make_app(path, user=STAFF)
+    at.session_state["_plan"] = SON_LA
+    at.session_state["_period"] = {SON_LA: H1}
+    at.run()
+    from pages import ui
+    store = ui.store()
+    old_file = fill(data, {"18": "98,7"})
+    _upload(at, old_file)
+    next(b for b in at.button if "Xác nhận" in b.label).click().run()
+    reported = _row(store, "18")
+    assert reported.status == "achieved"
+
+    at.session_state["_target"] = {SON_LA: "18"}
+    at.switch_page("pages/target.py").run()
+    assert not at.exception
+    at.text_input(key=f"withdraw_reason_{SON_LA}_18").input("Số 98,7% là của cả năm, không phải 6 tháng")
+    next(b for b in at.button if b.label == "Rút lại số liệu này").click().run()
+    assert not at.exception and any("Đã rút lại số liệu" in s.value for s in at.success)
+    after = _row(store, "18")
+    assert after.status != "achieved" and after.figure.value != pytest.approx(98.7)
+    page = "\n".join(m.value for m in at.markdown)
+    assert "Đã rút lại lúc" in page and "Số 98,7% là của cả năm" in page
+
+    _upload(at, old_file)  # the same old file: held back, and the page says so
+    assert any("trùng với số đã được rút lại" in w.value for w in at.warning)
+    next(b for b in at.button if "Xác nhận" in b.label).click().run()
+    assert any("1 số liệu đã rút không ghi lại" in s.value for s in at.success)
+    assert _row(store, "18").figure.value == after.figure.value
