@@ -135,7 +135,7 @@ def target_positions(rows, *, title: str | None = None, clamp: float = 60.0) -> 
             text=[_bar_label(r.figure.value, r.target.unit) + (" »" if d > clamp else "") + (" «" if d < -clamp else "")
                   for r, d in mine],
             textposition="outside", cliponaxis=False, textfont=dict(size=FONT_SIZE - 2),
-            customdata=[[r.target.code, _wrap(r.target.text), fmt.actual(r.figure.value, r.target.unit),
+            customdata=[[r.target.code, _wrap(fmt.clean_text(r.target.text)), fmt.actual(r.figure.value, r.target.unit),
                          fmt.goal(r.target), status.LABEL[r.status], fmt.num(d, 1), r.target.lead_agency] for r, d in mine],
             hovertemplate=("<b>Chỉ tiêu %{customdata[0]}</b> — %{customdata[4]}<br>%{customdata[1]}<br>"
                            "Kết quả: <b>%{customdata[2]}</b> · Chỉ tiêu: %{customdata[3]}<br>"

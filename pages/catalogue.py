@@ -16,6 +16,6 @@ st.markdown("**Kỳ báo cáo**")
 st.dataframe(pd.DataFrame([{"Kỳ": periods.label(p.code).capitalize(), "Hạn báo cáo": fmt.day(p.deadline), "Gửi về": p.recipient}
                            for p in plan.periods]), hide_index=True, width="stretch")
 st.markdown(f"**{len(targets)} chỉ tiêu đo lường được**")
-st.dataframe(pd.DataFrame([{"Mã": t.code, "Nội dung chỉ tiêu": t.text, "Chỉ tiêu": fmt.goal(t),
+st.dataframe(pd.DataFrame([{"Mã": t.code, "Nội dung chỉ tiêu": fmt.clean_text(t.text), "Chỉ tiêu": fmt.goal(t),
                             "Cơ quan chủ trì": t.lead_agency, "Cơ quan phối hợp": ", ".join(t.coordinating)}
                            for t in targets]), hide_index=True, width="stretch")
