@@ -680,10 +680,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="in JSON: mỗi chỉ tiêu kèm giá trị từng năm, cơ quan và needs_review")
     p.set_defaults(func=cmd_parse_plan)
 
-    from commands import cli_cycle, cli_indicators
+    from commands import cli_cycle, cli_indicators, cli_reporting
 
     cli_indicators.register(sub, _Parser)
     cli_cycle.register(sub, _Parser)
+    cli_reporting.register(sub, _Parser)
     return parser
 
 

@@ -100,3 +100,121 @@ ui.html_table(["Kỳ", "Hạn nộp", "Phải nộp", "Đã nhận", "Trạng th
     row_attrs=[f'data-period="{p}"' for p in summaries], widths=[15, 10, 8, 8, 29, 10, 10, 10], num_cols=(2, 3, 5, 6))
 fig = charts.report_states(summaries, title="Báo cáo theo kỳ")
 ui.chart(fig, charts.file_name("tình hình báo cáo", slug), key="report_states")
+
+
+# ---------------------------------------------------------------------------------------------
+# Nhắc báo cáo (issue 15): on a chosen date, what each agency has missing, due soon or handed in
+# late (indicators/reminders.py: exactly the states of the table above for that date), with its
+# contact; the Excel list, the letters, one agency's letter to copy. Signed-in people only: the
+# contacts are people's telephone numbers and addresses.
+
+
+def _reminder_chip(state: str, count: int | None = None) -> str:
+    from indicators import charts as charts_, reminders
+
+    color = reporting.STATE_COLOR[state]
+    n = f" <b>{count}</b>" if count is not None else ""
+    return (f'<span class="chip" data-reminder="{state}" style="background:{color};color:{charts_.text_on(color)}">'
+            f"{reminders.SYMBOL[state]} {reminders.LABEL[state]}{n}</span>")
+
+
+def _contact_editor(slug: str, plan, user) -> None:
+    """Administrators record an agency's contact (indicators/reminders.set_contact: checked, audited)."""
+    from indicators import reminders
+
+    with st.expander("Ghi thông tin liên hệ của cơ quan (quản trị)"):
+        names = reminders.contact_agencies(plan, ui.store().registered_units(slug))
+        agency = st.selectbox("Cơ quan", names, key=f"remind_contact_agency_{slug}")
+        now = ui.store().agency_contacts(plan.scope).get(agency) or {}
+        k = f"{slug}_{fmt.ascii_slug(agency)}"
+        with st.form(f"remind_contact_form_{k}"):
+            person = st.text_input("Người liên hệ (họ tên, chức vụ)", value=now.get("person") or "",
+                                   max_chars=reminders.PERSON_MAX, key=f"remind_person_{k}")
+            phone = st.text_input("Điện thoại", value=now.get("phone") or "", max_chars=reminders.PHONE_MAX,
+                                  key=f"remind_phone_{k}")
+            email = st.text_input("Thư điện tử", value=now.get("email") or "", max_chars=reminders.EMAIL_MAX,
+                                  key=f"remind_email_{k}")
+            st.caption("Để trống cả ba mục rồi lưu để xóa thông tin liên hệ. Mọi thay đổi được ghi vào nhật ký.")
+            if st.form_submit_button("Lưu thông tin liên hệ", type="primary", key=f"remind_save_{k}"):
+                with ui.guard():
+                    clean, changed = reminders.set_contact(ui.store(), slug, agency, person=person, phone=phone,
+                                                           email=email, user=user.name)
+                st.session_state["_remind_notice"] = (
+                    f"Thông tin liên hệ của {clean.agency} không đổi." if not changed else
+                    f"Đã xóa thông tin liên hệ của {clean.agency}." if clean.empty else
+                    f"Đã lưu thông tin liên hệ của {clean.agency}.")
+                st.rerun()
+
+
+def _reminders_section(slug: str, plan) -> None:
+    from indicators import reminders
+    from loaders.exports import reminders as files
+
+    st.markdown("#### Nhắc báo cáo")
+    user = auth.current_user()
+    if user is None:
+        st.caption("Đăng nhập để xem danh sách nhắc báo cáo, thông tin liên hệ của các cơ quan và thư nhắc.")
+        return
+    notice = st.session_state.pop("_remind_notice", None)
+    if notice:
+        st.success(notice)
+    c = st.columns([1.3, 1.3, 3])
+    on = c[0].date_input("Tính đến ngày", value=ui.today(), format="DD/MM/YYYY", key=f"remind_date_{slug}")
+    days = c[1].number_input("Sắp đến hạn trong (ngày)", min_value=0, max_value=reminders.MAX_DAYS, step=1,
+                             value=reminders.DEFAULT_DAYS, key=f"remind_days_{slug}")
+    with ui.guard():
+        rem = reminders.build(plan, ui.targets(slug), ui.submissions(slug), on, days=int(days),
+                              contacts=ui.store().agency_contacts(plan.scope), users=ui.store().users(),
+                              has_demo=ui.has_demo(slug))
+    st.caption(f"Mọi kỳ của kế hoạch, tính đến ngày {fmt.day(on)}: báo cáo chưa nộp đã quá hạn, báo cáo chưa nộp có hạn "
+               f"trong {fmt.num(rem.days)} ngày tới, và báo cáo đã nộp muộn — đúng các trạng thái của bảng trên khi tính "
+               "đến ngày này." + (" Ngày đã qua: tính theo các báo cáo đã nhận đến hôm nay." if on < ui.today() else ""))
+    counts = rem.counts()
+    st.markdown('<div class="chips">' + "".join(_reminder_chip(s, counts[s]) for s in reminders.ORDER) + "</div>",
+                unsafe_allow_html=True)
+    st.write("")
+    if not rem.agencies:
+        st.success("Không có báo cáo nào quá hạn chưa nộp, nộp muộn hay sắp đến hạn.")
+    else:
+        shown, rows = [], 0
+        for a in rem.agencies:  # whole agencies, up to the longest table a page draws
+            if shown and rows + len(a.items) > ui.TABLE_ROWS:
+                break
+            shown.append(a)
+            rows += len(a.items)
+        if len(shown) < len(rem.agencies):
+            st.caption(f"Hiển thị {fmt.num(len(shown))} trên {fmt.num(len(rem.agencies))} cơ quan; "
+                       "tải danh sách Excel để có đủ.")
+        groups = []
+        for a in shown:
+            who = f"liên hệ: {ui.esc(a.contact.text)}" if a.contact else "liên hệ: <i>chưa ghi</i>"
+            if a.accounts:
+                who += f"; tài khoản: {ui.esc('; '.join(x.text for x in a.accounts))}"
+            groups.append((f"<b>{ui.esc(a.agency)}</b> <span class=\"why\">— {who}</span>",
+                           f'data-agency="{ui.esc(a.agency)}"',
+                           [[periods.label(i.period).capitalize(), fmt.day(i.due) + ("" if i.deadline else " (hết kỳ)"),
+                             _reminder_chip(i.state), ui.esc(i.days_text) + ui.demo_tag(i.is_demo)] for i in a.items],
+                           [f'data-reminder-agency="{ui.esc(a.agency)}" data-period="{i.period}" data-state="{i.state}"'
+                            for i in a.items]))
+        ui.group_table(["Kỳ báo cáo", "Hạn nộp", "Tình trạng", "Ghi chú"], groups, widths=[28, 16, 24, 32])
+    d = st.columns(2)
+    d[0].download_button("⬇ Danh sách nhắc báo cáo (Excel)", lambda: files.excel(rem),
+                         file_name=files.file_name(rem, "xlsx"), mime=files.XLSX_MIME, key=f"remind_xlsx_{slug}",
+                         on_click="ignore")
+    d[1].download_button("⬇ Thư nhắc từng cơ quan (.zip, mỗi cơ quan một tệp .txt)", lambda: files.texts_zip(rem),
+                         file_name=files.file_name(rem, "zip"), mime=files.ZIP_MIME, key=f"remind_zip_{slug}",
+                         on_click="ignore", disabled=not rem.agencies)
+    if rem.agencies:
+        names = [a.agency for a in rem.agencies]
+        chosen = st.selectbox("Thư nhắc cho cơ quan", names, key=f"remind_agency_{slug}")
+        a = rem.agency(chosen)
+        text = reminders.letter(rem, a)
+        st.code(text, language=None, wrap_lines=True)
+        name, data = files.letter_bytes(rem, chosen)
+        st.download_button("⬇ Tải thư này (.txt)", data, file_name=name, mime="text/plain", key=f"remind_txt_{slug}",
+                           on_click="ignore")
+    if user.is_admin:
+        _contact_editor(slug, plan, user)
+
+
+_reminders_section(slug, plan)
