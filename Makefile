@@ -29,7 +29,10 @@ run: $(VENV)/.runtime
 	INDICATORS_DB="$(DB)" $(PY) -m streamlit run app.py --server.port 8501
 
 # Debian's chromium drives the real-browser tests and the chart exports; LibreOffice Calc saves
-# templates as officials' spreadsheet program does (.ods, its own .xlsx). Installed when missing.
+# templates as officials' spreadsheet program does (.ods, its own .xlsx), and python3-uno lets
+# Debian's python3 drive it (tests/libreoffice_fill.py types into a template); Writer and the
+# metric-compatible fonts (Liberation 2 with Vietnamese, Carlito for Calibri) render the briefing
+# files as an office would see them (tests/test_export_layout.py). Installed when missing.
 chromium:
 	@if ! command -v chromium >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -41,13 +44,21 @@ chromium:
 	fi
 
 libreoffice:
-	@if ! command -v soffice >/dev/null 2>&1; then \
+	@missing=""; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
+	/usr/bin/python3 -c 'import uno' >/dev/null 2>&1 || missing="$$missing python3-uno"; \
+	if command -v dpkg >/dev/null 2>&1; then \
+	  for p in libreoffice-writer fonts-liberation2 fonts-crosextra-carlito; do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	  done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Cài LibreOffice Calc (Debian) cho kiểm thử với chương trình bảng tính thật…"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null) \
-	      || echo "Cảnh báo: không cài được libreoffice-calc; các kiểm thử cần LibreOffice sẽ bị bỏ qua (ghi rõ lý do)."; \
+	    echo "Cài$$missing (Debian) cho kiểm thử với chương trình bảng tính thật…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
+	      || echo "Cảnh báo: không cài được$$missing; các kiểm thử cần LibreOffice sẽ bị bỏ qua (ghi rõ lý do)."; \
 	  else \
-	    echo "Cảnh báo: thiếu LibreOffice và không thể tự cài (cần quyền root và apt-get); các kiểm thử cần nó sẽ bị bỏ qua."; \
+	    echo "Cảnh báo: thiếu$$missing và không thể tự cài (cần quyền root và apt-get); các kiểm thử cần nó sẽ bị bỏ qua."; \
 	  fi; \
 	fi
 
