@@ -12,9 +12,49 @@ from loaders.exports.briefing import DEMO_NOTE, Briefing, actual_value, group_ti
 
 XLSX_HEADERS = ["Mã chỉ tiêu", "Nội dung chỉ tiêu", "Đơn vị tính", "Chỉ tiêu kế hoạch", "Yêu cầu",
                 "Kết quả thực hiện", "Tình trạng", "Cơ quan chủ trì", "Giải thích", "Ghi chú"]
-_XLSX_WIDTHS = [9, 60, 14, 12, 26, 13, 19, 28, 70, 30]
+# Column widths in characters (Calibri 11). Together about 175: the whole table on a 1366-pixel screen and
+# on A4 landscape at about 80% (9-pt print) when fitted to the page's width; long texts wrap instead.
+_XLSX_WIDTHS = [8, 36, 10, 10, 14, 11, 18, 16, 40, 14]
 # A programme's tables add the milestone the period is judged against and every milestone's verdict.
-MILESTONE_HEADERS, _MILESTONE_WIDTHS = ["Mốc đang xét", "Các mốc"], [10, 40]
+MILESTONE_HEADERS, _MILESTONE_WIDTHS = ["Mốc đang xét", "Các mốc"], [9, 24]
+FONT = "Calibri"
+LINE_PT = 15.0  # one line of Calibri 11 (Excel's default row height)
+MARGINS_IN = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.7, "header": 0.3, "footer": 0.3}
+
+
+def text_lines(text, width: float, *, bold: bool = False) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide: word by word at 0.97
+    characters per width unit, 0.95 in bold. A width unit is one digit; Vietnamese text in Calibri fits
+    about 1.12 characters to it, in Noto Sans (what LibreOffice shows without Carlito) about 1.0, so
+    the estimate errs tall rather than cut a line. Neither Excel nor LibreOffice fits a row to wrapped
+    text when it opens a file, so every wrapped row gets this height."""
+    room = max(1.0, (width - 1) * (0.95 if bold else 0.97))
+    total = 0
+    for para in str(text if text is not None else "").split("\n"):
+        n, used = 1, 0
+        for word in para.split():
+            if used and used + 1 + len(word) > room:
+                n, used = n + 1, len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+            while used > room:
+                n, used = n + 1, used - room
+        total += n
+    return total
+
+
+def row_height(lines: int) -> float:
+    return LINE_PT * max(1, lines) + (3 if lines > 1 else 0)
+
+
+def fit_scale(widths: list[float]) -> float:
+    """The scale at which a table of these column widths fills the width of an A4 landscape page
+    within the margins (what "fit to one page wide" prints at)."""
+    pixels = sum(7 * w + 5 for w in widths)  # Calibri 11: 7-pixel digits, 5 pixels of padding
+    room_pt = (11.69 - MARGINS_IN["left"] - MARGINS_IN["right"]) * 72
+    return min(1.0, room_pt / (pixels * 0.75))
+
+
 NUMBER_FORMAT = {"%": '#,##0.0#', "‰": '#,##0.0#', "per_100k": '#,##0.0', "count": '#,##0'}
 
 
@@ -35,7 +75,8 @@ def excel(b: Briefing) -> bytes:
 
     def banner(ws, title: str) -> int:
         ws["A1"] = title
-        ws["A1"].font = Font(bold=True, size=14, color="1F4E79")
+        ws["A1"].font = Font(name=FONT, bold=True, size=14, color="1F4E79")
+        ws.row_dimensions[1].height = 22  # 14-pt capitals with Vietnamese accents
         info = [("Kế hoạch:", f"{b.plan.title} — {b.plan.issuer}"), ("Kỳ báo cáo:", f"{b.period_label} ({b.period})"),
                 ("Số liệu:", b.data_date_text().capitalize() + f"; xuất ngày {fmt.day(b.made_at)}")]
         for i, (label, value) in enumerate(info, start=2):  # one cell each: the text runs on over the empty cells
@@ -43,21 +84,31 @@ def excel(b: Briefing) -> bytes:
         row = 2 + len(info)
         if b.demo:
             c = put(ws, row, 1, DEMO_NOTE)
-            c.font = Font(bold=True, color="FFFFFF", size=12)
+            c.font = Font(name=FONT, bold=True, color="FFFFFF", size=12)
+            ws.row_dimensions[row].height = 18
             for col in range(1, len(XLSX_HEADERS) + 1):
                 ws.cell(row, col).fill = PatternFill("solid", fgColor=fmt.DEMO_RED.lstrip("#").upper())
             row += 1
         return row + 1
 
-    def header(ws, row: int, names: list[str]) -> None:
-        ws.row_dimensions[row].height = 32  # two lines of header text
+    def header(ws, row: int, names: list[str], widths: list[float]) -> None:
         cells.header(ws, row, names)
+        for col in range(1, len(names) + 1):
+            ws.cell(row, col).font = Font(name=FONT, bold=True, color="FFFFFF")
+        ws.row_dimensions[row].height = max(32.0, row_height(max(text_lines(n, w, bold=True)
+                                                                 for n, w in zip(names, widths))))
+
+    def heading(ws, row: int, text: str):
+        c = put(ws, row, 1, text)
+        c.font = Font(name=FONT, bold=True, size=12)
+        ws.row_dimensions[row].height = 18
+        return c
 
     def status_cell(ws, row: int, col: int, code: str):
         c = ws.cell(row, col, status.LABEL[code])
         c.fill = PatternFill("solid", fgColor=status.COLOR[code].lstrip("#").upper())
-        c.font = Font(bold=True, color=charts.text_on(status.COLOR[code]).lstrip("#").upper())
-        c.alignment = Alignment(vertical="top")
+        c.font = Font(name=FONT, bold=True, color=charts.text_on(status.COLOR[code]).lstrip("#").upper())
+        c.alignment = Alignment(vertical="top", wrap_text=True)
         c.border = border
         return c
 
@@ -71,12 +122,12 @@ def excel(b: Briefing) -> bytes:
             if col != 7:
                 cell.alignment = wrap
         # wrapped rows get their height here: neither Excel nor LibreOffice fits them on opening
-        lines = max(-(-len(str(ws.cell(row, col).value or "")) // int(col_widths[col - 1] * 1.15))
-                    for col in range(1, len(headers) + 1))
-        ws.row_dimensions[row].height = 15 * max(1, lines) + 2
+        ws.row_dimensions[row].height = row_height(max(
+            text_lines(ws.cell(row, col).value, col_widths[col - 1], bold=col in (1, 7))
+            for col in range(1, len(headers) + 1)))
 
     def target_rows(ws, row: int, rows: list[TargetProgress]) -> int:
-        header(ws, row, headers)
+        header(ws, row, headers, col_widths)
         first = row
         for r in rows:
             row += 1
@@ -117,40 +168,64 @@ def excel(b: Briefing) -> bytes:
                 if b.plan.is_programme:
                     ws.cell(row, 11, gov)
                 finish(ws, row)
-        ws.freeze_panes = ws.cell(first + 1, 3)
+        ws.freeze_panes = ws.cell(first + 1, 3)  # the header row and the code and text columns stay
         ws.auto_filter.ref = f"A{first}:{get_column_letter(len(headers))}{max(row, first + 1)}"
+        ws.print_title_rows = f"{first}:{first}"  # the header on every printed page
         return row
 
     def widths(ws) -> None:
         for i, w in enumerate(col_widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
 
-    # Overview sheet
+    # Overview sheet: the targets that need attention first, right under the banner, so that the
+    # panes frozen at their header leave the list most of a laptop's screen; then the counts by
+    # status and by goal group.
     ws = wb.active
     ws.title = "Tổng quan"
     widths(ws)
     row = banner(ws, "BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN CHỈ TIÊU")
+    ws.row_dimensions[row - 1].height = 8  # the gap under the banner: thin, it is frozen with it
+    behind = pp.behind()
+    heading(ws, row, f"Các chỉ tiêu cần chú ý ({len(behind)})")
+    row += 1
+    if behind:
+        row = target_rows(ws, row, behind)
+    else:
+        put(ws, row, 1, "Không có chỉ tiêu nào chậm tiến độ, có nguy cơ không đạt hay không đạt.")
+    row += 2
+
+    def summary_row(row: int, ncols: int) -> None:
+        for col in range(1, ncols + 1):
+            c = ws.cell(row, col)
+            c.border = border
+            if col > 2:
+                c.alignment = Alignment(horizontal="center", vertical="top")
+
     counts = pp.counts()
     total = len(pp.rows)
-    ws.cell(row, 1, "Số chỉ tiêu theo tình trạng").font = Font(bold=True, size=12)
+    heading(ws, row, "Số chỉ tiêu theo tình trạng")
     row += 1
-    header(ws, row, ["", "Tình trạng", "Số chỉ tiêu", "Tỷ lệ"])
+    header(ws, row, ["", "Tình trạng", "Số chỉ tiêu", "Tỷ lệ"], col_widths)
     for code in status.STATUSES:
         row += 1
-        ws.cell(row, 1, status.SYMBOL[code]).alignment = Alignment(horizontal="center")
+        ws.cell(row, 1, status.SYMBOL[code])
         status_cell(ws, row, 2, code)
         ws.cell(row, 3, counts[code]).number_format = "#,##0"
         ws.cell(row, 4, counts[code] / total if total else None).number_format = "0.0%"
+        summary_row(row, 4)
+        ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="top")
     row += 1
-    ws.cell(row, 2, "Tổng số").font = Font(bold=True)
+    ws.cell(row, 2, "Tổng số").font = Font(name=FONT, bold=True)
     ws.cell(row, 3, total).number_format = "#,##0"
-    ws.cell(row, 3).font = Font(bold=True)
+    ws.cell(row, 3).font = Font(name=FONT, bold=True)
+    summary_row(row, 4)
     row += 2
 
     groups = pp.by_group()
-    ws.cell(row, 1, "Theo nhóm mục tiêu").font = Font(bold=True, size=12)
+    heading(ws, row, "Theo nhóm mục tiêu")
     row += 1
-    header(ws, row, ["Mã", "Nhóm mục tiêu"] + [status.LABEL[s] for s in status.STATUSES] + ["Tổng số"])
+    names = ["Mã", "Nhóm mục tiêu"] + [status.LABEL[s] for s in status.STATUSES] + ["Tổng số"]
+    header(ws, row, names, col_widths)
     for code, members in groups.items():
         row += 1
         put(ws, row, 1, code or "").number_format = "@"
@@ -158,15 +233,9 @@ def excel(b: Briefing) -> bytes:
         for j, s in enumerate(status.STATUSES, start=3):
             ws.cell(row, j, sum(1 for r in members if r.status == s)).number_format = "#,##0"
         ws.cell(row, 3 + len(status.STATUSES), len(members)).number_format = "#,##0"
-    row += 2
-
-    behind = pp.behind()
-    ws.cell(row, 1, f"Các chỉ tiêu cần chú ý ({len(behind)})").font = Font(bold=True, size=12)
-    row += 1
-    if behind:
-        target_rows(ws, row, behind)
-    else:
-        put(ws, row, 1, "Không có chỉ tiêu nào chậm tiến độ, có nguy cơ không đạt hay không đạt.")
+        summary_row(row, len(names))
+        ws.cell(row, 1).alignment = Alignment(vertical="top")
+        ws.row_dimensions[row].height = row_height(text_lines(group_title(b, code), col_widths[1]))
 
     # One sheet per goal group (or one for every target when the plan has no goal groups)
     used = {"Tổng quan"}
@@ -177,14 +246,20 @@ def excel(b: Briefing) -> bytes:
         widths(ws)
         row = banner(ws, f"KẾT QUẢ THỰC HIỆN CHỈ TIÊU — {title.upper() if code else 'CÁC CHỈ TIÊU'}")
         if code:
-            put(ws, row - 1, 1, title).font = Font(bold=True, size=12)
+            heading(ws, row - 1, title)
         target_rows(ws, row, members)
 
-    for ws in wb.worksheets:  # printed: landscape, as wide as the page
+    scale = fit_scale(col_widths)
+    for ws in wb.worksheets:  # printed: A4 landscape, one page wide (about 80%), as many tall as needed
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.page_setup.scale = int(scale * 100)  # what the fit gives; used by a program that ignores the fit
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+        for side, inches in MARGINS_IN.items():
+            setattr(ws.page_margins, side, inches)
+        ws.print_options.horizontalCentered = True
+        ws.oddFooter.center.text = "&A — Trang &P / &N"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

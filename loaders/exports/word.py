@@ -3,6 +3,7 @@ counts by status, every target with its status, the targets that need attention 
 from __future__ import annotations
 
 import io
+import unicodedata
 
 from indicators import charts, fmt, status
 from loaders.exports.briefing import (DEMO_NOTE, REPORT_TITLE, WATERMARK, Briefing, actual_value, group_title,
@@ -10,6 +11,23 @@ from loaders.exports.briefing import (DEMO_NOTE, REPORT_TITLE, WATERMARK, Briefi
 from loaders.exports.chart_images import chart_list, png_size, try_png
 
 _WORD_FONT = "Times New Roman"
+_EMU_PER_MM, _EMU_PER_PT = 36000, 12700
+
+# The heading block: two borderless cells across the 165-mm text width, 1-mm cell margins. 70 mm holds
+# "SỞ LAO ĐỘNG - THƯƠNG BINH" (64 mm) at 12 pt and 95 mm the national title (88 mm) at 12 pt.
+HEAD_LEFT, HEAD_RIGHT, HEAD_MARGIN = 70 * _EMU_PER_MM, 95 * _EMU_PER_MM, 1 * _EMU_PER_MM
+HEAD_SIZE, MOTTO_SIZE = 12, 13.5  # pt: the issuer and national title 12-13, the motto 13-14
+HEAD_MAX_LINES = 3
+NATIONAL_TITLE, MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"
+CELL_PAD, CELL_SIDE = 2 * _EMU_PER_PT, 68400  # a table cell's text: 2 pt above and below, 0.19 cm at the sides
+MOTTO_EM = 12.22  # the motto's width in Times New Roman Bold, in em (its rule is as long as the line)
+# Advance widths of Times New Roman Bold (Liberation Serif Bold has the same metrics), in 1/1000 em,
+# by base letter: the accents of Vietnamese capitals take no width, the horn of Ư does.
+_TIMES_BOLD = {**dict(zip("ABCDEFGHIJKLMNOPQRSTUVWXYZ", (722, 667, 722, 722, 667, 611, 778, 778, 389, 500, 778, 667,
+                                                         944, 722, 778, 611, 778, 722, 556, 667, 722, 722, 1000, 722,
+                                                         722, 667))),
+               **dict.fromkeys("0123456789", 500), " ": 250, "\u00a0": 250, "-": 333, "–": 500, ",": 250, ".": 250,
+               "(": 333, ")": 333, "/": 278, ":": 333, ";": 333, "&": 833, "Đ": 722}
 
 
 def word(b: Briefing) -> bytes:
@@ -20,7 +38,7 @@ def word(b: Briefing) -> bytes:
     from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Emu, Mm, Pt, RGBColor
 
     pp = b.progress
     doc = Document()
@@ -69,23 +87,29 @@ def word(b: Briefing) -> bytes:
     fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_field(fp)
 
-    # Heading block: issuer left; national title, motto, place and date right
+    # Heading block (Nghị định 30/2020/NĐ-CP): the issuing body left, in bold capitals on at most three
+    # centred lines with a short rule under it, then "Số"; the national title and motto right, a rule
+    # as long as the motto under it, then place and date. No indents on the text lines: they would
+    # squeeze the words of a long name ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI LẠNG SƠN") into single words.
     head = doc.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     head.autofit = False
     left, right = head.rows[0].cells
-    _widths(head, [Mm(65), Mm(100)])
-    lines = issuer_lines(b.plan.issuer)
-    for i, line in enumerate(lines):
-        p = para(line, bold=i == len(lines) - 1, size=12.5, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, container=left)
-    _rule(p)
-    para("Số:        /BC", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, container=left)
+    _widths(head, [Emu(HEAD_LEFT), Emu(HEAD_RIGHT)])
+    _cell_margins(head, left=HEAD_MARGIN, right=HEAD_MARGIN)
+    room = (HEAD_LEFT - 2 * HEAD_MARGIN) / _EMU_PER_PT
+    lines, size = heading_lines(issuer_lines(b.plan.issuer), room, keep=b.plan.province)
+    for line in lines:
+        para(line, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, container=left)
+    _rule(left, 0.4 * max(caps_width(line, size) for line in lines), room)
+    p = para("Số:        /BC", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, container=left)
+    p.paragraph_format.space_before = Pt(4)
     left.paragraphs[0]._p.getparent().remove(left.paragraphs[0]._p)
-    para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12.5, align=WD_ALIGN_PARAGRAPH.CENTER, after=0,
-         container=right)
-    p = para("Độc lập - Tự do - Hạnh phúc", bold=True, size=13.5, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, container=right)
-    _rule(p)
-    para(place_and_date(b), italic=True, size=13.5, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, container=right)
+    para(NATIONAL_TITLE, bold=True, size=HEAD_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, container=right)
+    para(MOTTO, bold=True, size=MOTTO_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, container=right)
+    _rule(right, MOTTO_EM * MOTTO_SIZE, (HEAD_RIGHT - 2 * HEAD_MARGIN) / _EMU_PER_PT)
+    p = para(place_and_date(b), italic=True, size=MOTTO_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, container=right)
+    p.paragraph_format.space_before = Pt(4)
     right.paragraphs[0]._p.getparent().remove(right.paragraphs[0]._p)
 
     para(after=6)
@@ -120,15 +144,21 @@ def word(b: Briefing) -> bytes:
     _cell_text(cells[0], "Tổng số", bold=True)
     _cell_text(cells[1], str(total), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _cell_text(cells[2], "100%" if total else "—", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _keep_rows_whole(t)
 
     doc.add_heading("II. KẾT QUẢ THỰC HIỆN TỪNG CHỈ TIÊU", level=1)
-    col_w = [Mm(12), Mm(63), Mm(24), Mm(20), Mm(22), Mm(24)]
+    # the plan's and the actual's columns as wide as their longest figure ("≤ 440/100.000", "17,4/100.000"),
+    # so that no number is broken in two; the target's text takes the rest
+    goal_w = _figure_column([fmt.goal(r.target) for r in pp.rows], 10.5, Mm(20), Mm(30))
+    actual_w = _figure_column([fmt.actual(actual_value(r), r.target.unit) for r in pp.rows], 10.5, Mm(18), Mm(28))
+    col_w = [Mm(11), text_width - Mm(11 + 22 + 25) - goal_w - actual_w, goal_w, actual_w, Mm(22), Mm(25)]
     t = _table(doc, ["Mã", "Nội dung chỉ tiêu", "Chỉ tiêu", "Kết quả", "Tình trạng", "Cơ quan chủ trì"], col_w, size=10.5)
     for code, members in pp.by_group().items():
         if code is not None:
             row = t.add_row()
             merged = row.cells[0].merge(row.cells[-1])
-            _cell_text(merged, group_title(b, code), bold=True, size=10.5)
+            p = _cell_text(merged, group_title(b, code), bold=True, size=10.5)
+            p.paragraph_format.keep_with_next = True  # a goal group's title row never alone at the foot of a page
             _shade(merged, "EEF1F5")
         for r in members:
             cells = t.add_row().cells
@@ -143,15 +173,17 @@ def word(b: Briefing) -> bytes:
                     run.font.size = Pt(9)
             _cell_text(cells[5], r.target.lead_agency, size=10.5)
     _widths(t, col_w)
+    _keep_rows_whole(t)
 
     doc.add_heading("III. CÁC CHỈ TIÊU CẦN CHÚ Ý", level=1)
     if behind:
         owners: dict[str, int] = {}
         for r in behind:
             owners[r.target.lead_agency] = owners.get(r.target.lead_agency, 0) + 1
-        para(f"Có {len(behind)} chỉ tiêu cần chú ý, xếp từ nặng đến nhẹ. Theo cơ quan chủ trì: "
-             + "; ".join(f"{a} {n}" for a, n in sorted(owners.items(), key=lambda x: (-x[1], x[0]))) + ".",
-             align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        lead = para(f"Có {len(behind)} chỉ tiêu cần chú ý, xếp từ nặng đến nhẹ. Theo cơ quan chủ trì: "
+                    + "; ".join(f"{a} {n}" for a, n in sorted(owners.items(), key=lambda x: (-x[1], x[0]))) + ".",
+                    align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        lead.paragraph_format.keep_with_next = True
         col_w = [Mm(12), Mm(83), Mm(24), Mm(46)]
         t = _table(doc, ["Mã", "Nội dung chỉ tiêu và lý do", "Tình trạng", "Cơ quan chủ trì"], col_w, size=10.5)
         for r in behind:
@@ -170,6 +202,7 @@ def word(b: Briefing) -> bytes:
                 run = p.add_run("Phối hợp: " + ", ".join(r.target.coordinating))
                 run.font.size = Pt(9.5)
         _widths(t, col_w)
+        _keep_rows_whole(t)
     else:
         para("Không có chỉ tiêu nào chậm tiến độ, có nguy cơ không đạt hay không đạt.")
 
@@ -201,6 +234,71 @@ def word(b: Briefing) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def caps_width(text: str, size: float) -> float:
+    """The width in points of a line of capitals in Times New Roman Bold at `size` points (a letter
+    not in the table counts as wide as an O)."""
+    total = 0
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        total += 796 if parts[0] == "U" and "\u031b" in parts else _TIMES_BOLD.get(parts[0], 778)
+    return total * size / 1000
+
+
+def heading_lines(lines: list[str], room: float, *, keep: str = "",
+                  sizes=(HEAD_SIZE, 11.5, 11)) -> tuple[list[str], float]:
+    """The issuer's lines broken to fit `room` points: each line filled word by word, never breaking
+    the province's name (`keep`), never ending a line on "VÀ" or starting one with "-". The first
+    size (in points) that gives at most HEAD_MAX_LINES lines, or the last size."""
+    glued = []
+    for line in lines:
+        if keep and keep.upper() in line:
+            line = line.replace(keep.upper(), keep.upper().replace(" ", "\u00a0"))
+        glued.append(line.replace(" - ", "\u00a0- ").replace(" – ", "\u00a0– ").replace("VÀ ", "VÀ\u00a0"))
+    for size in sizes:
+        out = []
+        for line in glued:
+            current: list[str] = []
+            for word in line.split(" "):
+                if current and caps_width(" ".join(current + [word]), size) > room:
+                    # rather break before a "VÀ" in the second half of the line ("… THỂ THAO / VÀ DU LỊCH")
+                    cut = next((i for i in range(len(current) - 1, 0, -1) if current[i].startswith("VÀ\u00a0")
+                                and caps_width(" ".join(current[:i]), size) >= room / 2), len(current))
+                    out.append(" ".join(current[:cut]))
+                    current = current[cut:]
+                current.append(word)
+            out.append(" ".join(current))
+        if len(out) <= HEAD_MAX_LINES and all(caps_width(x, size) <= room for x in out):
+            break
+    return [x.replace("\u00a0", " ") for x in out], size
+
+
+# Times New Roman (regular) advance widths in 1/1000 em of the characters figures are made of; a
+# letter counts 500, a capital 722, anything else 1000.
+_TIMES_FIGURES = {**dict.fromkeys("0123456789", 500), " ": 250, "\u00a0": 250, ".": 250, ",": 250, "/": 278,
+                  "%": 833, "‰": 1000, "≤": 549, "≥": 549, "<": 564, ">": 564, "=": 564, "-": 333, "–": 500,
+                  "(": 333, ")": 333, ":": 278}
+
+
+def figure_width(text: str, size: float) -> float:
+    """The width in points of a figure's text ("≤ 440/100.000") in Times New Roman at `size` points."""
+    def one(ch: str) -> int:
+        if ch in _TIMES_FIGURES:
+            return _TIMES_FIGURES[ch]
+        base = unicodedata.normalize("NFD", ch)[0]
+        return 722 if base.isupper() else 500 if base.isalpha() else 1000
+    return sum(one(ch) for ch in text) * size / 1000
+
+
+def _figure_column(texts: list[str], size: float, least: int, most: int) -> int:
+    """The width (EMU) of a column of figures: its longest unbreakable piece ("≤ 440/100.000": the sign
+    stays with its number) on one line, inside the cell's side margins, between `least` and `most`."""
+    pieces = [piece for text in texts for piece in text.replace("≤ ", "≤\u00a0").replace("≥ ", "≥\u00a0")
+              .replace("< ", "<\u00a0").replace("> ", ">\u00a0").replace("= ", "=\u00a0").split(" ")]
+    widest = max((figure_width(piece, size) for piece in pieces), default=0.0)
+    need = round(widest * 1.05 * _EMU_PER_PT) + 2 * CELL_SIDE + _EMU_PER_MM  # 5% and 1 mm to spare
+    return max(least, min(most, need))
 
 
 def _east_asian(style, font: str) -> None:
@@ -239,22 +337,55 @@ def _page_field(paragraph) -> None:
         run._r.append(el)
 
 
-def _rule(paragraph) -> None:
-    """A short line under a paragraph (under the issuer's name and the motto)."""
+def _rule(cell, length: float, room: float) -> None:
+    """A centred line `length` points long under the last paragraph of a heading cell (`room` points
+    wide): the bottom border of an empty 3-pt paragraph indented from both sides, so that no text
+    line is indented (the issuer's name and the motto keep the cell's whole width)."""
+    from docx.enum.text import WD_LINE_SPACING
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from docx.shared import Pt
 
-    ppr = paragraph._p.get_or_add_pPr()
+    p = cell.add_paragraph()
+    pf = p.paragraph_format
+    pf.space_before, pf.space_after = Pt(0), Pt(0)
+    pf.line_spacing_rule, pf.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(3)
+    indent = Pt(round(max(0.0, (room - length) / 2), 1))
+    pf.left_indent, pf.right_indent = indent, indent
+    ppr = p._p.get_or_add_pPr()
     bdr = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(k), v)
     bdr.append(bottom)
-    ppr.append(bdr)
-    ind = OxmlElement("w:ind")
-    ind.set(qn("w:left"), "900")
-    ind.set(qn("w:right"), "900")
-    ppr.append(ind)
+    ppr.insert_element_before(bdr, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc", "w:rPr")  # the schema's order
+
+
+def _cell_margins(table, **emu) -> None:
+    """A table's default cell margins (top, left, bottom, right), in EMU."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tblpr = table._tbl.tblPr
+    mar = tblpr.find(qn("w:tblCellMar"))
+    if mar is None:
+        mar = OxmlElement("w:tblCellMar")
+        tblpr.insert_element_before(mar, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+    for side in ("top", "left", "bottom", "right"):
+        if side in emu:
+            el = OxmlElement(f"w:{side}")
+            el.set(qn("w:w"), str(round(emu[side] / 635)))  # EMU -> twentieths of a point
+            el.set(qn("w:type"), "dxa")
+            mar.append(el)
+
+
+def _keep_rows_whole(table) -> None:
+    """No row breaks across pages (a lead agency's name half on the next page, under the repeated header)."""
+    from docx.oxml import OxmlElement
+
+    for row in table.rows:
+        trpr = row._tr.get_or_add_trPr()
+        trpr.insert(0, OxmlElement("w:cantSplit"))
 
 
 def _table(doc, headers: list[str], col_widths, *, size: float = 11.5):
@@ -272,6 +403,8 @@ def _table(doc, headers: list[str], col_widths, *, size: float = 11.5):
     repeat.set(qn("w:val"), "true")
     trpr.append(repeat)
     _widths(t, col_widths)
+    # a little air above and below the text of every cell; the style's 0.19-cm sides stay
+    _cell_margins(t, top=CELL_PAD, left=CELL_SIDE, bottom=CELL_PAD, right=CELL_SIDE)
     return t
 
 
