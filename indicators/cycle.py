@@ -11,6 +11,7 @@ and calls these inside its write transactions, so a rule is checked where the wr
   reported, and the withdrawn version stays in the history with the reason."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -110,6 +111,9 @@ def refusal(plan_slug: str, a: Approval, doing: str = "nhận thêm số liệu"
 
 def check_reason(reason: str | None, what: str) -> str:
     """A reason, trimmed: required, at most REASON_MAX characters, one paragraph of text."""
+    if fmt.has_hidden(" ".join((reason or "").split())):  # line breaks become spaces; ESC, NUL, bidi… refused
+        raise UsageError(f"Lý do {what} có ký tự ẩn hoặc ký tự điều khiển (khoảng trắng không độ rộng, ESC…).",
+                         "Gõ lại lý do bằng bàn phím thay vì dán từ nơi khác.")
     text = " ".join((reason or "").split())
     if not text:
         raise UsageError(f"Thiếu lý do {what}.", f"Ghi rõ lý do {what} (ví dụ: --reason \"Sở Y tế báo cáo nhầm kỳ\").")
@@ -123,7 +127,7 @@ def check_autolock_days(value) -> int | None:
     text = str(value).strip().lower()
     if text in ("off", "tắt", "tat", "", "none"):
         return None
-    if not text.isdigit() or int(text) > AUTOLOCK_MAX_DAYS:
+    if not re.fullmatch(r"[0-9]{1,4}", text) or int(text) > AUTOLOCK_MAX_DAYS:
         raise UsageError(f"Số ngày tự khóa \"{value}\" không hợp lệ.",
                          f"Ghi một số nguyên từ 0 đến {AUTOLOCK_MAX_DAYS} (số ngày sau hạn nộp), hoặc \"off\" để tắt.")
     return int(text)
@@ -161,6 +165,16 @@ def check_reopen(plan_slug: str, period: str, current: Approval) -> None:
     if not current.locked:
         raise UsageError(f"Kỳ {periods.label(period)} của kế hoạch {plan_slug} chưa được duyệt: không có gì để mở lại.",
                          "Kỳ đang mở, các cơ quan vẫn nộp được báo cáo.")
+
+
+def brings_back(withdrawn: dict, new: dict) -> bool:
+    """Whether a reported value is the withdrawn one again (the same figure, or the same text of a
+    milestone; numerator, denominator and note do not matter): held back unless the person means it."""
+    def same(a, b) -> bool:
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+            return abs(a - b) <= 1e-9 * max(1.0, abs(a))
+        return (a or None) == (b or None)
+    return same(withdrawn.get("value"), new.get("value")) and same(withdrawn.get("text"), new.get("text"))
 
 
 def may_withdraw(user, plan_slug: str, submitting_agency: str) -> bool:

@@ -186,10 +186,19 @@ def demo_submissions(plan: Plan, targets: list[Target]) -> list[tuple[str, str, 
 def load_demo(store: Store) -> dict[str, int]:
     """Add the demo actuals to every plan (skipped for a plan that already has demo data)."""
     counts = {"submissions": 0, "values": 0}
-    for plan in store.plans():
-        if store.has_demo(plan.slug):
-            continue
-        for agency, period, rows, received in demo_submissions(plan, store.targets(plan.slug)):
+    todo = [(plan, list(demo_submissions(plan, store.targets(plan.slug)))) for plan in store.plans()
+            if not store.has_demo(plan.slug)]
+    # an approved period takes no demo data either: refused before anything is written
+    locked = sorted({(plan.slug, period) for plan, subs in todo for _, period, _, _ in subs
+                     if store.approval(plan.slug, period).locked})
+    if locked:
+        from indicators.errors import UsageError
+
+        raise UsageError("Không thêm dữ liệu minh họa: " + "; ".join(f"kỳ {p} của {s} đã duyệt" for s, p in locked)
+                         + ". Chưa ghi gì vào cơ sở dữ liệu.",
+                         "Dữ liệu minh họa chỉ dùng để thử; không thêm vào kỳ đã duyệt (hoặc mở lại kỳ trước).")
+    for plan, subs in todo:
+        for agency, period, rows, received in subs:
             store.record_submission(plan.slug, agency, period, rows, actor=DEMO_USER, source="demo",
                                     file_name="du-lieu-minh-hoa", is_demo=True, received_at=received)
             counts["submissions"] += 1

@@ -204,3 +204,9 @@ def clean_text(text: str | None) -> str:
 def has_artefacts(text: str | None) -> bool:
     """Whether clean_text changes the text (the page then offers the verbatim text)."""
     return bool(text) and clean_text(text) != text
+
+
+def has_hidden(text: str | None) -> bool:
+    """Whether a person's text holds characters nobody sees: controls (NUL, ESC…), format
+    characters (zero-width space, soft hyphen, bidi overrides), private-use or surrogates."""
+    return any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in text or "")

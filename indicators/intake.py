@@ -179,15 +179,9 @@ def held_rows(store, parsed) -> list[Held]:
         if w is None:
             continue
         new = {"value": r.value, "text": r.text, "numerator": r.numerator, "denominator": r.denominator, "note": r.note}
-        if all(_same_value(w["payload"].get(k), new[k]) for k in ("value", "text", "numerator", "denominator")):
+        if cycle.brings_back(w["payload"], new):
             out.append(Held(r.code, r.agency or ident.agency, r.category, new, w["reason"], w["by"], w["at"], r.where))
     return out
-
-
-def _same_value(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, (int, float)):
-        return abs(a - b) <= 1e-9 * max(1.0, abs(a))
-    return (a or None) == (b or None)
 
 
 def _without_held(parsed, held: list[Held]) -> list:
@@ -221,12 +215,8 @@ def commit(store, parsed, user: str | None = None, operator: str | None = None,
     refuse_if_locked(store, parsed)
     notes = apply_decisions(store, parsed, decisions or {})
     ident = parsed.identity
-    held = held_rows(store, parsed)
-    rows = parsed.rows if restore_withdrawn else _without_held(parsed, held)
-    if restore_withdrawn:
-        notes = notes + [("actual.restore", f"{h.code}|{h.agency}" + (f"|{h.category}" if h.category else ""),
-                          {"withdrawn_reason": h.reason, "withdrawn_by": h.by}) for h in held]
-    sub_id, counts = store.record_submission(ident.plan, ident.agency, ident.period, rows, actor=actor,
-                                             file_name=parsed.file_name, checksum=parsed.checksum, source="excel",
-                                             notes=notes)
-    return sub_id, {**counts, "held": 0 if restore_withdrawn else len(held)}
+    # the store holds back (or, with restore_withdrawn, writes and audits) withdrawn values brought
+    # back, inside its transaction: the same rule as held_rows, at the moment of writing
+    return store.record_submission(ident.plan, ident.agency, ident.period, parsed.rows, actor=actor,
+                                   file_name=parsed.file_name, checksum=parsed.checksum, source="excel",
+                                   notes=notes, restore_withdrawn=restore_withdrawn)

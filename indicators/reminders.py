@@ -58,10 +58,11 @@ _EMAIL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?@"
 def parse_date(text: str | date | None) -> date:
     """'2026-07-10' or '10/07/2026' (also '10/7/2026', '10-07-2026', '10.07.2026') -> date;
     anything else is a UsageError with a Vietnamese message."""
-    if isinstance(text, datetime):
-        return text.date()
     if isinstance(text, date):
-        return text
+        day = text.date() if isinstance(text, datetime) else text
+        if not 2000 <= day.year <= 2100:
+            raise UsageError(f"Ngày {day.strftime('%d/%m/%Y')} nằm ngoài khoảng năm 2000–2100.", "Chọn một ngày khác.")
+        return day
     raw = str(text or "").strip()
     m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw)
     parts = (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
@@ -72,17 +73,18 @@ def parse_date(text: str | date | None) -> date:
     if parts is None:
         raise UsageError(f"Ngày \"{raw}\" không đọc được.", hint)
     try:
-        return date(*parts)
+        day = date(*parts)
     except ValueError:
         raise UsageError(f"Ngày \"{raw}\" không có trên lịch.", hint) from None
+    if not 2000 <= day.year <= 2100:  # also keeps date + window inside the calendar
+        raise UsageError(f"Ngày \"{raw}\" nằm ngoài khoảng năm 2000–2100.", hint)
+    return day
 
 
 def check_days(value) -> int:
     """The window of "due soon", in days: a whole number from 0 to MAX_DAYS."""
-    try:
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
-        n = None
+    text = str(value).strip()
+    n = int(text) if re.fullmatch(r"[0-9]{1,4}", text) else None  # ASCII digits only ("²".isdigit() is True)
     if n is None or not 0 <= n <= MAX_DAYS:
         raise UsageError(f"Số ngày \"{value}\" không hợp lệ: cần một số nguyên từ 0 đến {MAX_DAYS}.",
                          f"Ví dụ --days {DEFAULT_DAYS}: nhắc cả những báo cáo đến hạn trong {DEFAULT_DAYS} ngày tới.")
@@ -246,6 +248,7 @@ def build(plan: Plan, targets: list[Target], receipts, on: date, *, days: int = 
     reporting.expected_reports takes), the scope's contacts (Store.agency_contacts) and the accounts
     (Store.users). Pure: every rule is testable without a database."""
     days = check_days(days)
+    on = parse_date(on)
     reports = reporting.expected_reports(plan, targets, receipts, on)
     per: dict[str, list[Item]] = {}
     roles: dict[str, tuple[str, ...]] = {}
@@ -425,8 +428,7 @@ def _clean(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text or "")).split())
 
 
-def _hidden(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in text)
+_hidden = fmt.has_hidden
 
 
 def contact_agencies(plan: Plan, registered: list[tuple[str, str]] = ()) -> list[str]:

@@ -124,7 +124,9 @@ def register_units(store, slug: str, agency: str, names: list[str], *, actor: st
     if agency not in plan.all_agencies():
         raise UsageError(f"Kế hoạch {slug} không có cơ quan \"{agency}\".",
                          "Các cơ quan của kế hoạch: " + "; ".join(plan.all_agencies()) + ".")
-    known = units_of(plan, store.registered_units(slug), agency)
+    registered = store.registered_units(slug)
+    known = units_of(plan, registered, agency)
+    others = {name_key(u): a for a, u in registered if a != agency}  # a unit is compiled by one agency only
     agencies = plan_agency_keys(plan)
     clean, problems = [], []
     for i, raw in enumerate(names, start=1):
@@ -134,7 +136,7 @@ def register_units(store, slug: str, agency: str, names: list[str], *, actor: st
             problems.append(Problem(where, "Tên đơn vị trống.", "Bỏ dòng trống."))
         elif len(name) > 120:
             problems.append(Problem(where, f"Tên đơn vị dài {len(name)} ký tự (tối đa 120).", "Viết tên ngắn gọn, ví dụ \"UBND xã Châu Sơn\"."))
-        elif any(unicodedata.category(ch) in ("Cf", "Cc", "Co", "Cs") for ch in name):
+        elif fmt.has_hidden(name):
             problems.append(Problem(where, f"Tên \"{name}\" có ký tự ẩn (khoảng trắng không độ rộng, gạch nối mềm…).",
                                     "Gõ lại tên đơn vị bằng bàn phím thay vì dán từ nơi khác."))
         elif name.startswith(fmt.CSV_FORMULA_STARTS):
@@ -143,6 +145,10 @@ def register_units(store, slug: str, agency: str, names: list[str], *, actor: st
         elif name_key(name) in agencies:
             problems.append(Problem(where, f"\"{name}\" là cơ quan của kế hoạch, tự nộp báo cáo của mình, không phải đơn vị "
                                            "trong biểu tổng hợp.", "Bỏ tên này."))
+        elif name_key(name) in others:
+            problems.append(Problem(where, f"\"{name}\" đã được đăng ký cho {others[name_key(name)]}: mỗi đơn vị chỉ do một "
+                                           "cơ quan tổng hợp, để số liệu của đơn vị không bị cơ quan khác ghi đè hay rút lại.",
+                                    f"Bỏ đăng ký ở {others[name_key(name)]} trước (lệnh `units remove`), hoặc bỏ tên này."))
         else:
             clean.append(known.get(name_key(name), name))
     if problems:

@@ -476,11 +476,15 @@ class Store:
         self, slug: str, agency: str, period: str, rows: list[Row], *, actor: str,
         file_name: str | None = None, checksum: str | None = None, source: str = "excel",
         is_demo: bool = False, received_at: datetime | None = None, notes: list[tuple[str, str, dict]] = (),
+        restore_withdrawn: bool | None = None,
     ) -> tuple[int, dict[str, int]]:
         """Write one submission as a single transaction: every row or none.
 
         New and changed values get a new version (the old one is marked superseded, never
-        overwritten); unchanged values create no version. Returns (submission id, counts)."""
+        overwritten); unchanged values create no version. A row that brings back a withdrawn value
+        (cycle.brings_back; real values only) is skipped and counted as "held", or, with
+        `restore_withdrawn`, written and audited as actual.restore; None: no such check (demo and
+        generated data). Returns (submission id, counts)."""
         plan = self.plan(slug)
         periods.check_accepted(plan, period)
         target_ids = {r[1]: r[0] for r in self.con.execute(
@@ -524,14 +528,31 @@ class Store:
                     SELECT i.idx, max(x.version) FROM incoming_rows i JOIN actuals x ON x.target_id = i.tid
                          AND x.agency_id = i.aid AND x.category IS NOT DISTINCT FROM i.cat
                     WHERE x.period = ? AND x.superseded_at IS NOT NULL GROUP BY i.idx""", [period]).fetchall())
+                # keys whose latest version is a withdrawn real value: checked here, in the write's own
+                # transaction, so a withdrawal landing after the preview is still honoured
+                withdrawn = {} if restore_withdrawn is None else {rec[0]: (rec[1:4]) for rec in cur.execute("""
+                    SELECT i.idx, x.value, x.text_value, w.reason FROM incoming_rows i JOIN actuals x
+                         ON x.target_id = i.tid AND x.agency_id = i.aid AND x.category IS NOT DISTINCT FROM i.cat
+                    JOIN withdrawals w ON w.actual_id = x.id
+                    WHERE x.period = ? AND NOT x.is_demo AND x.version = (
+                        SELECT max(y.version) FROM actuals y WHERE y.target_id = x.target_id AND y.agency_id = x.agency_id
+                          AND y.period = x.period AND y.category IS NOT DISTINCT FROM x.category)""", [period]).fetchall()}
             finally:
                 cur.unregister("incoming_rows")
-            counts = {"new": 0, "changed": 0, "unchanged": 0}
+            counts = {"new": 0, "changed": 0, "unchanged": 0, "held": 0}
             keep: list[int] = []  # indexes of rows that make a new version
             versions: list[int] = []
             olds: list[tuple | None] = []
+            restored: list[tuple[str, str, dict]] = []
             for i, r in enumerate(rows):
                 old_rec = current.get(i)
+                if i in withdrawn and cycle.brings_back({"value": withdrawn[i][0], "text": withdrawn[i][1]},
+                                                        {"value": r.value, "text": r.text}):
+                    if not restore_withdrawn:
+                        counts["held"] += 1
+                        continue
+                    restored.append(("actual.restore", f"{r.code}|{r.agency or agency}" + (f"|{r.category}" if r.category else ""),
+                                     {"withdrawn_reason": withdrawn[i][2]}))
                 if old_rec is not None:
                     old = _payload(*old_rec[2:7])
                     if all(_same(old[k], v) for k, v in _payload(r.value, r.text, r.numerator, r.denominator, r.note).items()):
@@ -578,13 +599,14 @@ class Store:
                                 [period, sub_id, when, actor, is_demo])
                 finally:
                     cur.unregister("new_actuals")
-            if notes:  # e.g. plausibility warnings confirmed or corrected: one statement for thousands
+            notes_ = list(notes) + restored
+            if notes_:  # e.g. plausibility warnings confirmed or corrected: one statement for thousands
                 cur.execute("""INSERT INTO audit SELECT nextval('audit_ids'), ?, ?, n.action, ?, 'actual', n.key, NULL,
                                n.detail, ?, ? FROM (SELECT unnest(?) AS action, unnest(?) AS key, unnest(?) AS detail,
                                generate_subscripts(?, 1) AS i) n ORDER BY n.i""",
-                            [when, actor, slug, sub_id, is_demo, [a for a, _, _ in notes],
-                             [f"{k}|{period}" for _, k, _ in notes],
-                             [json.dumps(d, ensure_ascii=False) for _, _, d in notes], [a for a, _, _ in notes]])
+                            [when, actor, slug, sub_id, is_demo, [a for a, _, _ in notes_],
+                             [f"{k}|{period}" for _, k, _ in notes_],
+                             [json.dumps(d, ensure_ascii=False) for _, _, d in notes_], [a for a, _, _ in notes_]])
             return sub_id, counts
 
         return self._retrying(work)
@@ -642,7 +664,7 @@ class Store:
         def work(cur):
             current = self._approval(cur, plan, period)
             if action == cycle.APPROVE:
-                reports = cur.execute("SELECT count(*) FROM submissions WHERE plan = ? AND period = ?",
+                reports = cur.execute("SELECT count(*) FROM submissions WHERE plan = ? AND period = ? AND NOT is_demo",
                                       [slug, period]).fetchall()[0][0]
                 cycle.check_approve(slug, period, current, reports)
             else:
@@ -690,7 +712,8 @@ class Store:
             old = _payload(*payload)
             key = f"{code}|{agency}|{period}" + (f"|{category}" if category else "")
             self._audit(cur, actor, "actual.withdraw", slug, "actual", key, json.dumps(old, ensure_ascii=False),
-                        json.dumps({"withdrawn": True, "reason": reason}, ensure_ascii=False), None, is_demo, at=when)
+                        json.dumps({"withdrawn": True, "reason": reason, "demo_value": bool(is_demo)}, ensure_ascii=False),
+                        None, False, at=when)
             return old
         return self._retrying(work)
 
@@ -703,7 +726,7 @@ class Store:
                    w.reason, w.withdrawn_by, w.withdrawn_at
             FROM actuals x JOIN withdrawals w ON w.actual_id = x.id JOIN targets t ON t.id = x.target_id
             JOIN agencies a ON a.id = x.agency_id
-            WHERE t.plan = ? AND a.scope = ? AND x.period = ? AND list_contains(?, a.name)
+            WHERE t.plan = ? AND a.scope = ? AND x.period = ? AND list_contains(?, a.name) AND NOT x.is_demo
               AND NOT EXISTS (SELECT 1 FROM actuals y WHERE y.target_id = x.target_id AND y.agency_id = x.agency_id
                               AND y.period = x.period AND y.category IS NOT DISTINCT FROM x.category
                               AND y.version > x.version)""", [slug, plan.scope, period, agencies]).fetchall()
@@ -778,8 +801,14 @@ class Store:
         non-demo versions they had superseded."""
         def work(cur):
             counts = {}
+            # a real version a demo one superseded is current again, unless a later real version of
+            # the same key exists (reported, or withdrawn, after the demo data came in)
             cur.execute("""UPDATE actuals SET superseded_at = NULL, superseded_by = NULL
-                           WHERE NOT is_demo AND superseded_by IN (SELECT id FROM actuals WHERE is_demo)""")
+                           WHERE NOT is_demo AND superseded_by IN (SELECT id FROM actuals WHERE is_demo)
+                             AND NOT EXISTS (SELECT 1 FROM actuals y WHERE y.target_id = actuals.target_id
+                                 AND y.agency_id = actuals.agency_id AND y.period = actuals.period
+                                 AND y.category IS NOT DISTINCT FROM actuals.category AND NOT y.is_demo
+                                 AND y.version > actuals.version)""")
             cur.execute("DELETE FROM withdrawals WHERE actual_id IN (SELECT id FROM actuals WHERE is_demo)")
             for table in ("actuals", "submissions", "audit"):
                 counts[table] = cur.execute(f"SELECT count(*) FROM {table} WHERE is_demo").fetchall()[0][0]

@@ -18,10 +18,10 @@ plans = {p.slug: p for p in store.plans()}
 cols = st.columns(4)
 plan = cols[0].selectbox("Kế hoạch", [""] + list(plans), format_func=lambda s: "Tất cả" if not s else s)
 actor = cols[1].text_input("Người thực hiện")
-action = cols[2].selectbox("Loại thay đổi", ["", "actual", "user", "catalogue", "setting", "backup", "restore"],
-                           format_func=lambda a: {"": "Tất cả", "actual": "Số liệu", "user": "Tài khoản",
-                                                  "catalogue": "Danh mục", "setting": "Cài đặt", "backup": "Sao lưu",
-                                                  "restore": "Khôi phục"}[a])
+KINDS = {"": "Tất cả", "actual": "Số liệu", "period": "Duyệt số liệu kỳ", "warning": "Số liệu bất thường",
+         "user": "Tài khoản", "unit": "Đơn vị báo cáo", "contact": "Liên hệ cơ quan", "catalogue": "Danh mục",
+         "registry": "Danh mục chỉ số", "setting": "Cài đặt", "backup": "Sao lưu", "restore": "Khôi phục"}
+action = cols[2].selectbox("Loại thay đổi", list(KINDS), format_func=KINDS.get)
 text = cols[3].text_input("Có chứa (mã chỉ tiêu, cơ quan, giá trị)")
 today = ui.today()
 dates = st.date_input("Khoảng thời gian", (today - timedelta(days=365), today), format="DD/MM/YYYY")
@@ -40,7 +40,13 @@ ACTIONS = {"actual.new": "Số liệu mới", "actual.change": "Sửa số liệ
            "user.update": "Sửa tài khoản", "user.agencies": "Giao cơ quan", "user.password": "Đặt lại mật khẩu",
            "user.disable": "Khóa tài khoản", "user.enable": "Mở lại tài khoản", "user.locked": "Tạm khóa (sai mật khẩu)",
            "user.role": "Đổi vai trò", "catalogue.insert": "Nạp kế hoạch mới", "catalogue.update": "Cập nhật kế hoạch",
-           "setting.change": "Đổi cài đặt", "backup": "Sao lưu", "restore": "Khôi phục"}
+           "setting.change": "Đổi cài đặt", "backup": "Sao lưu", "restore": "Khôi phục",
+           "actual.withdraw": "Rút lại số liệu", "actual.restore": "Ghi lại số liệu đã rút",
+           "period.approve": "Duyệt số liệu kỳ", "period.reopen": "Mở lại kỳ đã duyệt", "period.autolock": "Tự khóa kỳ sau hạn",
+           "warning.confirmed": "Xác nhận số liệu bất thường", "warning.corrected": "Sửa số liệu bất thường theo gợi ý",
+           "unit.register": "Đăng ký đơn vị báo cáo", "unit.unregister": "Bỏ đăng ký đơn vị báo cáo",
+           "contact.set": "Ghi liên hệ cơ quan", "registry.insert": "Nạp danh mục chỉ số",
+           "registry.update": "Cập nhật danh mục chỉ số"}
 ACTORS = {"system": "Hệ thống", "init": "Khởi tạo", "demo": "Dữ liệu minh họa", "oidc": "Đăng nhập tổ chức"}
 
 
@@ -58,6 +64,16 @@ def describe(value: str | None, r: dict) -> str:
         data = json.loads(value)
     except ValueError:
         return value
+    if r["action"] == "contact.set" and isinstance(data, list):  # [person, phone, email]
+        return "; ".join(str(x) for x in data if x) or "(trống)"
+    if isinstance(data, dict) and data.get("withdrawn"):
+        return f"rút lại — lý do: {data.get('reason') or ''}"
+    if isinstance(data, dict) and "reason" in data and len(data) == 1:
+        return f"lý do: {data['reason']}"
+    if isinstance(data, dict) and "withdrawn_reason" in data:
+        return f"ghi lại số đã rút (lý do rút: {data['withdrawn_reason']})"
+    if isinstance(data, dict) and not data:
+        return "—"
     if isinstance(data, dict) and "value" in data:
         unit = units.get((r["plan"], (r["entity_key"] or "").split("|")[0]), "count")
         shown = data.get("text") or fmt.actual(data.get("value"), unit)
@@ -69,7 +85,7 @@ def describe(value: str | None, r: dict) -> str:
                  "locked_until": "tạm khóa đến", "last_login_at": "đăng nhập",
                  "sessions_valid_from": "phiên đăng nhập cũ hết hiệu lực từ"}
         return "; ".join(f"{words.get(k, k)}: {ROLE_LABEL.get(v, v) if k == 'role' else v}" for k, v in data.items())
-    if isinstance(data, list):  # agencies assigned: [[plan, agency], ...]
+    if isinstance(data, list) and all(isinstance(x, list) and len(x) == 2 for x in data):  # [[plan, agency], ...]
         return "; ".join(f"{a} ({p})" for p, a in data) or "(không cơ quan nào)"
     return value
 

@@ -29,6 +29,11 @@ def _report(store, values: dict, agency: str = HEALTH, period: str = H1):
     return read_report(fill(data, values), "bao-cao.xlsx", store)
 
 
+def _real_report(store, agency: str = HEALTH, period: str = H1):
+    """One real (not demo) submission for the period: a period with demo data only cannot be approved."""
+    store.record_submission(SON_LA, agency, period, [Row("5", 17.5)], actor="kiem-thu")
+
+
 def _row(store, code: str, period: str = H1):
     return next(r for r in progress.plan_progress(store, SON_LA, period).rows if r.target.code == code)
 
@@ -69,6 +74,7 @@ def test_autolock_days_must_be_a_whole_number_of_days(value):
 def test_an_approved_period_refuses_imports_until_an_administrator_reopens_it(demo_store):
     _account(demo_store, HEALTH_STAFF, HEALTH)
     parsed = _report(demo_store, {"3": (9.1, 182, 20000)})
+    _real_report(demo_store)
     state = cycle.approve(demo_store, SON_LA, H1, user=HEALTH_STAFF)  # the standing agency's staff approves
     assert state.locked and state.by == HEALTH_STAFF and demo_store.approvals(SON_LA)[H1].label == "Đã duyệt"
     before = snapshot(demo_store)
@@ -185,13 +191,12 @@ def test_withdrawing_what_was_never_reported_or_is_another_agencys_changes_nothi
         cycle.withdraw(demo_store, SON_LA, H1, HEALTH, reported, "phân tổ sai", category="nông thôn", user=HEALTH_STAFF)
     with pytest.raises(UsageError, match="tối đa 500"):
         cycle.withdraw(demo_store, SON_LA, H1, HEALTH, reported, "x" * 501, user=HEALTH_STAFF)
+    _real_report(demo_store)
     cycle.approve(demo_store, SON_LA, H1, user=HEALTH_STAFF)
     locked = snapshot(demo_store)
     with pytest.raises(cycle.PeriodLocked, match="không rút lại số liệu"):
         cycle.withdraw(demo_store, SON_LA, H1, HEALTH, reported, "sau khi duyệt", user=HEALTH_STAFF)
     assert snapshot(demo_store) == locked
-    assert {t: v for t, v in before.items() if t not in ("approvals", "audit", "users", "user_agencies")} == \
-        {t: v for t, v in locked.items() if t not in ("approvals", "audit", "users", "user_agencies")}
 
 
 # -- the command line -------------------------------------------------------------------------------
@@ -204,6 +209,9 @@ def test_the_command_line_approves_refuses_with_exit_1_reopens_and_withdraws(dem
     db = demo_store.path
     demo_store.close()
 
+    out = run_cli("approve", SON_LA, "--period", H1, db=db)  # the demo data alone is no report
+    assert out.returncode == 2 and "chưa có báo cáo nào" in out.stderr
+    assert run_cli("import", str(path), db=db).returncode == 0
     out = run_cli("approve", SON_LA, "--period", H1, db=db)
     assert out.returncode == 0 and "Đã duyệt" in out.stdout
     refused = run_cli("import", str(path), db=db)
@@ -211,6 +219,7 @@ def test_the_command_line_approves_refuses_with_exit_1_reopens_and_withdraws(dem
     assert run_cli("reopen", SON_LA, "--period", H1, "--reason", " ", db=db).returncode == 2
     out = run_cli("reopen", SON_LA, "--period", H1, "--reason", "Sở Y tế bổ sung", db=db)
     assert out.returncode == 0 and "mở lại bởi" in out.stdout
+    path.write_bytes(fill(data, {"3": (9.05, 181, 20000)}))
     assert run_cli("import", str(path), db=db).returncode == 0
     out = run_cli("withdraw", SON_LA, "--period", H1, "--agency", HEALTH, "--target", "3", "--reason", "nhầm", db=db)
     assert out.returncode == 0 and "9,05‰" in out.stdout
@@ -240,6 +249,7 @@ def _html(at) -> str:
 
 @pytest.mark.app
 def test_the_reporting_page_approves_and_an_administrator_reopens_with_a_reason(demo_store, make_app):
+    _real_report(demo_store)
     db = demo_store.path
     demo_store.close()
     at = _open(make_app(db, user=ADMIN), "pages/reporting.py")
@@ -268,6 +278,7 @@ def test_the_template_says_whether_its_period_is_approved(demo_store):
         return next(ws.cell(r, 2).value for r in range(2, 6) if ws.cell(r, 1).value == "Kỳ báo cáo:")
 
     assert period_cell() == "6 tháng đầu năm 2026 (2026-H1) — Chưa duyệt"
+    _real_report(demo_store)
     cycle.approve(demo_store, SON_LA, H1, user=ADMIN)
     assert period_cell().startswith(f"6 tháng đầu năm 2026 (2026-H1) — Đã duyệt ({ADMIN}, ")
     assert period_cell().endswith("không nhận thêm số liệu cho kỳ này")
@@ -302,6 +313,7 @@ def test_the_upload_page_refuses_an_approved_period_and_accepts_it_after_reopeni
 
     path, data = justice
     with Store(path) as s:
+        _real_report(s, "Sở Tư pháp")
         cycle.approve(s, SON_LA, H1, user=ADMIN)
         before = snapshot(s)
     at = make_app(path, user=STAFF)
@@ -352,3 +364,122 @@ def test_a_value_withdrawn_on_the_target_page_falls_back_and_an_old_file_does_no
     next(b for b in at.button if "Xác nhận" in b.label).click().run()
     assert any("1 số liệu đã rút không ghi lại" in s.value for s in at.success)
     assert _row(store, "18").figure.value == after.figure.value
+
+
+# -- what a hostile review found (each once broken) ---------------------------------------------------
+
+@pytest.mark.unit
+@pytest.mark.parametrize("reason", ["s\x01a", "xóa\x1b[2J", "ẩn\u200bký tự", "đảo\u202echiều", "nul\x00"])
+def test_a_reason_with_control_or_invisible_characters_is_refused(reason):
+    with pytest.raises(UsageError, match="ký tự ẩn"):
+        cycle.check_reason(reason, "mở lại kỳ")
+    assert cycle.check_reason("dòng một\ndòng hai\t ", "x") == "dòng một dòng hai"  # line breaks are spaces
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("value", ["²", "٣", "１５"])
+def test_autolock_days_are_ascii_digits(value):
+    with pytest.raises(UsageError, match="Số ngày tự khóa"):
+        cycle.check_autolock_days(value)
+
+
+@pytest.mark.store
+def test_a_withdrawn_figure_is_held_back_even_without_its_numerator_and_when_withdrawn_after_the_preview(store):
+    _account(store, HEALTH_STAFF, HEALTH)
+    intake.commit(store, _report(store, {"3": (9.1, 182, 20000)}), user=HEALTH_STAFF)
+    cycle.withdraw(store, SON_LA, H1, HEALTH, "3", "nhầm", user=HEALTH_STAFF)
+    bare = _report(store, {"3": 9.1})  # the same figure, without numerator and denominator
+    assert [h.code for h in intake.preview(store, bare, user=HEALTH_STAFF).held] == ["3"]
+    assert intake.commit(store, bare, user=HEALTH_STAFF)[1]["held"] == 1
+    # a withdrawal landing between the preview and the commit is honoured by the store itself
+    intake.commit(store, _report(store, {"3": 9.2}), user=HEALTH_STAFF)
+    late = _report(store, {"3": 9.2})
+    assert intake.preview(store, late, user=HEALTH_STAFF).held == []
+    cycle.withdraw(store, SON_LA, H1, HEALTH, "3", "lại nhầm", user=HEALTH_STAFF)
+    _, counts = intake.commit(store, late, user=HEALTH_STAFF)
+    assert counts["held"] == 1 and _row(store, "3").figure.value is None
+    assert not store.audit_trail(5, action="actual.restore")
+
+
+@pytest.mark.store
+def test_a_unit_is_compiled_by_one_agency_only(store):
+    from indicators.scopes import register_units
+
+    register_units(store, SON_LA, HEALTH, ["UBND xã Chiềng Mung"], actor="máy chủ:kiem-thu")
+    before = snapshot(store)
+    with pytest.raises(UsageError) as refused:
+        register_units(store, SON_LA, "Công an tỉnh", ["ubnd xã  chiềng mung"], actor="máy chủ:kiem-thu")
+    assert "đã được đăng ký cho Sở Y tế" in str(refused.value)
+    assert snapshot(store) == before
+
+
+@pytest.mark.store
+def test_removing_the_demo_data_leaves_one_current_value_per_key_and_never_revives_a_withdrawn_one(store):
+    from indicators import demo
+
+    key = (SON_LA, HEALTH, H1)
+
+    def current():
+        return store.con.execute("""SELECT x.version, x.value FROM actuals x JOIN targets t ON t.id = x.target_id
+                                    JOIN agencies a ON a.id = x.agency_id WHERE t.plan = ? AND a.name = ? AND x.period = ?
+                                    AND t.code = '5' AND x.superseded_at IS NULL""", list(key)).fetchall()
+
+    store.record_submission(*key, [Row("5", 17.0)], actor="kiem-thu")  # real v1
+    demo.load_demo(store)  # demo v2 supersedes it
+    store.record_submission(*key, [Row("5", 16.0)], actor="kiem-thu")  # real v3
+    store.remove_demo()
+    assert current() == [(3, 16.0)]
+    cycle.withdraw(store, SON_LA, H1, HEALTH, "5", "nhầm", operator="kiem-thu")
+    demo.load_demo(store)
+    store.remove_demo()
+    assert current() == []  # the withdrawal stands; v1 stays superseded
+    assert store.audit_trail(1, action="actual.withdraw")  # a person's act, kept when the demo data goes
+
+
+@pytest.mark.store
+def test_demo_data_is_not_added_into_an_approved_period(store):
+    from indicators import demo
+
+    _real_report(store)
+    cycle.approve(store, SON_LA, H1, operator="kiem-thu")
+    before = snapshot(store)
+    with pytest.raises(UsageError, match="kỳ 2026-H1 của son-la-2026 đã duyệt"):
+        demo.load_demo(store)
+    assert snapshot(store) == before
+
+
+@pytest.mark.store
+def test_reminders_refuse_dates_outside_the_calendar_they_can_count_in():
+    from indicators import reminders
+
+    for text in ("9999-12-31", "31/12/1899"):
+        with pytest.raises(UsageError, match="2000–2100"):
+            reminders.parse_date(text)
+    with pytest.raises(UsageError):
+        reminders.check_days("²")
+
+
+@pytest.mark.app
+def test_the_audit_page_names_every_action_of_the_cycle_in_vietnamese(justice, make_app):
+    from indicators import reminders
+    from indicators.store import Store
+
+    path, _ = justice
+    with Store(path) as s:
+        _real_report(s)
+        cycle.approve(s, SON_LA, H1, operator="kiem-thu")
+        cycle.reopen(s, SON_LA, H1, "bổ sung", operator="kiem-thu")
+        cycle.set_autolock(s, SON_LA, "10", operator="kiem-thu")
+        cycle.withdraw(s, SON_LA, H1, HEALTH, "5", "nhầm", operator="kiem-thu")
+        reminders.set_contact(s, SON_LA, HEALTH, person="Nguyễn Văn A", phone="0212 3852 123", email=None,
+                              operator="kiem-thu")
+    at = make_app(path, user=ADMIN)
+    at.run()
+    at.switch_page("pages/admin_audit.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = at.dataframe[0].value
+    actions = set(shown["Việc"])
+    assert {"Duyệt số liệu kỳ", "Mở lại kỳ đã duyệt", "Tự khóa kỳ sau hạn", "Rút lại số liệu",
+            "Ghi liên hệ cơ quan"} <= actions
+    assert not [a for a in actions if "." in a]  # no raw action code
+    assert "Nguyễn Văn A; 0212 3852 123" in set(shown["Thành"])

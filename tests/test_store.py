@@ -72,8 +72,8 @@ def test_catalogue_update_changes_entries_and_keeps_actuals(store, catalogue):
 def test_a_new_value_supersedes_and_never_overwrites(store):
     _, c1 = store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 60.0), Row("2", 80.0)], actor="an")
     _, c2 = store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 62.5), Row("2", 80.0)], actor="binh")
-    assert c1 == {"new": 2, "changed": 0, "unchanged": 0}
-    assert c2 == {"new": 0, "changed": 1, "unchanged": 1}
+    assert c1 == {"new": 2, "changed": 0, "unchanged": 0, "held": 0}
+    assert c2 == {"new": 0, "changed": 1, "unchanged": 1, "held": 0}
     hist = store.history("son-la-2026", "1")
     assert [(h["value"], h["version"], h["recorded_by"]) for h in hist] == [(62.5, 2, "binh"), (60.0, 1, "an")]
     assert hist[1]["superseded_at"] is not None and hist[0]["superseded_at"] is None
