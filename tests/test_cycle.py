@@ -483,3 +483,35 @@ def test_the_audit_page_names_every_action_of_the_cycle_in_vietnamese(justice, m
             "Ghi liên hệ cơ quan"} <= actions
     assert not [a for a in actions if "." in a]  # no raw action code
     assert "Nguyễn Văn A; 0212 3852 123" in set(shown["Thành"])
+
+
+@pytest.mark.store
+def test_briefing_files_say_whether_the_figures_are_approved_and_show_clean_target_texts(demo_store):
+    import io
+
+    import docx
+    import openpyxl
+    from pptx import Presentation
+
+    from loaders import exports
+
+    def texts(kind: str) -> str:
+        data = exports.export(exports.gather(demo_store, SON_LA, H1), kind)
+        if kind == "docx":
+            d = docx.Document(io.BytesIO(data))
+            return "\n".join([p.text for p in d.paragraphs] + [c.text for t in d.tables for row in t.rows for c in row.cells])
+        if kind == "xlsx":
+            wb = openpyxl.load_workbook(io.BytesIO(data))
+            return "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
+        deck = Presentation(io.BytesIO(data))
+        return "\n".join(sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
+
+    for kind in ("docx", "xlsx", "pptx"):
+        assert "Số liệu chưa duyệt" in texts(kind), kind
+    _real_report(demo_store)
+    cycle.approve(demo_store, SON_LA, H1, user=ADMIN)
+    for kind in ("docx", "xlsx", "pptx"):
+        shown = texts(kind)
+        assert f"Số liệu đã duyệt ({ADMIN}, " in shown, kind
+        assert "$\\geq" not in shown and "(*dưới" not in shown, kind
+    assert "≥ 90 - ≥ 95%" in texts("docx")

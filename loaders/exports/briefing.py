@@ -57,13 +57,21 @@ class Briefing:
     def period_label(self) -> str:
         return periods.label(self.period)
 
+    def approval_text(self) -> str:
+        """"Số liệu đã duyệt (người duyệt, lúc …)" or "Số liệu chưa duyệt" (docs/reporting-cycle.md)."""
+        a = self.progress.approval
+        if a is None:
+            return ""
+        return f"Số liệu {a.describe()[0].lower()}{a.describe()[1:]}"
+
     def data_date_text(self) -> str:
         return f"số liệu nhận đến ngày {fmt.day(self.data_date)}" if self.data_date else "chưa có số liệu báo cáo của kỳ này"
 
     def caption(self) -> str:
         """Plan, period and data date: the caption of every chart and the footer of every slide."""
         return (f"{self.plan.issuer} — {self.plan.title} · Kỳ báo cáo: {self.period_label} · "
-                f"{self.data_date_text().capitalize()} · Xuất ngày {fmt.day(self.made_at)}")
+                f"{self.data_date_text().capitalize()}" + (f" · {self.approval_text()}" if self.approval_text() else "")
+                + f" · Xuất ngày {fmt.day(self.made_at)}")
 
 
 def gather(store, slug: str, period: str, *, now: datetime | None = None) -> Briefing:

@@ -77,7 +77,8 @@ def excel(b: Briefing) -> bytes:
         ws["A1"] = title
         ws["A1"].font = Font(name=FONT, bold=True, size=14, color="1F4E79")
         ws.row_dimensions[1].height = 22  # 14-pt capitals with Vietnamese accents
-        info = [("Kế hoạch:", f"{b.plan.title} — {b.plan.issuer}"), ("Kỳ báo cáo:", f"{b.period_label} ({b.period})"),
+        info = [("Kế hoạch:", f"{b.plan.title} — {b.plan.issuer}"),
+                ("Kỳ báo cáo:", f"{b.period_label} ({b.period}) — {b.approval_text()}"),
                 ("Số liệu:", b.data_date_text().capitalize() + f"; xuất ngày {fmt.day(b.made_at)}")]
         for i, (label, value) in enumerate(info, start=2):  # one cell each: the text runs on over the empty cells
             put(ws, i, 1, f"{label} {value}")
@@ -134,7 +135,7 @@ def excel(b: Briefing) -> bytes:
             t = r.target
             numfmt = NUMBER_FORMAT.get(t.unit, "General")
             put(ws, row, 1, t.code).number_format = "@"
-            put(ws, row, 2, t.text + (f" (thuộc chỉ tiêu {t.parent})" if t.parent else ""))
+            put(ws, row, 2, fmt.clean_text(t.text) + (f" (thuộc chỉ tiêu {t.parent})" if t.parent else ""))
             put(ws, row, 3, fmt.UNIT_LABEL.get(t.unit, t.unit))
             goal = target_value(r)
             ws.cell(row, 4, goal).number_format = numfmt

@@ -49,7 +49,8 @@ def powerpoint(b: Briefing) -> bytes:
             ("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", 36, True, "#1F4E79", 0.3),
             (b.plan.title, 26, False, "#1F2328", 0.3),
             (f"{b.plan.issuer} · Kỳ báo cáo: {b.period_label}", 22, False, "#1F2328", 0.15),
-            (f"{b.data_date_text().capitalize()} · Xuất ngày {fmt.day(b.made_at)}", 16, False, "#4A5058", 0)):
+            (f"{b.data_date_text().capitalize()} · {b.approval_text()} · Xuất ngày {fmt.day(b.made_at)}", 16, False,
+             "#4A5058", 0)):
         h = text_height(text, TITLE_W, size, bold=bold, spacing=TITLE_SPACING)
         _box(s, 0.8, y, TITLE_W, h, text, size=size, bold=bold, color=color, spacing=TITLE_SPACING)
         y += h + gap
@@ -283,7 +284,7 @@ def _behind_cells(r: TargetProgress) -> list[Cell]:
     t = r.target
     color = status.COLOR[r.status]
     return [(t.code, 13, True, None, "#1F2328"),
-            (short(t.text, 150), 12, False, None, "#1F2328"),
+            (short(fmt.clean_text(t.text), 150), 12, False, None, "#1F2328"),
             (status.display(r.status), 13, True, color, charts.text_on(color)),
             (f"{fmt.actual(actual_value(r), t.unit)} / {fmt.goal(t)}"
              + (f"\n{r.milestone_note}" if r.milestones else "")

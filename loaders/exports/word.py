@@ -115,7 +115,8 @@ def word(b: Briefing) -> bytes:
     para(after=6)
     para("BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
     para(f"{REPORT_TITLE} {b.plan.title}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    para(f"Kỳ báo cáo: {b.period_label}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
+    para(f"Kỳ báo cáo: {b.period_label}", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
+    para(b.approval_text(), size=11, align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
     if b.demo:
         para(DEMO_NOTE, bold=True, color=fmt.DEMO_RED, align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
 
@@ -163,7 +164,7 @@ def word(b: Briefing) -> bytes:
         for r in members:
             cells = t.add_row().cells
             _cell_text(cells[0], r.target.code, bold=True, size=10.5)
-            _cell_text(cells[1], r.target.text, size=10.5)
+            _cell_text(cells[1], fmt.clean_text(r.target.text), size=10.5)
             _cell_text(cells[2], fmt.goal(r.target), size=10.5)
             _cell_text(cells[3], fmt.actual(actual_value(r), r.target.unit), size=10.5)
             _status_cell(cells[4], r.status, size=10.5)
@@ -189,7 +190,7 @@ def word(b: Briefing) -> bytes:
         for r in behind:
             cells = t.add_row().cells
             _cell_text(cells[0], r.target.code, bold=True, size=10.5)
-            _cell_text(cells[1], r.target.text, size=10.5)
+            _cell_text(cells[1], fmt.clean_text(r.target.text), size=10.5)
             p = cells[1].add_paragraph()
             run = p.add_run(f"Kết quả {fmt.actual(actual_value(r), r.target.unit)}, chỉ tiêu {fmt.goal(r.target)}. "
                             f"{r.judgement.explanation}")
