@@ -106,7 +106,7 @@ def target_cells(t: Target, category: str | None = None) -> tuple[str, str, str,
     category's row: the target's code, "trong đó: <category>", unit label, the category's target)."""
     if category is not None:
         return t.code, category_label(category), fmt.UNIT_LABEL[t.unit], category_goal(t, category)
-    return t.code, t.text, fmt.UNIT_LABEL[t.unit], fmt.goal(t)
+    return t.code, fmt.clean_text(t.text), fmt.UNIT_LABEL[t.unit], fmt.goal(t)  # clean: what people read
 
 
 def locked_record(unit: str | None, cells: tuple[str, str, str, str], category: str | None = None) -> list[str]:

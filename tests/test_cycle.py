@@ -515,3 +515,33 @@ def test_briefing_files_say_whether_the_figures_are_approved_and_show_clean_targ
         assert f"Số liệu đã duyệt ({ADMIN}, " in shown, kind
         assert "$\\geq" not in shown and "(*dưới" not in shown, kind
     assert "≥ 90 - ≥ 95%" in texts("docx")
+
+
+@pytest.mark.store
+def test_templates_show_clean_texts_and_templates_made_before_still_import(demo_store, monkeypatch):
+    import io
+
+    import openpyxl
+
+    from indicators import fmt
+
+    def text_of_8(data: bytes) -> str:
+        ws = openpyxl.load_workbook(io.BytesIO(data))["Báo cáo"]
+        return next(row[1].value for row in ws.iter_rows(min_row=9) if row[0].value == "8")
+
+    _, clean = template_for(demo_store, SON_LA, HEALTH, H1)
+    assert text_of_8(clean) == "Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ các loại vắc xin đạt ≥ 90 - ≥ 95%."
+    with monkeypatch.context() as m:  # a template made by the previous release: the verbatim text
+        m.setattr(fmt, "clean_text", lambda text: text or "")
+        _, old = template_for(demo_store, SON_LA, HEALTH, H1)
+    assert "$\\geq 95\\%$" in text_of_8(old)
+    for data in (clean, old):
+        parsed = read_report(fill(data, {"8": 96.0}), "bao-cao.xlsx", demo_store)
+        assert parsed.ok, [str(p) for p in parsed.problems]
+    # the verbatim text is no licence to edit the cell: anything else is still refused
+    wb = openpyxl.load_workbook(io.BytesIO(clean))
+    ws = wb["Báo cáo"]
+    next(row for row in ws.iter_rows(min_row=9) if row[0].value == "8")[1].value = "Tỷ lệ tiêm chủng đạt 50%."
+    out = io.BytesIO()
+    wb.save(out)
+    assert not read_report(out.getvalue(), "bao-cao.xlsx", demo_store).ok
