@@ -322,17 +322,8 @@ def html_table(headers: list[str], rows: list[list[str]], *, row_attrs: list[str
                num_cols: tuple[int, ...] = (), widths: list[int] | None = None, code_col: int | None = None) -> None:
     """A table of already-escaped HTML cells that wraps long texts (st.dataframe cuts them);
     `widths` in % of the table width."""
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    cols = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>" if widths else ""
-    body = []
-    for i, row in enumerate(rows):
-        attrs = f" {row_attrs[i]}" if row_attrs else ""
-        cells = "".join(f'<td class="num">{c}</td>' if j in num_cols else f'<td class="code">{c}</td>' if j == code_col
-                        else f"<td>{c}</td>" for j, c in enumerate(row))
-        body.append(f"<tr{attrs}>{cells}</tr>")
-    fixed = ' style="table-layout:fixed"' if widths else ""
-    st.markdown(f'<table class="ind"{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
-                unsafe_allow_html=True)
+    group_table(headers, [("", "", rows, row_attrs or [""] * len(rows))], widths=widths, num_cols=num_cols,
+                code_col=code_col)
 
 
 def wrap_anywhere(text) -> str:
@@ -364,7 +355,7 @@ def group_table(headers: list[str], groups: list[tuple[str, str, list[list[str]]
         for row, a in zip(rows, attrs):
             cells = "".join(f'<td class="num">{c}</td>' if j in num_cols else f'<td class="code">{c}</td>' if j == code_col
                             else f"<td>{c}</td>" for j, c in enumerate(row))
-            body.append(f"<tr {a}>{cells}</tr>")
+            body.append(f"<tr {a}>{cells}</tr>" if a else f"<tr>{cells}</tr>")
     fixed = ' style="table-layout:fixed"' if widths else ""
     st.markdown(f'<table class="ind"{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
                 unsafe_allow_html=True)

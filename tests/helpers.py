@@ -221,3 +221,19 @@ def measure(cmd: list[str], timeout: float, cap: int, cwd: Path = ROOT) -> dict:
         raise AssertionError(f"the measuring wrapper did not return within {timeout + 30} s") from None
     assert wrapper.returncode == 0, err.decode("utf-8", "replace")[-3000:]
     return json.loads(out.decode().strip().splitlines()[-1])
+
+
+# -- the real browser (Playwright driving Debian's chromium) -------------------------------------------
+
+def settled(pg) -> None:
+    """Wait until Streamlit has finished the script run (no stale elements, no spinner)."""
+    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')"
+                         " && !document.querySelector('[data-testid=\"stSpinner\"]')")
+    pg.wait_for_timeout(400)
+
+
+def no_exception(pg, where: str) -> None:
+    """No Streamlit exception box and no English "Page not found" dialog on the page."""
+    errors = pg.locator('[data-testid="stException"]')
+    assert errors.count() == 0, f"{where}: {errors.first.inner_text()}"
+    assert pg.get_by_text("Page not found").count() == 0, where

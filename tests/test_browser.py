@@ -17,7 +17,7 @@ from commands.scale import serve_app
 from indicators.store import Store
 from loaders.templates import template_for
 from tests import hostile_files
-from tests.helpers import ROOT, fill
+from tests.helpers import ROOT, fill, no_exception, settled
 
 pytestmark = pytest.mark.browser
 
@@ -87,19 +87,6 @@ def page(chromium_path, served):
         browser.close()
 
 
-def _settled(pg) -> None:
-    """Wait until Streamlit has finished the script run (no stale elements, no spinner)."""
-    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')"
-                         " && !document.querySelector('[data-testid=\"stSpinner\"]')")
-    pg.wait_for_timeout(400)
-
-
-def _no_exception(pg, where: str) -> None:
-    errors = pg.locator('[data-testid="stException"]')
-    assert errors.count() == 0, f"{where}: {errors.first.inner_text()}"
-    assert pg.get_by_text("Page not found").count() == 0, where
-
-
 def _screenshot(pg, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / f"{name}.png"))
@@ -129,7 +116,7 @@ def _start(pg, url: str) -> None:
 def _open_from_sidebar(pg, title: str) -> None:
     pg.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
     pg.locator("h1").filter(has_text=title).first.wait_for()
-    _settled(pg)
+    settled(pg)
 
 
 def test_every_page_in_a_real_browser(page, served):
@@ -138,8 +125,8 @@ def test_every_page_in_a_real_browser(page, served):
     behind = expected["behind"]
     _start(pg, url)
     pg.locator("div.kpi").first.wait_for()
-    _settled(pg)
-    _no_exception(pg, "Tổng quan")
+    settled(pg)
+    no_exception(pg, "Tổng quan")
     assert pg.get_by_text("DỮ LIỆU MINH HỌA").first.is_visible()
 
     # choose 6 tháng đầu năm 2026, as a person would
@@ -147,7 +134,7 @@ def test_every_page_in_a_real_browser(page, served):
     pg.get_by_role("combobox", name="Kỳ báo cáo").click()
     pg.get_by_role("option", name="6 tháng đầu năm 2026").click()
     pg.get_by_text(f"{len(behind)} chỉ tiêu cần chú ý").first.wait_for()
-    _settled(pg)
+    settled(pg)
     for code, n in expected["counts"].items():
         assert pg.locator(f'div.kpi[data-status="{code}"] .val').inner_text() == str(n)
     assert pg.locator(".js-plotly-plot").count() == 2
@@ -156,8 +143,8 @@ def test_every_page_in_a_real_browser(page, served):
     for title, name, key_text in PAGES[1:]:
         _open_from_sidebar(pg, title)
         pg.get_by_text(key_text).first.wait_for()
-        _settled(pg)
-        _no_exception(pg, title)
+        settled(pg)
+        no_exception(pg, title)
         assert pg.get_by_text("DỮ LIỆU MINH HỌA").first.is_visible(), title
         if name not in ("danh-muc", "nop-bao-cao", "theo-chuong-trinh"):  # the period chosen on the overview is kept
             assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "6 tháng đầu năm 2026", title
@@ -173,7 +160,7 @@ def test_every_page_in_a_real_browser(page, served):
     # Vietnamese file name
     _open_from_sidebar(pg, "Tổng quan")
     pg.get_by_text(f"{len(behind)} chỉ tiêu cần chú ý").first.wait_for()
-    _no_exception(pg, "Tổng quan (lần hai)")
+    no_exception(pg, "Tổng quan (lần hai)")
     chart = pg.locator('[data-testid="stPlotlyChart"]').last
     chart.scroll_into_view_if_needed()
     chart.hover()
@@ -191,35 +178,35 @@ def test_upload_a_filled_template_then_the_overview_shows_the_new_status(page, s
     assert expected["status_18"] == "on_track"
     _start(pg, url)
     pg.locator("div.kpi").first.wait_for()
-    _settled(pg)
+    settled(pg)
     pg.get_by_role("combobox", name="Kỳ báo cáo").click()
     pg.get_by_role("option", name="6 tháng đầu năm 2026").click()
     pg.get_by_text(f"{len(expected['behind'])} chỉ tiêu cần chú ý").first.wait_for()
-    _settled(pg)
+    settled(pg)
     before = {c: int(pg.locator(f'div.kpi[data-status="{c}"] .val').inner_text()) for c in expected["counts"]}
     assert before == expected["counts"]
 
     _open_from_sidebar(pg, "Nộp báo cáo")
     pg.get_by_role("combobox", name="Cơ quan báo cáo").click()
     pg.get_by_role("option", name="Sở Tư pháp").click()
-    _settled(pg)
+    settled(pg)
     assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value().startswith("6 tháng đầu năm 2026")
     pg.locator('input[type="file"]').set_input_files(str(expected["upload"]))
     pg.get_by_text("3. Xem trước").wait_for()
-    _settled(pg)
-    _no_exception(pg, "Nộp báo cáo (xem trước)")
+    settled(pg)
+    no_exception(pg, "Nộp báo cáo (xem trước)")
     pg.get_by_role("button", name="Xác nhận ghi báo cáo").click()
     pg.get_by_text("Đã ghi báo cáo").first.wait_for()
-    _settled(pg)
+    settled(pg)
     _screenshot(pg, "nop-bao-cao-da-ghi")
 
     _open_from_sidebar(pg, "Tổng quan")
     pg.locator("div.kpi").first.wait_for()
-    _settled(pg)
+    settled(pg)
     assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "6 tháng đầu năm 2026"
     after = {c: int(pg.locator(f'div.kpi[data-status="{c}"] .val').inner_text()) for c in expected["counts"]}
     assert after["achieved"] == before["achieved"] + 1 and after["on_track"] == before["on_track"] - 1
-    _no_exception(pg, "Tổng quan sau khi nộp")
+    no_exception(pg, "Tổng quan sau khi nộp")
 
 
 def test_a_hostile_upload_is_refused_and_the_server_goes_on(page, served):
@@ -231,13 +218,13 @@ def test_a_hostile_upload_is_refused_and_the_server_goes_on(page, served):
     _open_from_sidebar(pg, "Nộp báo cáo")
     pg.get_by_role("combobox", name="Cơ quan báo cáo").click()
     pg.get_by_role("option", name="Sở Tư pháp").click()
-    _settled(pg)
+    settled(pg)
     pg.locator('input[type="file"]').set_input_files(str(expected["far_cell"]))
     pg.get_by_text("bị từ chối").first.wait_for()
-    _settled(pg)
-    _no_exception(pg, "Nộp báo cáo (tệp độc hại)")
+    settled(pg)
+    no_exception(pg, "Nộp báo cáo (tệp độc hại)")
     assert "1 lỗi" in pg.locator('[data-testid="stAlert"]').filter(has_text="bị từ chối").first.inner_text()
     _screenshot(pg, "nop-bao-cao-tu-choi-tep-doc-hai")  # the problem table (a canvas) names the row limit
     _open_from_sidebar(pg, "Tổng quan")
     pg.locator("div.kpi").first.wait_for()
-    _no_exception(pg, "Tổng quan sau tệp độc hại")
+    no_exception(pg, "Tổng quan sau tệp độc hại")

@@ -20,7 +20,7 @@ from indicators import accounts
 from indicators.scopes import register_units
 from indicators.store import Store
 from loaders.templates import COMPILATION_SHEET, HEADER_ROW, template_for
-from tests.helpers import ADMIN, PASSWORD, ROOT, fill, run_cli
+from tests.helpers import ADMIN, PASSWORD, ROOT, fill, no_exception, run_cli, settled
 
 pytestmark = pytest.mark.browser
 
@@ -46,17 +46,6 @@ def databases(demo_db, tmp_path):
     cli = tmp_path / "cli.duckdb"
     shutil.copy(base, cli)
     return base, cli
-
-
-def _settled(pg) -> None:
-    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')"
-                         " && !document.querySelector('[data-testid=\"stSpinner\"]')")
-    pg.wait_for_timeout(400)
-
-
-def _no_exception(pg, where: str) -> None:
-    errors = pg.locator('[data-testid="stException"]')
-    assert errors.count() == 0, f"{where}: {errors.first.inner_text()}"
 
 
 def _screenshot(pg, name: str) -> None:
@@ -87,7 +76,7 @@ def _edited_text(data: bytes) -> bytes:
 def _choose(pg, label: str, option: str) -> None:
     pg.get_by_role("combobox", name=label).click()
     pg.get_by_role("option").filter(has_text=re.compile("^" + re.escape(option))).first.click()
-    _settled(pg)
+    settled(pg)
 
 
 def test_a_compilation_uploaded_on_the_page_equals_the_command_line_import(databases, tmp_path):
@@ -112,11 +101,11 @@ def test_a_compilation_uploaded_on_the_page_equals_the_command_line_import(datab
             pg.locator("h1").filter(has_text="Tổng quan").wait_for()
             pg.locator('[data-testid="stSidebarNav"] a').filter(has_text="Nộp báo cáo").first.click()
             pg.locator("h1").filter(has_text="Nộp báo cáo").wait_for()
-            _settled(pg)
+            settled(pg)
 
             # download the compilation of both units for 2026-H1 from the page
             pg.get_by_text("Biểu tổng hợp các đơn vị").click()
-            _settled(pg)
+            settled(pg)
             _choose(pg, "Kỳ báo cáo", "6 tháng đầu năm 2026")
             pg.get_by_text("Gồm tất cả 2 đơn vị báo cáo").wait_for()
             with pg.expect_download() as download:
@@ -129,12 +118,12 @@ def test_a_compilation_uploaded_on_the_page_equals_the_command_line_import(datab
 
             # back on the agency report for "Năm 2026", as a person who forgot to switch; upload the compilation
             pg.get_by_text("Báo cáo của cơ quan").click()
-            _settled(pg)
+            settled(pg)
             _choose(pg, "Kỳ báo cáo", "Năm 2026")
             pg.locator('input[type="file"]').set_input_files(str(filled))
             pg.get_by_text("3. Xem trước").wait_for()
-            _settled(pg)
-            _no_exception(pg, "Nộp báo cáo (xem trước)")
+            settled(pg)
+            no_exception(pg, "Nộp báo cáo (xem trước)")
             pg.get_by_text("Tệp này là biểu tổng hợp các đơn vị 6 tháng đầu năm 2026 của Sở Y tế").first.wait_for()
             assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value().startswith("6 tháng đầu năm 2026")
             assert pg.get_by_role("radio", name="Biểu tổng hợp các đơn vị").is_checked()
@@ -143,13 +132,13 @@ def test_a_compilation_uploaded_on_the_page_equals_the_command_line_import(datab
             _screenshot(pg, "nop-bieu-tong-hop-xem-truoc")
             pg.get_by_role("button", name="Xác nhận ghi báo cáo").click()
             pg.get_by_text("Đã ghi báo cáo").first.wait_for()
-            _settled(pg)
+            settled(pg)
 
             # a refused file: the problem table wraps inside the page at 1366 px
             pg.locator('input[type="file"]').set_input_files(str(bad))
             pg.get_by_text("bị từ chối").first.wait_for()
-            _settled(pg)
-            _no_exception(pg, "Nộp báo cáo (tệp lỗi)")
+            settled(pg)
+            no_exception(pg, "Nộp báo cáo (tệp lỗi)")
             fit = pg.evaluate("""() => {
                 const t = [...document.querySelectorAll('table.ind')].find(x => x.innerText.includes('Cách sửa'));
                 const main = document.querySelector('[data-testid="stMain"]');
@@ -167,7 +156,7 @@ def test_a_compilation_uploaded_on_the_page_equals_the_command_line_import(datab
             # Sơn La 8 as people read it, the verbatim text of the plan one click away
             pg.locator('[data-testid="stSidebarNav"] a').filter(has_text="Chi tiết chỉ tiêu").first.click()
             pg.locator("h1").filter(has_text="Chi tiết chỉ tiêu").wait_for()
-            _settled(pg)
+            settled(pg)
             _choose(pg, "Chỉ tiêu", "8 —")
             quote = pg.locator("div.quote").first.inner_text()
             assert "≥ 90 - ≥ 95%." in quote and "$" not in quote, quote
@@ -175,7 +164,7 @@ def test_a_compilation_uploaded_on_the_page_equals_the_command_line_import(datab
             verbatim = pg.locator('div.quote[data-verbatim="text"]')
             verbatim.wait_for()
             assert verbatim.inner_text().strip().endswith("đạt ≥ 90 - $\\geq 95\\%$."), verbatim.inner_text()
-            _no_exception(pg, "Chi tiết chỉ tiêu 8")
+            no_exception(pg, "Chi tiết chỉ tiêu 8")
             context.close()
         finally:
             browser.close()
