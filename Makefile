@@ -26,7 +26,7 @@ install: $(VENV)/.runtime
 # exist; otherwise upgrades the schema and reloads the catalogue, leaving every actual untouched.
 run: $(VENV)/.runtime
 	@if [ -f "$(DB)" ]; then $(PY) -m indicators --db "$(DB)" init; else $(PY) -m indicators --db "$(DB)" init --demo; fi
-	INDICATORS_DB="$(DB)" $(PY) -m streamlit run app.py --server.port 8501
+	INDICATORS_DB="$(DB)" $(PY) -m streamlit run serve.py --server.port 8501  # st.App: app.py + the session routes
 
 # Debian's chromium drives the real-browser tests and the chart exports; LibreOffice Calc saves
 # templates as officials' spreadsheet program does (.ods, its own .xlsx), and python3-uno lets

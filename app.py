@@ -1,4 +1,6 @@
-"""Entry point: page config, sign-in, st.navigation with the pages the role may open. Nothing else."""
+"""Entry point: page config, sign-in, st.navigation with every page (each a stable Vietnamese URL;
+the menu shows the pages the role may open, the others answer in Vietnamese). Nothing else.
+Served through serve.py (st.App with the session routes, docs/sessions.md)."""
 import streamlit as st
 
 from pages import auth, ui
@@ -7,39 +9,64 @@ st.set_page_config(page_title="Theo dõi chỉ tiêu bảo vệ, chăm sóc tr�
 
 user = auth.current_user()
 role = user.role if user else ("reader" if auth.open_reading() else None)
-reading = role is not None
-pages = {}
-if reading:
-    pages["Theo dõi"] = [
-        st.Page("pages/overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
-        st.Page("pages/lagging.py", title="Chỉ tiêu cần chú ý", icon=":material/warning:", url_path="chi-tieu-can-chu-y"),
-        st.Page("pages/departments.py", title="Theo cơ quan", icon=":material/account_balance:", url_path="theo-co-quan"),
-        st.Page("pages/target.py", title="Chi tiết chỉ tiêu", icon=":material/search:", url_path="chi-tiet-chi-tieu"),
-        st.Page("pages/cascade.py", title="Theo chương trình", icon=":material/account_tree:", url_path="theo-chuong-trinh"),
-    ]
-    pages["Báo cáo"] = [
-        st.Page("pages/reporting.py", title="Tình hình báo cáo", icon=":material/event_available:", url_path="tinh-hinh-bao-cao"),
-        st.Page("pages/export.py", title="Xuất báo cáo", icon=":material/download:", url_path="xuat-bao-cao"),
-    ]
-    if role in ("staff", "admin"):
-        pages["Báo cáo"].append(
-            st.Page("pages/upload.py", title="Nộp báo cáo", icon=":material/upload_file:", url_path="nop-bao-cao"))
-    pages["Danh mục"] = [
-        st.Page("pages/catalogue.py", title="Danh mục kế hoạch", icon=":material/menu_book:", url_path="danh-muc"),
-    ]
-if role == "admin":
-    pages["Quản trị"] = [
-        st.Page("pages/admin_users.py", title="Tài khoản", icon=":material/group:", url_path="tai-khoan"),
-        st.Page("pages/admin_audit.py", title="Nhật ký thay đổi", icon=":material/history:", url_path="nhat-ky"),
-        st.Page("pages/admin_plan.py", title="Nhập kế hoạch", icon=":material/post_add:", url_path="nhap-ke-hoach"),
-        st.Page("pages/admin_next_plan.py", title="Tạo kế hoạch năm sau", icon=":material/event_repeat:",
-                url_path="ke-hoach-nam-sau"),
-        st.Page("pages/admin_links.py", title="Liên kết chỉ số", icon=":material/link:", url_path="lien-ket-chi-so"),
-        st.Page("pages/admin_backup.py", title="Sao lưu", icon=":material/backup:", url_path="sao-luu"),
-    ]
-if user is None:
-    pages.setdefault("Tài khoản", []).append(
-        st.Page("pages/signin.py", title="Đăng nhập", icon=":material/login:", url_path="dang-nhap", default=not reading))
+READ, REPORT, ADMIN = ("reader", "leader", "staff", "admin"), ("staff", "admin"), ("admin",)
+REFUSED = {REPORT: "Trang này chỉ dành cho cán bộ báo cáo và quản trị.", ADMIN: "Trang này chỉ dành cho quản trị hệ thống."}
+
+# section -> (file, title, icon, url path, who may open it)
+PAGES = {
+    "Theo dõi": [
+        ("pages/overview.py", "Tổng quan", "dashboard", "tong-quan", READ),  # the default page: at "/"
+        ("pages/lagging.py", "Chỉ tiêu cần chú ý", "warning", "chi-tieu-can-chu-y", READ),
+        ("pages/departments.py", "Theo cơ quan", "account_balance", "theo-co-quan", READ),
+        ("pages/target.py", "Chi tiết chỉ tiêu", "search", "chi-tiet-chi-tieu", READ),
+        ("pages/cascade.py", "Theo chương trình", "account_tree", "theo-chuong-trinh", READ),
+    ],
+    "Báo cáo": [
+        ("pages/reporting.py", "Tình hình báo cáo", "event_available", "tinh-hinh-bao-cao", READ),
+        ("pages/export.py", "Xuất báo cáo", "download", "xuat-bao-cao", READ),
+        ("pages/upload.py", "Nộp báo cáo", "upload_file", "nop-bao-cao", REPORT),
+    ],
+    "Danh mục": [
+        ("pages/catalogue.py", "Danh mục kế hoạch", "menu_book", "danh-muc", READ),
+    ],
+    "Quản trị": [
+        ("pages/admin_users.py", "Tài khoản", "group", "tai-khoan", ADMIN),
+        ("pages/admin_audit.py", "Nhật ký thay đổi", "history", "nhat-ky", ADMIN),
+        ("pages/admin_plan.py", "Nhập kế hoạch", "post_add", "nhap-ke-hoach", ADMIN),
+        ("pages/admin_next_plan.py", "Tạo kế hoạch năm sau", "event_repeat", "ke-hoach-nam-sau", ADMIN),
+        ("pages/admin_links.py", "Liên kết chỉ số", "link", "lien-ket-chi-so", ADMIN),
+        ("pages/admin_backup.py", "Sao lưu", "backup", "sao-luu", ADMIN),
+    ],
+}
+
+sections, hidden, allowed = {}, [], {}
+for section, entries in PAGES.items():
+    for file, title, icon, url_path, who in entries:
+        may = role in who
+        page = st.Page(file, title=title, icon=f":material/{icon}:", url_path=url_path, default=url_path == "tong-quan",
+                       visibility="visible" if may else "hidden")
+        allowed[page.url_path] = (may, who)
+        (sections.setdefault(section, []) if may else hidden).append(page)
+sign_in_page = st.Page("pages/signin.py", title="Đăng nhập", icon=":material/login:", url_path="dang-nhap",
+                       visibility="visible" if user is None else "hidden")
+(sections.setdefault("Tài khoản", []) if user is None else hidden).append(sign_in_page)
+if hidden:  # registered (the URL opens) but not in the menu: in the last section shown
+    sections[list(sections)[-1]].extend(hidden)
+
 ui.sidebar_header()
 auth.sidebar(user)
-st.navigation(pages).run()
+page = st.navigation(sections)
+st.session_state["_page_path"] = page.url_path
+may, who = allowed.get(page.url_path, (True, READ))
+if not may:
+    ui.style()
+    if user is None:  # signed out: sign in here, then this very page (path and query string) opens
+        st.title("Đăng nhập")
+        st.caption(f"Trang “{page.title}” cần đăng nhập; sau khi đăng nhập trang này sẽ mở ra.")
+        auth.sign_in_form()
+    else:
+        st.title(page.title)
+        st.error(REFUSED.get(who, "Tài khoản của bạn không được mở trang này."))
+        st.page_link("pages/overview.py", label="Về trang Tổng quan", icon=":material/dashboard:")
+else:
+    page.run()

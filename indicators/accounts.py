@@ -6,6 +6,7 @@ argon2id and never stored or logged in clear. Every write is checked here, in th
 the edge (page or command line) already showed."""
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import string
@@ -22,8 +23,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from indicators import fmt
 from indicators.errors import PermissionDenied, UsageError
-from indicators.settings import (LOCK_AFTER_FAILURES, LOCK_MINUTES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, ROLE_LABEL,
-                                 ROLES, SLOWDOWN_CAP_SECONDS, SLOWDOWN_SECONDS, TIMEZONE, now_local)
+from indicators.settings import (IDLE_MINUTES, LOCK_AFTER_FAILURES, LOCK_MINUTES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH,
+                                 ROLE_LABEL, ROLES, SESSION_MAX_HOURS, SESSION_TOUCH_SECONDS, SLOWDOWN_CAP_SECONDS,
+                                 SLOWDOWN_SECONDS, TICKET_SECONDS, TIMEZONE, now_local)
 
 _HASHER = PasswordHasher()
 OPEN_READING = "open_reading"  # app setting: "1" lets anyone read without signing in
@@ -327,10 +329,11 @@ def check_session(store, name: str, signed_in_at: datetime | None) -> User:
 
 
 def set_password(store, name: str, password: str, *, actor: str) -> None:
-    """Reset a password; every session signed in before now is over."""
+    """Reset a password; every session signed in before now is over (and its stored row deleted)."""
     get(store, name)
     store.update_user(name, password_hash=hash_password(password, name), failed=0, locked_until=None,
                       sessions_valid_from=session_clock(), actor=actor, action="user.password")
+    store.end_sessions(name)
 
 
 def disable(store, name: str, *, actor: str, disabled: bool = True) -> None:
@@ -338,8 +341,126 @@ def disable(store, name: str, *, actor: str, disabled: bool = True) -> None:
     get(store, name)
     if disabled:
         store.update_user(name, disabled=True, sessions_valid_from=session_clock(), actor=actor, action="user.disable")
+        store.end_sessions(name)
     else:
         store.update_user(name, disabled=False, actor=actor, action="user.enable")
+
+
+# -- sessions kept by the server (docs/sessions.md) ---------------------------------------------------
+# The browser holds only a random token (cookie); the store holds its SHA-256, the account, when the
+# session began, was last seen and ends. A one-time ticket carries a fresh sign-in from the form (a
+# script cannot set a cookie) to the route that sets the cookie.
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def _plausible(token) -> bool:
+    return isinstance(token, str) and 20 <= len(token) <= 100 and all(c.isalnum() or c in "-_" for c in token)
+
+
+def new_ticket(store, name: str, signed_in_at: datetime, *, now: datetime | None = None) -> str:
+    """A one-time ticket (valid TICKET_SECONDS) for an account that just proved its password;
+    `signed_in_at` (taken before the password check) becomes the session's start."""
+    ticket = secrets.token_urlsafe(32)
+    now = now or session_clock()
+    store.add_session(token_hash(ticket), "ticket", name, created_at=signed_in_at,
+                      expires_at=now + timedelta(seconds=TICKET_SECONDS))
+    return ticket
+
+
+def redeem_ticket(store, ticket: str, *, user_agent: str | None = None, now: datetime | None = None) -> str | None:
+    """Exchange a ticket (once) for a new session token; None when the ticket is unknown, used or
+    expired, or its account may no longer sign in."""
+    if not _plausible(ticket):
+        return None
+    row = store.take_session(token_hash(ticket), "ticket")  # deleted whatever follows: single use
+    now = now or session_clock()
+    if row is None or now > row["expires_at"]:
+        return None
+    try:
+        check_session(store, row["name"], row["created_at"])
+    except PermissionDenied:
+        return None
+    token = secrets.token_urlsafe(32)
+    store.add_session(token_hash(token), "session", row["name"], created_at=row["created_at"],
+                      expires_at=_expiry(row["created_at"], now), user_agent=(user_agent or "")[:300] or None)
+    return token
+
+
+def _expiry(created_at: datetime, seen_at: datetime) -> datetime:
+    return min(seen_at + timedelta(minutes=IDLE_MINUTES), created_at + timedelta(hours=SESSION_MAX_HOURS))
+
+
+def session_user(store, token: str | None, *, now: datetime | None = None) -> User | None:
+    """The user of a session token: None when there is no such session (never was, signed out);
+    PermissionDenied with the Vietnamese notice when it ended (idle, too old, account disabled or
+    password reset since); otherwise the user, the session's last-seen time written at most once
+    every SESSION_TOUCH_SECONDS."""
+    if not _plausible(token):
+        return None
+    key = token_hash(token)
+    row = store.session(key)
+    if row is None:
+        return None
+    now = now or session_clock()
+    if now - row["last_seen_at"] > timedelta(minutes=IDLE_MINUTES):
+        store.end_session(key)
+        raise PermissionDenied(f"Phiên làm việc đã kết thúc sau {IDLE_MINUTES} phút không thao tác. Vui lòng đăng nhập lại.")
+    if now > row["expires_at"]:
+        store.end_session(key)
+        raise PermissionDenied("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.")
+    try:
+        user = check_session(store, row["name"], row["created_at"])
+    except PermissionDenied:
+        store.end_sessions(row["name"])
+        raise
+    if (now - row["last_seen_at"]).total_seconds() >= SESSION_TOUCH_SECONDS:
+        store.touch_session(key, seen_at=now, expires_at=_expiry(row["created_at"], now))
+    return user
+
+
+def renew_session(store, token: str | None, name: str, *, now: datetime | None = None) -> None:
+    """Keep (start again) the session holding `token` after its own account's password was reset
+    in it: the reset ended every session of the account, this one goes on with the new password."""
+    if not _plausible(token):
+        return
+    now = now or session_clock()
+    store.add_session(token_hash(token), "session", name, created_at=now, expires_at=_expiry(now, now))
+
+
+def end_session(store, token: str | None, *, everywhere: bool = True) -> str | None:
+    """Sign out: ends the token's session and (everywhere) every other session of its account.
+    Returns the account's name, or None when the token named no session."""
+    if not _plausible(token):
+        return None
+    key = token_hash(token)
+    row = store.session(key)
+    store.end_session(key)
+    if row is None:
+        return None
+    if everywhere:
+        store.end_sessions(row["name"])
+    return row["name"]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def safe_next(path) -> str:
+    """Where to send the browser after signing in or out: only a path of this site ("/…", not "//…",
+    no backslash, no control character, no scheme, also once percent-decoded); anything else -> "/"."""
+    from urllib.parse import unquote, urlsplit
+
+    if not isinstance(path, str) or not path.startswith("/") or len(path) > 2000:
+        return "/"
+    for text in (path, unquote(path), unquote(unquote(path))):
+        if text.startswith("//") or _CONTROL.search(text) or not text.startswith("/"):
+            return "/"
+        parts = urlsplit(text)
+        if parts.scheme or parts.netloc:
+            return "/"
+    return path
 
 
 def require_report(store, name: str, plan: str, agency: str) -> User:

@@ -127,6 +127,14 @@ MIGRATIONS: list[list[str]] = [
             scope VARCHAR NOT NULL, agency VARCHAR NOT NULL, person VARCHAR, phone VARCHAR, email VARCHAR,
             updated_by VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (scope, agency))""",
     ],
+    # 8: sign-in sessions kept by the server (docs/sessions.md): only the SHA-256 of a session token
+    # ("session") or of a one-time sign-in ticket ("ticket") is stored, never the token itself
+    [
+        """CREATE TABLE sessions (
+            token_hash VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, name VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL, last_seen_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL,
+            user_agent VARCHAR)""",
+    ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1067,6 +1075,53 @@ class Store:
         cur.execute("UPDATE users SET failed = 0, locked_until = ? WHERE name = ?", [until, name])
         self._audit(cur, name, "user.locked", None, "user", name, None,
                     json.dumps({"failed": "0", "locked_until": str(until)}), None, False)
+
+    # -- sign-in sessions (docs/sessions.md); the rules live in indicators/accounts.py --------------
+
+    def add_session(self, token_hash: str, kind: str, name: str, *, created_at: datetime, expires_at: datetime,
+                    user_agent: str | None = None) -> None:
+        def work(cur):
+            cur.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [token_hash, kind, name, created_at, created_at, expires_at, user_agent])
+        self._retrying(work)
+
+    def session(self, token_hash: str, kind: str = "session") -> dict | None:
+        rows = self._rows("SELECT * FROM sessions WHERE token_hash = ? AND kind = ?", [token_hash, kind])
+        return rows[0] if rows else None
+
+    def take_session(self, token_hash: str, kind: str = "ticket") -> dict | None:
+        """Remove and return a row in one step (a ticket is used once, even by two requests at once)."""
+        def work(cur):
+            cur.execute("DELETE FROM sessions WHERE token_hash = ? AND kind = ? RETURNING *", [token_hash, kind])
+            names = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+            return dict(zip(names, rows[0])) if rows else None
+        return self._retrying(work)
+
+    def touch_session(self, token_hash: str, *, seen_at: datetime, expires_at: datetime) -> None:
+        def work(cur):
+            cur.execute("UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE token_hash = ?",
+                        [seen_at, expires_at, token_hash])
+        self._retrying(work)
+
+    def end_session(self, token_hash: str) -> None:
+        self._retrying(lambda cur: cur.execute("DELETE FROM sessions WHERE token_hash = ?", [token_hash]))
+
+    def end_sessions(self, name: str, *, before: datetime | None = None) -> int:
+        """End every session and ticket of an account (or those created before `before`); returns how many."""
+        def work(cur):
+            if before is None:
+                cur.execute("DELETE FROM sessions WHERE name = ? RETURNING token_hash", [name])
+            else:
+                cur.execute("DELETE FROM sessions WHERE name = ? AND created_at < ? RETURNING token_hash", [name, before])
+            return len(cur.fetchall())
+        return self._retrying(work)
+
+    def end_expired_sessions(self, now: datetime) -> int:
+        def work(cur):
+            cur.execute("DELETE FROM sessions WHERE expires_at < ? RETURNING token_hash", [now])
+            return len(cur.fetchall())
+        return self._retrying(work)
 
     def set_user_agencies(self, name: str, pairs: list[tuple[str, str]], *, actor: str) -> None:
         def work(cur):

@@ -15,15 +15,15 @@ with ui.guard():
 rows = {r.target.code: r for r in pp.rows}
 codes = list(rows)
 kept = st.session_state.setdefault("_target", {})
-asked = st.query_params.get("ma")  # ?ma=15a opens that target (links from elsewhere)
-if asked in rows:
+asked = ui.from_link("ma", rows, f"target_select_{slug}")  # ?ma=15a opens that target (links from elsewhere)
+if asked is not None:
     kept[slug] = asked
-    del st.query_params["ma"]
 if kept.get(slug) not in rows:
     kept[slug] = (pp.behind() or pp.rows)[0].target.code
 code = st.selectbox("Chỉ tiêu", codes, index=codes.index(kept[slug]), key=f"target_select_{slug}",
                     format_func=lambda c: f"{c} — {status.display(rows[c].status)} — {fmt.clean_text(rows[c].target.text)[:110]}")
 kept[slug] = code
+ui.to_link("ma", code)  # the address bar names the target shown
 row = rows[code]
 t = row.target
 

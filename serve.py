@@ -1,0 +1,74 @@
+"""The server entry: `streamlit run serve.py` (make run, the browser tests, the benchmark).
+
+Streamlit's own ASGI app (st.App) serves app.py plus two routes of ours, because a Streamlit script
+cannot set a cookie: the sign-in form (in the script) checks the password and hands the browser a
+one-time ticket; GET /phien/vao exchanges it for a random session token in an HttpOnly cookie and
+sends the browser on to the page it came from; GET or POST /phien/ra ends the account's sessions and
+clears the cookie. The rules (hashes, expiry, safe return paths) live in indicators/accounts.py;
+docs/sessions.md explains the design."""
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from indicators import accounts
+from indicators.settings import SESSION_COOKIE, SESSION_MAX_HOURS
+
+# app.py calls st.navigation, so pages/ is not Streamlit's legacy multipage folder. Streamlit decides
+# that from the folder's mere existence when the first session of a process starts (before any
+# st.navigation call), runs that session in the legacy mode and answers its deep link with the
+# English "Page not found" dialog (streamlit/runtime/pages_manager.py, 1.67). Said once, here.
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
+
+PagesManager.uses_pages_directory = False
+
+SIGN_IN_PATH, SIGN_OUT_PATH = "/phien/vao", "/phien/ra"
+os.environ["INDICATORS_SESSION_ROUTES"] = "1"  # tells pages/auth.py (same process) the routes are here
+
+
+def _store():
+    from pages import ui  # the process's one Store (st.cache_resource), shared with the script runs
+
+    return ui.store()
+
+
+def _https(request) -> bool:
+    forwarded = request.headers.get("x-forwarded-proto", "").split(",")[0].strip().lower()
+    return request.url.scheme == "https" or forwarded == "https"
+
+
+def _redirect(request) -> RedirectResponse:
+    response = RedirectResponse(accounts.safe_next(request.query_params.get("tiep", "/")), status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def sign_in(request):
+    """?ve=<ticket>&tiep=<path>: a valid ticket -> the session cookie; then on to `tiep` (this site only)."""
+    token = await run_in_threadpool(accounts.redeem_ticket, _store(), request.query_params.get("ve", ""),
+                                    user_agent=request.headers.get("user-agent"))
+    response = _redirect(request)
+    if token is not None:
+        response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_HOURS * 3600, path="/", httponly=True,
+                            samesite="lax", secure=_https(request))
+    return response
+
+
+async def sign_out(request):
+    """End every session of the cookie's account, clear the cookie, go on to `tiep` (this site only)."""
+    await run_in_threadpool(accounts.end_session, _store(), request.cookies.get(SESSION_COOKIE))
+    response = _redirect(request)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_https(request))
+    return response
+
+
+app = st.App("app.py", routes=[Route(SIGN_IN_PATH, sign_in, methods=["GET"]),
+                               Route(SIGN_OUT_PATH, sign_out, methods=["GET", "POST"])])
+
+if __name__ == "__main__":
+    app.run()

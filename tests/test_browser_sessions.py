@@ -1,0 +1,178 @@
+"""Sessions that last and links that work (issue 16) in a real browser: `streamlit run serve.py`
+(st.App with the session routes, the same entry as `make run`) driven by Playwright in Debian's
+Chromium; plus plain HTTP against the same server for the cookie's flags, the single-use ticket and
+the return path after sign-in."""
+from __future__ import annotations
+
+import http.client
+import shutil
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from commands.scale import serve_app
+from indicators.settings import SESSION_COOKIE
+from tests.helpers import PASSWORD, STAFF, settled
+from tests.test_browser import CHROMIUM_ARGS, VIEWPORT, WAIT_MS, chromium_path  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.browser
+
+DEEP = "/chi-tiet-chi-tieu?ke-hoach=son-la-2026&ky=2026-H1&ma=3"
+
+
+@pytest.fixture(scope="module")
+def db(demo_db, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sessions")
+    shutil.copy(demo_db, folder / "demo.duckdb")
+    return folder / "demo.duckdb"
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _page(context):
+    pg = context.new_page()
+    pg.set_default_timeout(WAIT_MS)
+    return pg
+
+
+def _h1(pg) -> str:
+    pg.locator("h1").first.wait_for()
+    return pg.locator("h1").first.inner_text().strip()
+
+
+def _sign_in(pg, name=STAFF, password=PASSWORD) -> None:
+    pg.get_by_label("Tên đăng nhập").fill(name)
+    pg.get_by_label("Mật khẩu").fill(password)
+    pg.get_by_role("button", name="Đăng nhập").click()
+
+
+def _signed_in(pg) -> None:
+    pg.get_by_text("Đang đăng nhập").first.wait_for()
+
+
+def _on_target(pg, code: str) -> None:
+    pg.locator("h1").filter(has_text="Chi tiết chỉ tiêu").first.wait_for()
+    pg.locator("h2").filter(has_text=f"Chỉ tiêu {code}").first.wait_for()
+
+
+def _get(url: str, path: str, headers: dict | None = None) -> http.client.HTTPResponse:
+    parts = urlsplit(url)
+    con = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    con.request("GET", path, headers=headers or {})
+    response = con.getresponse()
+    response.read()
+    con.close()
+    return response
+
+
+def test_sessions_last_across_reload_tabs_and_restart_and_end_everywhere(browser, db, tmp_path):
+    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    with serve_app(db, tmp_path / "first.log") as url:
+        pg = _page(context)
+        pg.goto(url + DEEP)  # a deep link, signed out: asked to sign in on the spot
+        assert _h1(pg) == "Đăng nhập"
+        assert "Trang này cần đăng nhập" in pg.locator("body").inner_text() or "cần đăng nhập" in pg.locator("body").inner_text()
+        _sign_in(pg)
+        _on_target(pg, "3")  # landed on the page the link named, same plan, period and target
+        settled(pg)
+        assert urlsplit(pg.url).path == "/chi-tiet-chi-tieu"
+        assert "ke-hoach=son-la-2026" in pg.url and "ky=2026-H1" in pg.url and "ma=3" in pg.url
+        _signed_in(pg)
+        cookie = next(c for c in context.cookies() if c["name"] == SESSION_COOKIE)
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/" and not cookie["secure"]
+        assert PASSWORD not in cookie["value"] and "staff" not in cookie["value"] and STAFF not in cookie["value"]
+
+        pg.reload()  # a reload keeps the person signed in, and the view
+        _on_target(pg, "3")
+        _signed_in(pg)
+        other = _page(context)  # a new tab
+        other.goto(url + "/")
+        other.locator("h1").filter(has_text="Tổng quan").first.wait_for()
+        _signed_in(other)
+        settled(other)
+        assert "ke-hoach=son-la-2026" in other.url  # the address names the view
+        other.close()
+
+    with serve_app(db, tmp_path / "second.log") as url:  # the app restarted (another port: cookies ignore ports)
+        pg = _page(context)
+        pg.goto(url + DEEP)
+        _on_target(pg, "3")
+        _signed_in(pg)
+        tab = _page(context)
+        tab.goto(url + "/chi-tieu-can-chu-y")
+        tab.locator("h1").filter(has_text="Chỉ tiêu cần chú ý").first.wait_for()
+        settled(tab)
+
+        pg.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()  # sign out in one tab
+        pg.locator("h1").filter(has_text="Đăng nhập").first.wait_for()
+        assert not any(c["name"] == SESSION_COOKIE for c in context.cookies())
+
+        tab.locator('[data-testid="stSidebarNav"] a').filter(has_text="Tổng quan").first.click()  # the other's next action
+        tab.locator("h1").filter(has_text="Đăng nhập").first.wait_for()
+        assert "Đang đăng nhập" not in tab.locator("body").inner_text()
+    context.close()
+
+
+def test_cookie_flags_single_use_ticket_and_no_open_redirect_over_http(browser, db, tmp_path):
+    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    with serve_app(db, tmp_path / "http.log") as url:
+        pg = _page(context)
+        captured = []
+
+        def hold(route):
+            captured.append(route.request.url)
+            route.abort()
+
+        pg.route("**/phien/vao**", hold)  # keep the ticket for plain HTTP below
+        pg.goto(url + "/")
+        _sign_in(pg)
+        pg.wait_for_timeout(200)
+        for _ in range(100):
+            if captured:
+                break
+            pg.wait_for_timeout(100)
+        assert captured, "Trang đăng nhập không chuyển tới /phien/vao"
+        parts = urlsplit(captured[0])
+        first = _get(url, f"{parts.path}?{parts.query}", {"X-Forwarded-Proto": "https"})
+        assert first.status == 303 and first.getheader("Location") == "/"
+        set_cookie = first.getheader("Set-Cookie")
+        flags = [f.strip().lower() for f in set_cookie.split(";")]
+        assert set_cookie.startswith(f"{SESSION_COOKIE}=") and "httponly" in flags and "samesite=lax" in flags
+        assert "path=/" in flags and "secure" in flags
+        again = _get(url, f"{parts.path}?{parts.query}")  # the same ticket a second time
+        assert again.status == 303 and again.getheader("Set-Cookie") is None
+
+        token = set_cookie.split(";")[0].split("=", 1)[1]
+        for bad in ("//evil.example", "https://evil", "/\\evil", "%2F%2Fevil", "/%2F%2Fevil", "/x\r\nSet-Cookie: a=b",
+                    "http:evil", "javascript:alert(1)"):
+            for route in ("/phien/vao?", "/phien/ra?"):
+                response = _get(url, route + urlencode({"ve": "khong-co-ve-nay-1234567890", "tiep": bad}))
+                assert response.status == 303 and response.getheader("Location") == "/", (route, bad)
+        ok = _get(url, "/phien/vao?" + urlencode({"ve": "x" * 43, "tiep": DEEP}))
+        assert ok.getheader("Location") == DEEP and ok.getheader("Set-Cookie") is None  # forged ticket: no cookie
+
+        forged = browser.new_context(viewport=VIEWPORT, locale="vi-VN")  # a forged or ended token is refused
+        host = urlsplit(url).hostname
+        forged.add_cookies([{"name": SESSION_COOKIE, "value": "A" * 43, "domain": host, "path": "/"}])
+        fp = _page(forged)
+        fp.goto(url + DEEP)
+        assert _h1(fp) == "Đăng nhập"
+        forged.close()
+
+        out = _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}"})  # sign out over HTTP
+        assert out.status == 303 and f"{SESSION_COOKIE}=" in (out.getheader("Set-Cookie") or "")
+        ended = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+        ended.add_cookies([{"name": SESSION_COOKIE, "value": token, "domain": host, "path": "/"}])
+        ep = _page(ended)
+        ep.goto(url + "/")
+        assert _h1(ep) == "Đăng nhập"
+        ended.close()
+    context.close()
