@@ -5,7 +5,6 @@ so `bench` measures the real work. The naive overview loads every actual into pa
 the ratio the design is judged by."""
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -176,7 +175,7 @@ def figures(scale: str, runs: int = 10, naive_runs: int = 3) -> dict[str, float]
 
 
 # ---------------------------------------------------------------------------------------------
-# The browser: time from opening the overview to its chart being drawn (Playwright + Chromium).
+# The browser: our app served by `streamlit run` (Playwright + Chromium drive it).
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -185,7 +184,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @__import__("contextlib").contextmanager
 def serve_app(db: Path, log: Path):
-    """`streamlit run app.py` on a free localhost port over `db`; yields the URL once healthy."""
+    """`streamlit run serve.py` (st.App: app.py plus the session routes) on a free localhost port over `db`;
+    yields the URL once healthy."""
     import os
     import socket
     import subprocess
@@ -199,7 +199,7 @@ def serve_app(db: Path, log: Path):
         port = sock.getsockname()[1]
     out = open(log, "w")
     env = {**os.environ, "INDICATORS_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
                              "--server.headless", "true", "--server.fileWatcherType", "none",
                              "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -228,54 +228,5 @@ def serve_app(db: Path, log: Path):
         out.close()
 
 
-def _time_to_chart(url: str, runs: int) -> tuple[float, float]:
-    """(first load, median of later loads) in ms from navigation to the first plotly chart drawn."""
-    from playwright.sync_api import sync_playwright
-
-    times = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            # one browser profile, as a person's: the first visit fetches the app's scripts, later
-            # visits open a new tab on the overview with them cached
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
-            for _ in range(runs + 1):
-                page = context.new_page()
-                start = time.perf_counter()
-                page.goto(url + "/")
-                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
-                times.append((time.perf_counter() - start) * 1000)
-                page.close()
-            context.close()
-        finally:
-            browser.close()
-    return times[0], statistics.median(times[1:])
-
-
-def browser_figures(runs: int = 5) -> dict[str, float]:
-    """Overview chart time in a real browser, on the demo data and on the national dataset.
-    Reading is opened without sign-in for the measurement (an admin setting)."""
-    import os
-
-    from indicators import accounts, demo
-    from loaders.catalogue import load_catalogue, load_registry
-
-    if not os.path.exists(CHROMIUM):
-        return {}
-    out: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for name in ("demo", "national"):
-            db = Path(tmp) / f"{name}.duckdb"
-            with Store(db) as store:
-                store.migrate()
-                if name == "demo":
-                    store.load_catalogue(load_catalogue(), registry=load_registry())
-                    demo.load_demo(store)
-                else:
-                    synthetic.build_national(store)
-                store.set_setting(accounts.OPEN_READING, "1", actor="bench")
-            with serve_app(db, Path(tmp) / f"{name}.log") as url:
-                first, later = _time_to_chart(url, runs)
-            out[f"browser_overview_first_{name}_ms"] = first
-            out[f"browser_overview_{name}_ms"] = later
-    return out
+# The browser figures (overview against a bare Streamlit page, plain and throttled) are in
+# commands/bench_browser.py; serve_app above is shared with it and with tests/test_browser.py.

@@ -438,3 +438,144 @@ def indicator_history(rows, unit: str, *, title: str | None = None) -> go.Figure
     layout = _layout(height=380, title=title, xaxis=dict(type="category", title=dict(text="Năm")),
                      yaxis=dict(title=dict(text=fmt.UNIT_LABEL.get(unit, unit)), rangemode="tozero"))
     return go.Figure(data=traces, layout=layout)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vega-Lite specs for the pages (issue 16): the overview's charts drawn by the browser's own
+# Vega-Lite (Streamlit loads it in a small bundle) instead of plotly's 4,6 MB script, which was
+# most of the overview's first open. Same facts as the plotly builders above (which the exports
+# keep rendering with kaleido): same data, status palette and labels. Vega-Lite's number format
+# locale is not passed through by Streamlit (it keeps only theme/renderer/padding of
+# usermeta.embedOptions), so every number a person reads is formatted here by indicators.fmt
+# ("9,4", "1.000"); the axes show whole numbers only. `name` carries the download file name.
+
+VL_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+VL_FONT = "Source Sans Pro, Noto Sans, Arial, sans-serif"
+
+
+def _vl_config() -> dict:
+    return {
+        "font": VL_FONT,
+        "view": {"stroke": None},
+        "axis": {"labelFontSize": FONT_SIZE - 2, "titleFontSize": FONT_SIZE - 1, "titleFontWeight": "normal",
+                 "gridColor": "#e3e6ea", "domainColor": "#c9ced6", "tickColor": "#c9ced6", "labelColor": "#1f2328",
+                 "titleColor": "#1f2328"},
+        "legend": {"orient": "bottom", "direction": "horizontal", "title": None, "labelFontSize": FONT_SIZE - 2,
+                   "symbolType": "square", "labelLimit": 220, "columns": 0, "symbolSize": 160},
+        "title": {"anchor": "start", "fontSize": FONT_SIZE + 1, "fontWeight": 600, "color": "#1f2328", "offset": 10},
+    }
+
+
+def _vl_colors(codes: list[str]) -> dict:
+    """A colour scale over the status labels present, in status order (the one palette)."""
+    present = [c for c in status.STATUSES if c in codes]
+    return {"domain": [status.display(c) for c in present], "range": [status.COLOR[c] for c in present]}
+
+
+def _integer_axis(suffix: str = "") -> str:
+    """labelExpr for an axis of whole numbers: '−20%', '1.000' (Vietnamese separators, true minus)."""
+    return ("replace(replace(format(datum.value, ',d'), regexp(',', 'g'), '.'), '-', '−')" + (f" + '{suffix}'" if suffix else ""))
+
+
+def status_bars_spec(groups: list[tuple[str, str, dict[str, int]]], *, title: str | None = None,
+                     axis_title: str = "Số chỉ tiêu", label_width: int = 34, name: str = "") -> dict:
+    """status_bars as Vega-Lite: one stacked horizontal bar per group, best status first, each
+    segment labelled with its count; hover shows the group's full title."""
+    rows, codes = [], set()
+    for i, (label, full, counts) in enumerate(groups):
+        start = 0
+        for order, code in enumerate(status.STATUSES):
+            n = counts.get(code, 0)
+            if not n:
+                continue
+            codes.add(code)
+            rows.append({"nhom": label, "dong": textwrap.wrap(label, label_width) or [label], "ten": full,
+                         "tinh_trang": status.display(code), "so": n, "x0": start, "x1": start + n,
+                         "giua": start + n / 2, "chu": text_on(status.COLOR[code]), "thu_tu": order})
+            start += n
+    most = max([sum(c.values()) for _, _, c in groups] or [1])
+    lines = max([len(r["dong"]) for r in rows] or [1])
+    y = {"field": "nhom", "type": "nominal", "sort": [label for label, _, _ in groups], "title": None,
+         "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 400, "labelFontSize": FONT_SIZE - 2}}
+    tooltip = [{"field": "ten", "title": "Nhóm"}, {"field": "tinh_trang", "title": "Tình trạng"},
+               {"field": "so", "title": "Số chỉ tiêu"}]
+    for r in rows:  # the axis label: the label's wrapped lines joined by a newline, split again by labelExpr
+        r["nhom"] = "\n".join(r.pop("dong"))
+    y["sort"] = ["\n".join(textwrap.wrap(label, label_width) or [label]) for label, _, _ in groups]
+    spec = {
+        "$schema": VL_SCHEMA, "name": name, "width": "container",
+        "height": {"step": max(40, 16 + 17 * lines)},
+        "data": {"values": rows},
+        "config": _vl_config(),
+        "encoding": {"y": y},
+        "layer": [
+            {"mark": {"type": "bar", "tooltip": True},
+             "encoding": {
+                 "x": {"field": "x0", "type": "quantitative", "title": axis_title, "scale": {"domainMin": 0, "nice": False,
+                                                                                            "domainMax": most},
+                       "axis": {"labelExpr": _integer_axis(), "tickMinStep": 1, **({"tickCount": most} if most <= 12 else {})}},
+                 "x2": {"field": "x1"},
+                 "color": {"field": "tinh_trang", "type": "nominal", "scale": _vl_colors(sorted(codes)),
+                           "legend": {"values": _vl_colors(sorted(codes))["domain"]}},
+                 "order": {"field": "thu_tu"},
+                 "tooltip": tooltip}},
+            {"mark": {"type": "text", "fontSize": FONT_SIZE - 1, "fontWeight": 600},
+             "encoding": {"x": {"field": "giua", "type": "quantitative"}, "text": {"field": "so"},
+                          "color": {"field": "chu", "type": "nominal", "scale": None}, "tooltip": tooltip}},
+        ],
+    }
+    if title:
+        spec["title"] = title
+    return spec
+
+
+def target_positions_spec(rows, *, title: str | None = None, clamp: float = 60.0, name: str = "") -> dict:
+    """target_positions as Vega-Lite: one horizontal bar per target with a number, its length the
+    distance from its target in % (right = better, clamped at ±`clamp` and marked » «), coloured by
+    status, the figure at the bar's end, a black rule at the target; hover gives the details."""
+    plotted = [(r, d) for r in rows if (d := distance(r)) is not None]
+    values, codes = [], set()
+    for r, d in plotted:
+        codes.add(r.status)
+        x = max(-clamp, min(clamp, d))
+        values.append({
+            "ma": r.target.code, "x": x, "tinh_trang": status.display(r.status),
+            "nhan": _bar_label(r.figure.value, r.target.unit) + (" »" if d > clamp else "") + (" «" if d < -clamp else ""),
+            "noi_dung": fmt.clean_text(r.target.text), "ket_qua": fmt.actual(r.figure.value, r.target.unit),
+            "chi_tieu": fmt.goal(r.target), "chenh": f"{fmt.num(d, 1)}%".replace("-", "−"),
+            "chu_tri": r.target.lead_agency})
+    lo = min([0.0] + [v["x"] for v in values])
+    hi = max([0.0] + [v["x"] for v in values])
+    pad = max(6.0, (hi - lo) * 0.25)
+    tooltip = [{"field": "ma", "title": "Chỉ tiêu"}, {"field": "tinh_trang", "title": "Tình trạng"},
+               {"field": "noi_dung", "title": "Nội dung"}, {"field": "ket_qua", "title": "Kết quả"},
+               {"field": "chi_tieu", "title": "Chỉ tiêu"}, {"field": "chenh", "title": "Chênh lệch so với chỉ tiêu"},
+               {"field": "chu_tri", "title": "Chủ trì"}]
+    x = {"field": "x", "type": "quantitative", "scale": {"domain": [lo - pad, hi + pad], "nice": False},
+         "title": ["Chênh lệch so với chỉ tiêu (% giá trị chỉ tiêu)", "bên phải là tốt hơn"],
+         "axis": {"labelExpr": _integer_axis("%"), "tickMinStep": 1}}
+    y = {"field": "ma", "type": "nominal", "sort": [v["ma"] for v in values], "title": "Mã chỉ tiêu",
+         "axis": {"labelFontWeight": 600}}
+    spec = {
+        "$schema": VL_SCHEMA, "name": name, "width": "container", "height": {"step": ROW_PX},
+        "data": {"values": values},
+        "config": _vl_config(),
+        "layer": [
+            {"mark": {"type": "bar", "tooltip": True},
+             "encoding": {"x": x, "y": y, "color": {"field": "tinh_trang", "type": "nominal", "scale": _vl_colors(sorted(codes)),
+                                                    "legend": {"values": _vl_colors(sorted(codes))["domain"]}},
+                          "tooltip": tooltip}},
+            {"mark": {"type": "text", "fontSize": FONT_SIZE - 3, "baseline": "middle",
+                      "align": {"expr": "datum.x >= 0 ? 'left' : 'right'"}, "dx": {"expr": "datum.x >= 0 ? 4 : -4"}},
+             "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": y, "text": {"field": "nhan"}, "tooltip": tooltip}},
+            {"data": {"values": [{"x": 0, "nhan": "Chỉ tiêu"}]},
+             "mark": {"type": "rule", "color": "#1f2328", "strokeWidth": 2},
+             "encoding": {"x": {"field": "x", "type": "quantitative"}}},
+            {"data": {"values": [{"x": 0, "nhan": "Chỉ tiêu"}]},
+             "mark": {"type": "text", "fontWeight": 700, "fontSize": FONT_SIZE - 3, "baseline": "bottom", "dy": -2, "y": 0},
+             "encoding": {"x": {"field": "x", "type": "quantitative"}, "text": {"field": "nhan"}}},
+        ],
+    }
+    if title:
+        spec["title"] = title
+    return spec

@@ -33,15 +33,19 @@ with left:
 with right:
     groups = pp.by_group()
     titles = {g.code: g.title for g in plan.goal_groups}
-    fig = charts.status_bars(charts.group_counts(pp), title="Tiến độ theo nhóm mục tiêu", label_width=24, width_px=400)
-    ui.chart(fig, charts.file_name("tổng quan", slug, period, "nhóm mục tiêu"), key="groups")
+    counts = charts.group_counts(pp)
+    title = "Tiến độ theo nhóm mục tiêu"
+    ui.vega_chart(charts.status_bars_spec(counts, title=title, label_width=24,
+                                          name=charts.file_name("tổng quan", slug, period, "nhóm mục tiêu")), key="groups",
+                  figure=lambda: charts.status_bars(counts, title=title, label_width=24, width_px=400))
     if titles:
         st.caption(" · ".join(titles[c] for c in groups if c in titles))
 
 unplotted = [r for r in pp.rows if charts.distance(r) is None]
 if len(unplotted) < len(pp.rows):
-    fig = charts.target_positions(pp.rows, title="Từng chỉ tiêu so với chỉ tiêu kế hoạch (bên phải là tốt hơn)")
-    ui.chart(fig, charts.file_name("tổng quan", slug, period), key="positions")
+    title = "Từng chỉ tiêu so với chỉ tiêu kế hoạch (bên phải là tốt hơn)"
+    ui.vega_chart(charts.target_positions_spec(pp.rows, title=title, name=charts.file_name("tổng quan", slug, period)),
+                  key="positions", figure=lambda: charts.target_positions(pp.rows, title=title))
     st.caption("Mỗi thanh là một chỉ tiêu: độ dài là chênh lệch giữa kết quả và chỉ tiêu, tính bằng % giá trị chỉ tiêu "
                "và theo chiều của chỉ tiêu (chỉ tiêu \"dưới 9,4‰\" thì thấp hơn là tốt hơn). Vạch đen là mức chỉ tiêu; "
                "nhãn ở đầu thanh là kết quả thực hiện; màu là tình trạng.")

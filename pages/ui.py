@@ -4,6 +4,7 @@ Thin: every figure comes from the core (indicators/)."""
 from __future__ import annotations
 
 import html
+import re
 from contextlib import contextmanager
 
 import pandas as pd
@@ -161,8 +162,60 @@ def sidebar_header() -> None:
         st.caption("Kế hoạch và kỳ báo cáo đã chọn được giữ nguyên khi chuyển trang.")
 
 
+# Streamlit's own texts a person can see are English and it has no language setting (1.67: the
+# strings are in its JavaScript bundle). They are replaced by CSS keyed on Streamlit's stable
+# data-testid attributes: the original text is shrunk to nothing and a Vietnamese ::after shown in
+# its place. The developer menu and toolbar are off through .streamlit/config.toml
+# (client.toolbarMode = "minimal": no menu unless items are given; "viewer" would still show
+# Settings / Print / Record a screencast in English); the CSS hides them again in case a later
+# Streamlit shows them anyway. tests/test_browser.py checks no known English string is visible.
+CHROME_CSS = """
+    [data-testid="stAppDeployButton"], [data-testid="stMainMenu"], [data-testid="stToolbarActions"] {display: none}
+    [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0}
+    [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {content: "Chọn tệp";
+        font-size: 1rem}
+    [data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0}
+    [data-testid="stFileUploaderDropzoneInstructions"] span::after {font-size: 0.875rem;
+        content: "Kéo thả tệp vào đây · tối đa 20 MB mỗi tệp"}
+    [data-testid="stFileUploaderDropzoneInput"][accept*=".xlsx"] ~ [data-testid="stFileUploaderDropzoneInstructions"] span::after {
+        content: "Kéo thả tệp vào đây · tối đa 20 MB mỗi tệp · XLSX, ODS"}
+    .st-key-upload_file [data-testid="stFileUploaderDropzoneInstructions"] span::after {
+        content: "Kéo thả tệp vào đây · tối đa 20 MB mỗi tệp · XLSX, ODS"}
+    [data-testid="stFileUploaderDropzoneInput"][accept*=".docx"] ~ [data-testid="stFileUploaderDropzoneInstructions"] span::after {
+        content: "Kéo thả tệp vào đây · tối đa 20 MB mỗi tệp · DOCX, TXT"}
+    [data-testid="InputInstructions"] > span {font-size: 0}
+    [data-testid="InputInstructions"] > span:first-child::after {content: "Nhấn Enter để áp dụng"; font-size: 0.75rem}
+    [data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {content: "Nhấn Enter để gửi"}
+    [data-testid="stStatusWidget"] button {font-size: 0}
+    [data-testid="stStatusWidget"] button::after {content: "Dừng"; font-size: 0.875rem}
+    [data-testid="stConnectionStatus"] {font-size: 0}
+    [data-testid="stConnectionStatus"]::after {content: "Đang kết nối lại…"; font-size: 0.875rem}
+"""
+
+# A phone (390 px): cards two by two, tables as one block per row with each cell's heading
+# before it (group_table writes data-label), nothing wider than the screen.
+PHONE_CSS = """
+    @media (max-width: 640px) {
+      .stMainBlockContainer {padding-left: 0.8rem; padding-right: 0.8rem; padding-top: 3.2rem}
+      .stMainBlockContainer h1 {font-size: 1.6rem}
+      .kpis {grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px}
+      .kpi .lbl {min-height: 0; font-size: 0.9rem}
+      .kpi .val {font-size: 1.6rem}
+      table.ind, table.ind tbody, table.ind tr, table.ind td {display: block; width: auto !important}
+      table.ind colgroup, table.ind thead {display: none}
+      table.ind tr {border: 1px solid #d5d9de; border-radius: 8px; margin: 0 0 8px; padding: 4px 0}
+      table.ind td {border-bottom: none; padding: 3px 10px; text-align: left !important}
+      table.ind td[data-label]:not(.code)::before {content: attr(data-label) ": "; font-weight: 600; color: #4a5058}
+      table.ind tr.group td::before {content: none}
+      .stMarkdown, [data-testid="stMarkdownContainer"] {overflow-wrap: anywhere}
+      [data-testid="stVegaLiteChart"] {max-width: 100%; overflow: hidden}
+    }
+"""
+
+
 def style() -> None:
-    """Larger type for projectors; tables that wrap long Vietnamese texts."""
+    """Larger type for projectors; tables that wrap long Vietnamese texts; Streamlit's own texts
+    in Vietnamese; a layout that fits a phone."""
     st.html("""<style>
     .stMainBlockContainer {padding-top: 1.6rem; max-width: 1400px}
     .stMainBlockContainer h1 {font-size: 2.1rem; padding-top: 0.4rem; padding-bottom: 0.3rem}
@@ -187,35 +240,68 @@ def style() -> None:
             margin: 6px 0 12px; color: #1f2328}
     .tag {display: inline-block; padding: 0 6px; border-radius: 4px; background: #fff3cd; color: #6b4e00;
           font-size: 0.8rem; font-weight: 600; border: 1px solid #e0a100}
-    </style>""")
+    """ + CHROME_CSS + PHONE_CSS + "</style>")
+
+
+def from_link(name: str, valid, widget_key: str | None = None) -> str | None:
+    """The value the address bar's query string names for `name` when it came from outside (a copied
+    link, a typed address), not from this tab's own write-back; None otherwise. The widget showing it
+    (`widget_key`) is then reset so that it opens on that value."""
+    asked = st.query_params.get(name)
+    written = st.session_state.setdefault("_link_written", {})
+    if asked is None:
+        written.pop(name, None)  # e.g. moving to another page: the address starts afresh
+        return None
+    if asked == written.get(name) or asked not in valid:
+        return None
+    if widget_key is not None:
+        st.session_state.pop(widget_key, None)
+    return asked
+
+
+def to_link(name: str, value: str) -> None:
+    """Write the shown value back into the query string, so the address bar always names the view."""
+    st.session_state.setdefault("_link_written", {})[name] = value
+    if st.query_params.get(name) != value:
+        st.query_params[name] = value
 
 
 def choose_plan(key: str = "plan") -> str:
-    """A plan selector whose choice is kept when moving between pages."""
+    """A plan selector whose choice is kept when moving between pages; `?ke-hoach=<slug>` in the
+    address opens that plan and the choice is written back there."""
     s = store()
     plans = s.plans()
     labels = {p.slug: f"{p.issuer} — {p.title} ({p.years})" for p in plans}
     slugs = list(labels)
+    asked = from_link("ke-hoach", slugs, f"{key}_select")
+    if asked is not None:
+        st.session_state["_plan"] = asked
     if st.session_state.get("_plan") not in slugs:
         st.session_state["_plan"] = "son-la-2026" if "son-la-2026" in slugs else slugs[0]
     choice = st.selectbox("Kế hoạch", slugs, index=slugs.index(st.session_state["_plan"]),
                           format_func=labels.get, key=f"{key}_select")
     st.session_state["_plan"] = choice
+    to_link("ke-hoach", choice)
     return choice
 
 
 def choose_period(slug: str, key: str = "period") -> str:
     """A reporting-period selector for the plan, kept across pages (per plan); defaults to the
-    latest declared period with data (progress.default_period)."""
+    latest declared period with data (progress.default_period); `?ky=<code>` in the address opens
+    that period and the choice is written back there."""
     p = plan(slug)
     codes = [x.code for x in p.periods]
     kept: dict = st.session_state.setdefault("_period", {})
+    asked = from_link("ky", codes, f"{key}_select_{slug}")
+    if asked is not None:
+        kept[slug] = asked
     if kept.get(slug) not in codes:
         s, path, version = _key()
         kept[slug] = _plan_facts(s, path, slug, version)[2]
     choice = st.selectbox("Kỳ báo cáo", codes, index=codes.index(kept[slug]),
                           format_func=lambda c: periods.label(c).capitalize(), key=f"{key}_select_{slug}")
     kept[slug] = choice
+    to_link("ky", choice)
     return choice
 
 
@@ -346,6 +432,9 @@ def group_table(headers: list[str], groups: list[tuple[str, str, list[list[str]]
     """html_table with a heading row before each group: groups are (heading HTML, heading row
     attributes, rows of already-escaped cells, their row attributes)."""
     head = "".join(f"<th>{h}</th>" for h in headers)
+    # each cell's heading as plain text, shown before the cell on a phone (PHONE_CSS)
+    labels = [f' data-label="{html.escape(re.sub(r"<[^>]+>", "", h), quote=True)}"' for h in headers]
+    labels += [""] * max(0, max((len(r) for _, _, rows, _ in groups for r in rows), default=0) - len(labels))
     cols = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>" if widths else ""
     body = []
     for heading, heading_attrs, rows, attrs in groups:
@@ -353,8 +442,9 @@ def group_table(headers: list[str], groups: list[tuple[str, str, list[list[str]]
             body.append(f'<tr class="group" {heading_attrs}><td colspan="{len(headers)}" '
                         f'style="background:#f7f8fa;border-top:2px solid #c9ced6">{heading}</td></tr>')
         for row, a in zip(rows, attrs):
-            cells = "".join(f'<td class="num">{c}</td>' if j in num_cols else f'<td class="code">{c}</td>' if j == code_col
-                            else f"<td>{c}</td>" for j, c in enumerate(row))
+            cells = "".join(f'<td class="num"{labels[j]}>{c}</td>' if j in num_cols
+                            else f'<td class="code"{labels[j]}>{c}</td>' if j == code_col
+                            else f"<td{labels[j]}>{c}</td>" for j, c in enumerate(row))
             body.append(f"<tr {a}>{cells}</tr>" if a else f"<tr>{cells}</tr>")
     fixed = ' style="table-layout:fixed"' if widths else ""
     st.markdown(f'<table class="ind"{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
@@ -486,3 +576,20 @@ def change_text(row) -> str:
 def chart(fig, filename: str, key: str | None = None) -> None:
     """A plotly figure with its toolbar; the camera button downloads a PNG named `filename`."""
     st.plotly_chart(fig, config=charts.config(filename), theme=None, key=key)
+
+
+def vega_chart(spec: dict, key: str, figure=None) -> None:
+    """A Vega-Lite spec from indicators.charts (drawn by the browser's light Vega-Lite, not plotly),
+    and, when `figure` (a function returning the matching plotly figure) is given and Chromium is
+    here, a button that downloads the chart as the exports draw it (kaleido, 1600 px PNG) under
+    the spec's Vietnamese file name. The image is made only when the button is pressed."""
+    st.vega_lite_chart(spec, theme=None, width="stretch", key=key)
+    if figure is None:
+        return
+    from loaders import images
+
+    if not images.available():
+        return
+    st.download_button("Tải ảnh biểu đồ (PNG)", data=lambda: images.render(figure(), "png"),
+                       file_name=f"{spec['name']}.png", mime="image/png", on_click="ignore", icon=":material/download:",
+                       key=f"{key}_png", type="tertiary")

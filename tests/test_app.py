@@ -71,6 +71,20 @@ def charts(at: AppTest) -> list[tuple[dict, dict]]:
     return [(json.loads(c.proto.spec), json.loads(c.proto.config)) for c in at.get("plotly_chart")]
 
 
+def vega_charts(at: AppTest) -> list[dict]:
+    """The Vega-Lite specs a page draws (the overview's charts, issue 16)."""
+    import pyarrow as pa
+
+    out = []
+    for c in at.get("vega_lite_chart"):
+        spec = json.loads(c.proto.spec)
+        if c.proto.data.data:  # Streamlit moves data.values into an Arrow table beside the spec
+            table = pa.ipc.open_stream(c.proto.data.data).read_all()
+            spec["data"] = {"values": table.to_pylist()}
+        out.append(spec)
+    return out
+
+
 def test_every_page_renders_with_its_title_and_the_demo_banner(app):
     for page, title in PAGES.items():
         open_page(app, page)
@@ -113,16 +127,26 @@ def test_overview_counts_and_charts(app, expected):
         assert f"{status.SYMBOL[code]} {status.LABEL[code]}" in text
     assert "8 chỉ tiêu cần chú ý" in text and "32 chỉ tiêu" in text
     assert re.findall(r'<tr data-code="([^"]+)"', text) == [c for c, _, _ in expected["behind"]]
-    figs = charts(app)
+    assert not charts(app)  # no plotly on the overview: its script is most of a first open (issue 16)
+    figs = vega_charts(app)
     assert len(figs) == 2
-    names = {cfg["toImageButtonOptions"]["filename"] for _, cfg in figs}
-    assert names == {"tong-quan-son-la-2026-2026-H1", "tong-quan-son-la-2026-2026-H1-nhom-muc-tieu"}
-    positions = next(spec for spec, cfg in figs if cfg["toImageButtonOptions"]["filename"].endswith("H1"))
-    assert positions["layout"]["separators"] == ",."
-    plotted = {y for trace in positions["data"] for y in trace["y"]}
+    assert {spec["name"] for spec in figs} == {"tong-quan-son-la-2026-2026-H1", "tong-quan-son-la-2026-2026-H1-nhom-muc-tieu"}
+    positions = next(spec for spec in figs if spec["name"].endswith("H1"))
+    rows = positions["data"]["values"]
+    plotted = {r["ma"] for r in rows}
     assert len(plotted) == 31 and "25" not in plotted  # 25 has no H1 figure: listed under the chart instead
-    legend = {trace["name"]: trace["marker"]["color"] for trace in positions["data"]}
+    bars = positions["layer"][0]["encoding"]["color"]["scale"]
+    legend = dict(zip(bars["domain"], bars["range"]))
     assert legend["▲ Chậm tiến độ"] == status.COLOR[status.LAGGING]
+    shown = {r["ma"]: r["tinh_trang"] for r in rows}
+    assert all(shown[code] == status.display(st) for code, _, st in expected["behind"] if code in shown)
+    # Vietnamese number formats, written by indicators.fmt (Vega's format locale is not reachable):
+    # "9,3‰", "16,3%", "1.000" — never a decimal point
+    assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*(,\d+)?[%‰]?( [»«])?", r["nhan"]) for r in rows), [r["nhan"] for r in rows]
+    assert any("," in r["nhan"] for r in rows)
+    groups = next(spec for spec in figs if spec["name"].endswith("nhom-muc-tieu"))
+    total = sum(r["so"] for r in groups["data"]["values"])
+    assert total == sum(expected["counts"].values())
     assert "25 — ? Chưa có số liệu" in " ".join(c.value for c in app.caption)
 
 
@@ -268,8 +292,7 @@ def test_lagging_page_opens_the_detail_of_a_chosen_target(app, expected):
 def test_a_plan_of_milestones_only(app):
     """Sở Nội vụ Lạng Sơn 2024: five milestones, nothing to place on the distance chart."""
     at = open_page(app, "pages/overview.py", plan="lang-son-snv-2024", period="2024")
-    assert [c["toImageButtonOptions"]["filename"] for _, c in charts(at)] == [
-        "tong-quan-lang-son-snv-2024-2024-nhom-muc-tieu"]
+    assert [spec["name"] for spec in vega_charts(at)] == ["tong-quan-lang-son-snv-2024-2024-nhom-muc-tieu"]
     assert any("Chưa có chỉ tiêu nào có số để vẽ" in i.value for i in at.info)
     at.switch_page("pages/target.py").run()
     assert not at.exception

@@ -26,6 +26,36 @@ CHROMIUM_ARGS = scale.CHROMIUM_ARGS
 SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 800}
 WAIT_MS = 20_000
+CHART_DRAWN = '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'
+
+# Streamlit's own English a person could see (issue 16): upload box, status widget, menus, dialogs
+ENGLISH = ["Upload", "Drag and drop", "per file", "Browse files", "Running...", "Stop", "Stopping...", "Deploy",
+           "Settings", "Print", "Record a screencast", "Made with Streamlit", "Press Enter", "Connecting",
+           "Connection error", "Rerun", "Always rerun", "Clear cache", "Page not found", "Choose an option",
+           "No results", "Fullscreen", "Please wait"]
+VISIBLE_TEXT_JS = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const el = n.parentElement, text = n.textContent.trim();
+    if (!text || !el || el.closest('[data-testid="stIconMaterial"], script, style')) continue;
+    const cs = getComputedStyle(el), r = el.getBoundingClientRect();
+    if (parseFloat(cs.fontSize) > 0 && cs.visibility !== 'hidden' && cs.opacity !== '0' && r.width > 0 && r.height > 0)
+      out.push(text);
+  }
+  for (const el of document.querySelectorAll('*')) {  // texts CSS puts in place of Streamlit's (::after)
+    const c = getComputedStyle(el, '::after').content;
+    if (c && c !== 'none' && c !== 'normal' && c.startsWith('"')) out.push(c.slice(1, -1));
+  }
+  return out.join(' | ');
+}"""
+
+
+def english_shown(pg) -> list[str]:
+    """The known Streamlit English strings visible on the page (text shrunk to nothing by CSS and
+    replaced by Vietnamese does not count; the Vietnamese replacement does)."""
+    text = pg.evaluate(VISIBLE_TEXT_JS)
+    return [w for w in ENGLISH if w in text]
 
 # sidebar link -> (screenshot name, key text the page must show)
 PAGES = [
@@ -137,7 +167,12 @@ def test_every_page_in_a_real_browser(page, served):
     settled(pg)
     for code, n in expected["counts"].items():
         assert pg.locator(f'div.kpi[data-status="{code}"] .val').inner_text() == str(n)
-    assert pg.locator(".js-plotly-plot").count() == 2
+    # the overview's charts are Vega-Lite (issue 16: plotly's script was most of its first open),
+    # drawn, with the status palette and Vietnamese labels
+    charts = pg.locator('[data-testid="stVegaLiteChart"]')
+    assert charts.count() == 2 and pg.locator(".js-plotly-plot").count() == 0
+    pg.locator(f'{CHART_DRAWN}').first.wait_for()
+    assert pg.locator(CHART_DRAWN).count() == 2
     _screenshot(pg, "tong-quan")
 
     for title, name, key_text in PAGES[1:]:
@@ -161,11 +196,10 @@ def test_every_page_in_a_real_browser(page, served):
     _open_from_sidebar(pg, "Tổng quan")
     pg.get_by_text(f"{len(behind)} chỉ tiêu cần chú ý").first.wait_for()
     no_exception(pg, "Tổng quan (lần hai)")
-    chart = pg.locator('[data-testid="stPlotlyChart"]').last
-    chart.scroll_into_view_if_needed()
-    chart.hover()
-    with pg.expect_download() as download:
-        chart.locator('.modebar-btn[data-title*="png" i]').first.click()
+    button = pg.get_by_role("button", name="Tải ảnh biểu đồ (PNG)").last
+    button.scroll_into_view_if_needed()
+    with pg.expect_download(timeout=90_000) as download:  # drawn by kaleido on the click, as the exports draw it
+        button.click()
     assert download.value.suggested_filename == "tong-quan-son-la-2026-2026-H1.png"
     assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -228,3 +262,39 @@ def test_a_hostile_upload_is_refused_and_the_server_goes_on(page, served):
     _open_from_sidebar(pg, "Tổng quan")
     pg.locator("div.kpi").first.wait_for()
     no_exception(pg, "Tổng quan sau tệp độc hại")
+
+
+def test_no_streamlit_english_on_the_overview_upload_and_sign_in_pages(page, served, chromium_path):
+    """Vietnamese throughout (issue 16): the upload box reads "Chọn tệp" and "Kéo thả tệp vào
+    đây · tối đa 20 MB mỗi tệp · XLSX, ODS"; no developer menu; no English status texts."""
+    url, _ = served
+    pg = page
+    _start(pg, url)
+    pg.locator(CHART_DRAWN).first.wait_for()
+    settled(pg)
+    assert english_shown(pg) == [], "Tổng quan"
+    assert pg.locator('[data-testid="stMainMenu"]').count() == 0 or not pg.locator('[data-testid="stMainMenu"]').is_visible()
+    assert pg.locator('[data-testid="stAppDeployButton"]').count() == 0
+
+    _open_from_sidebar(pg, "Nộp báo cáo")
+    zone = pg.locator('[data-testid="stFileUploaderDropzone"]')
+    zone.wait_for()
+    shown = pg.evaluate(VISIBLE_TEXT_JS)
+    assert "Chọn tệp" in shown and "Kéo thả tệp vào đây · tối đa 20 MB mỗi tệp · XLSX, ODS" in shown
+    assert english_shown(pg) == [], "Nộp báo cáo"
+    _screenshot(pg, "nop-bao-cao-o-tai-tep")
+
+    # the sign-in page, as someone not signed in sees it, with a name typed (Streamlit's "Press Enter" hint)
+    context = pg.context.browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    try:
+        other = context.new_page()
+        other.set_default_timeout(WAIT_MS)
+        other.goto(url + "/")
+        other.locator("h1").first.wait_for()
+        settled(other)
+        if other.locator("h1").first.inner_text().strip() == "Đăng nhập":
+            other.get_by_label("Tên đăng nhập").fill("ai.do")
+            other.wait_for_timeout(300)
+        assert english_shown(other) == [], "Đăng nhập"
+    finally:
+        context.close()
