@@ -13,14 +13,9 @@ Network.emulateNetworkConditions): 10 Mbit/s each way, 50 ms round trip."""
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,43 +44,12 @@ BARE_PAGES = {
 }
 
 
-@contextmanager
 def serve_script(script: str, folder: Path):
     """`streamlit run` of a one-file app written to `folder`, on a free port; yields its URL."""
-    app = folder / "app.py"
-    app.write_text(script, encoding="utf-8")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    log = open(folder / "streamlit.log", "w")
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
-                             "--server.headless", "true", "--server.fileWatcherType", "none",
-                             "--server.address", "127.0.0.1"], cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit run đã dừng (mã {proc.returncode})")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit run không trả lời sau 60 giây")
-            time.sleep(0.2)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    from commands.scale import serve
+
+    (folder / "app.py").write_text(script, encoding="utf-8")
+    return serve("app.py", folder, folder / "streamlit.log", wait_s=60)
 
 
 def _load(context, url: str, mark_js: str, network: dict | None, page=None) -> tuple[float, object]:

@@ -183,28 +183,26 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @__import__("contextlib").contextmanager
-def serve_app(db: Path, log: Path):
-    """`streamlit run serve.py` (st.App: app.py plus the session routes) on a free localhost port over `db`;
-    yields the URL once healthy."""
+def serve(script: str, cwd: Path, log: Path, env: dict | None = None, wait_s: float = 90):
+    """`streamlit run <script>` in `cwd` on a free localhost port, its output in `log`; yields the URL
+    once /_stcore/health answers; stopped (then killed) at the end."""
     import os
     import socket
     import subprocess
     import sys
     import urllib.request
 
-    from indicators.settings import ROOT
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     out = open(log, "w")
-    env = {**os.environ, "INDICATORS_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                              "--server.headless", "true", "--server.fileWatcherType", "none",
-                             "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+                             "--server.address", "127.0.0.1"], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + wait_s
         while True:
             if proc.poll() is not None:
                 raise RuntimeError(f"streamlit run đã dừng (mã {proc.returncode}): {log.read_text()[-2000:]}")
@@ -215,7 +213,7 @@ def serve_app(db: Path, log: Path):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit run không trả lời sau 90 giây: {log.read_text()[-2000:]}")
+                raise RuntimeError(f"streamlit run không trả lời sau {wait_s:g} giây: {log.read_text()[-2000:]}")
             time.sleep(0.2)
         yield url
     finally:
@@ -226,6 +224,13 @@ def serve_app(db: Path, log: Path):
             proc.kill()
             proc.wait()
         out.close()
+
+
+def serve_app(db: Path, log: Path):
+    """`streamlit run serve.py` (st.App: app.py plus the session routes) over `db`; yields the URL."""
+    from indicators.settings import ROOT
+
+    return serve("serve.py", ROOT, log, {"INDICATORS_DB": str(db)})
 
 
 # The browser figures (overview against a bare Streamlit page, plain and throttled) are in
