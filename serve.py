@@ -11,22 +11,20 @@ from __future__ import annotations
 import os
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from indicators import accounts
-from indicators.settings import SESSION_COOKIE, SESSION_MAX_HOURS
+from indicators.settings import SESSION_COOKIE, SESSION_MAX_HOURS, SIGN_IN_PATH, SIGN_OUT_PATH
 
 # app.py calls st.navigation, so pages/ is not Streamlit's legacy multipage folder. Streamlit decides
 # that from the folder's mere existence when the first session of a process starts (before any
 # st.navigation call), runs that session in the legacy mode and answers its deep link with the
 # English "Page not found" dialog (streamlit/runtime/pages_manager.py, 1.67). Said once, here.
-from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
-
 PagesManager.uses_pages_directory = False
 
-SIGN_IN_PATH, SIGN_OUT_PATH = "/phien/vao", "/phien/ra"
 os.environ["INDICATORS_SESSION_ROUTES"] = "1"  # tells pages/auth.py (same process) the routes are here
 
 

@@ -364,6 +364,7 @@ def new_ticket(store, name: str, signed_in_at: datetime, *, now: datetime | None
     `signed_in_at` (taken before the password check) becomes the session's start."""
     ticket = secrets.token_urlsafe(32)
     now = now or session_clock()
+    store.end_expired_sessions(now)  # housekeeping: sessions nobody came back to
     store.add_session(token_hash(ticket), "ticket", name, created_at=signed_in_at,
                       expires_at=now + timedelta(seconds=TICKET_SECONDS))
     return ticket

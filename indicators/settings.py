@@ -125,6 +125,7 @@ SESSION_MAX_HOURS = int(os.environ.get("INDICATORS_SESSION_MAX_HOURS", "12"))  #
 SESSION_TOUCH_SECONDS = 60  # a session's "last seen" is written at most once a minute (fewer writes)
 TICKET_SECONDS = 60  # a one-time sign-in ticket (form -> cookie route) is valid this long
 SESSION_COOKIE = "phien"  # the cookie holding only a random session token (docs/sessions.md)
+SIGN_IN_PATH, SIGN_OUT_PATH = "/phien/vao", "/phien/ra"  # serve.py's routes: ticket -> cookie; end sessions
 LOCK_AFTER_FAILURES = 5  # failed sign-ins in a row before the account is locked
 LOCK_MINUTES = 15
 SLOWDOWN_SECONDS = 0.4  # each failed sign-in waits this much × the failures so far (capped)

@@ -1107,17 +1107,15 @@ class Store:
     def end_session(self, token_hash: str) -> None:
         self._retrying(lambda cur: cur.execute("DELETE FROM sessions WHERE token_hash = ?", [token_hash]))
 
-    def end_sessions(self, name: str, *, before: datetime | None = None) -> int:
-        """End every session and ticket of an account (or those created before `before`); returns how many."""
+    def end_sessions(self, name: str) -> int:
+        """End every session and ticket of an account; returns how many."""
         def work(cur):
-            if before is None:
-                cur.execute("DELETE FROM sessions WHERE name = ? RETURNING token_hash", [name])
-            else:
-                cur.execute("DELETE FROM sessions WHERE name = ? AND created_at < ? RETURNING token_hash", [name, before])
+            cur.execute("DELETE FROM sessions WHERE name = ? RETURNING token_hash", [name])
             return len(cur.fetchall())
         return self._retrying(work)
 
     def end_expired_sessions(self, now: datetime) -> int:
+        """Forget sessions and tickets past their expiry (run at every sign-in: the table stays small)."""
         def work(cur):
             cur.execute("DELETE FROM sessions WHERE expires_at < ? RETURNING token_hash", [now])
             return len(cur.fetchall())

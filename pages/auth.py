@@ -13,13 +13,12 @@ import streamlit as st
 
 from indicators import accounts
 from indicators.errors import AppError
-from indicators.settings import IDLE_MINUTES, ROLE_LABEL, SESSION_COOKIE, now_local
+from indicators.settings import IDLE_MINUTES, ROLE_LABEL, SESSION_COOKIE, SIGN_IN_PATH, SIGN_OUT_PATH, now_local
 from pages import ui
 
 SESSION_USER, SESSION_SEEN, SESSION_NOTICE = "_user", "_seen", "_auth_notice"
 SESSION_SIGNED_IN = "_signed_in"  # when this session signed in: a later password reset or disabling ends it
 SESSION_COOKIE_USER = "_cookie_user"  # served: the account of this tab's cookie session (for renew_session)
-SIGN_IN_PATH, SIGN_OUT_PATH = "/phien/vao", "/phien/ra"  # the routes of serve.py
 
 
 def served() -> bool:
