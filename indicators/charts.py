@@ -481,27 +481,26 @@ def status_bars_spec(groups: list[tuple[str, str, dict[str, int]]], *, title: st
                      axis_title: str = "Số chỉ tiêu", label_width: int = 34, name: str = "") -> dict:
     """status_bars as Vega-Lite: one stacked horizontal bar per group, best status first, each
     segment labelled with its count; hover shows the group's full title."""
+    # the axis label: the group's label wrapped, its lines joined by a newline (split again by labelExpr)
+    wrapped = {label: "\n".join(textwrap.wrap(label, label_width) or [label]) for label, _, _ in groups}
     rows, codes = [], set()
-    for i, (label, full, counts) in enumerate(groups):
+    for label, full, counts in groups:
         start = 0
         for order, code in enumerate(status.STATUSES):
             n = counts.get(code, 0)
             if not n:
                 continue
             codes.add(code)
-            rows.append({"nhom": label, "dong": textwrap.wrap(label, label_width) or [label], "ten": full,
-                         "tinh_trang": status.display(code), "so": n, "x0": start, "x1": start + n,
-                         "giua": start + n / 2, "chu": text_on(status.COLOR[code]), "thu_tu": order})
+            rows.append({"nhom": wrapped[label], "ten": full, "tinh_trang": status.display(code), "so": n,
+                         "x0": start, "x1": start + n, "giua": start + n / 2, "chu": text_on(status.COLOR[code]),
+                         "thu_tu": order})
             start += n
     most = max([sum(c.values()) for _, _, c in groups] or [1])
-    lines = max([len(r["dong"]) for r in rows] or [1])
-    y = {"field": "nhom", "type": "nominal", "sort": [label for label, _, _ in groups], "title": None,
+    lines = max([r["nhom"].count("\n") + 1 for r in rows] or [1])
+    y = {"field": "nhom", "type": "nominal", "sort": [wrapped[label] for label, _, _ in groups], "title": None,
          "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 400, "labelFontSize": FONT_SIZE - 2}}
     tooltip = [{"field": "ten", "title": "Nhóm"}, {"field": "tinh_trang", "title": "Tình trạng"},
                {"field": "so", "title": "Số chỉ tiêu"}]
-    for r in rows:  # the axis label: the label's wrapped lines joined by a newline, split again by labelExpr
-        r["nhom"] = "\n".join(r.pop("dong"))
-    y["sort"] = ["\n".join(textwrap.wrap(label, label_width) or [label]) for label, _, _ in groups]
     spec = {
         "$schema": VL_SCHEMA, "name": name, "width": "container",
         "height": {"step": max(40, 16 + 17 * lines)},

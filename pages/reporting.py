@@ -3,7 +3,8 @@ completeness (received / expected) and timeliness (received by the deadline / ex
 import pandas as pd
 import streamlit as st
 
-from indicators import charts, cycle, fmt, periods, reporting
+from indicators import charts, cycle, fmt, periods, reminders, reporting
+from loaders.exports import reminders as files
 from pages import auth, ui
 
 
@@ -110,18 +111,14 @@ ui.chart(fig, charts.file_name("tình hình báo cáo", slug), key="report_state
 
 
 def _reminder_chip(state: str, count: int | None = None) -> str:
-    from indicators import charts as charts_, reminders
-
     color = reporting.STATE_COLOR[state]
     n = f" <b>{count}</b>" if count is not None else ""
-    return (f'<span class="chip" data-reminder="{state}" style="background:{color};color:{charts_.text_on(color)}">'
+    return (f'<span class="chip" data-reminder="{state}" style="background:{color};color:{charts.text_on(color)}">'
             f"{reminders.SYMBOL[state]} {reminders.LABEL[state]}{n}</span>")
 
 
 def _contact_editor(slug: str, plan, user) -> None:
     """Administrators record an agency's contact (indicators/reminders.set_contact: checked, audited)."""
-    from indicators import reminders
-
     with st.expander("Ghi thông tin liên hệ của cơ quan (quản trị)"):
         names = reminders.contact_agencies(plan, ui.store().registered_units(slug))
         agency = st.selectbox("Cơ quan", names, key=f"remind_contact_agency_{slug}")
@@ -147,9 +144,6 @@ def _contact_editor(slug: str, plan, user) -> None:
 
 
 def _reminders_section(slug: str, plan) -> None:
-    from indicators import reminders
-    from loaders.exports import reminders as files
-
     st.markdown("#### Nhắc báo cáo")
     user = auth.current_user()
     if user is None:
