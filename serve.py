@@ -9,6 +9,7 @@ docs/sessions.md explains the design."""
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
@@ -17,7 +18,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from indicators import accounts
-from indicators.settings import SESSION_COOKIE, SESSION_MAX_HOURS, SIGN_IN_PATH, SIGN_OUT_PATH
+from indicators.settings import SESSION_COOKIE, SESSION_MAX_HOURS, SIGN_IN_PATH, SIGN_OUT_PATH, url_base
 
 # app.py calls st.navigation, so pages/ is not Streamlit's legacy multipage folder. Streamlit decides
 # that from the folder's mere existence when the first session of a process starts (before any
@@ -26,6 +27,11 @@ from indicators.settings import SESSION_COOKIE, SESSION_MAX_HOURS, SIGN_IN_PATH,
 PagesManager.uses_pages_directory = False
 
 os.environ["INDICATORS_SESSION_ROUTES"] = "1"  # tells pages/auth.py (same process) the routes are here
+
+# Behind a reverse proxy under a path (server.baseUrlPath = "treem"), Streamlit serves everything
+# under /treem: so do our routes, and a return address defaults to the app's first page there.
+BASE = url_base(st.config.get_option("server.baseUrlPath"))
+HOME = BASE + "/"
 
 
 def _store():
@@ -39,17 +45,34 @@ def _https(request) -> bool:
     return request.url.scheme == "https" or forwarded == "https"
 
 
+def _from_this_site(request) -> bool:
+    """True when the browser says the request comes from a page of this site (our own sign-in and
+    sign-out pages send it there by script). Refused otherwise, so another site cannot make a
+    browser redeem a ticket someone obtained for their own account (sign-in forgery) or sign a
+    person out: browsers send Sec-Fetch-Site; older ones at least a Referer, checked against the host."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    referer = request.headers.get("referer")
+    if referer:
+        return urlsplit(referer).netloc == request.headers.get("host", "")
+    return True  # neither header (a plain HTTP client): nothing to tell; the ticket's 60 s and single use remain
+
+
 def _redirect(request) -> RedirectResponse:
-    response = RedirectResponse(accounts.safe_next(request.query_params.get("tiep", "/")), status_code=303)
+    response = RedirectResponse(accounts.safe_next(request.query_params.get("tiep", HOME), HOME), status_code=303)
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
 async def sign_in(request):
-    """?ve=<ticket>&tiep=<path>: a valid ticket -> the session cookie; then on to `tiep` (this site only)."""
-    token = await run_in_threadpool(accounts.redeem_ticket, _store(), request.query_params.get("ve", ""),
-                                    user_agent=request.headers.get("user-agent"))
+    """?ve=<ticket>&tiep=<path>: a valid ticket, from a page of this site -> the session cookie; then on
+    to `tiep` (this site only)."""
+    token = None
+    if _from_this_site(request):
+        token = await run_in_threadpool(accounts.redeem_ticket, _store(), request.query_params.get("ve", ""),
+                                        user_agent=request.headers.get("user-agent"))
     response = _redirect(request)
     if token is not None:
         response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_HOURS * 3600, path="/", httponly=True,
@@ -58,15 +81,18 @@ async def sign_in(request):
 
 
 async def sign_out(request):
-    """End every session of the cookie's account, clear the cookie, go on to `tiep` (this site only)."""
-    await run_in_threadpool(accounts.end_session, _store(), request.cookies.get(SESSION_COOKIE))
+    """End every session of the cookie's account, clear the cookie, go on to `tiep` (this site only).
+    Asked by another site: nothing ends."""
     response = _redirect(request)
+    if not _from_this_site(request):
+        return response
+    await run_in_threadpool(accounts.end_session, _store(), request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_https(request))
     return response
 
 
-app = st.App("app.py", routes=[Route(SIGN_IN_PATH, sign_in, methods=["GET"]),
-                               Route(SIGN_OUT_PATH, sign_out, methods=["GET", "POST"])])
+app = st.App("app.py", routes=[Route(BASE + SIGN_IN_PATH, sign_in, methods=["GET"]),
+                               Route(BASE + SIGN_OUT_PATH, sign_out, methods=["GET", "POST"])])
 
 if __name__ == "__main__":
     app.run()

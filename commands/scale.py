@@ -183,9 +183,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @__import__("contextlib").contextmanager
-def serve(script: str, cwd: Path, log: Path, env: dict | None = None, wait_s: float = 90):
+def serve(script: str, cwd: Path, log: Path, env: dict | None = None, wait_s: float = 90, base: str = ""):
     """`streamlit run <script>` in `cwd` on a free localhost port, its output in `log`; yields the URL
-    once /_stcore/health answers; stopped (then killed) at the end."""
+    (ending in `base`, the server.baseUrlPath given through `env`) once its health check answers;
+    stopped (then killed) at the end."""
     import os
     import socket
     import subprocess
@@ -200,7 +201,7 @@ def serve(script: str, cwd: Path, log: Path, env: dict | None = None, wait_s: fl
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
                              "--server.headless", "true", "--server.fileWatcherType", "none",
                              "--server.address", "127.0.0.1"], cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + ("/" + base.strip("/") if base.strip("/") else "")
     try:
         deadline = time.monotonic() + wait_s
         while True:
@@ -226,11 +227,13 @@ def serve(script: str, cwd: Path, log: Path, env: dict | None = None, wait_s: fl
         out.close()
 
 
-def serve_app(db: Path, log: Path):
-    """`streamlit run serve.py` (st.App: app.py plus the session routes) over `db`; yields the URL."""
+def serve_app(db: Path, log: Path, base: str = ""):
+    """`streamlit run serve.py` (st.App: app.py plus the session routes) over `db`, under the path
+    `base` ("/treem", as behind a reverse proxy) when given; yields the URL (with the base)."""
     from indicators.settings import ROOT
 
-    return serve("serve.py", ROOT, log, {"INDICATORS_DB": str(db)})
+    return serve("serve.py", ROOT, log, {"INDICATORS_DB": str(db), "STREAMLIT_SERVER_BASE_URL_PATH": base.strip("/")},
+                 base=base)
 
 
 # The browser figures (overview against a bare Streamlit page, plain and throttled) are in

@@ -421,6 +421,16 @@ def session_user(store, token: str | None, *, now: datetime | None = None) -> Us
     return user
 
 
+def ended_notice(store, name: str) -> str:
+    """What a person whose session was ended elsewhere is told at their next action (the session's
+    row is gone by then, so the account says why: disabled, or signed out / password reset)."""
+    row = store.user(name)
+    if row is not None and row["disabled"]:
+        return f"Tài khoản \"{name}\" đã bị khóa bởi quản trị, phiên làm việc đã kết thúc. Liên hệ quản trị hệ thống."
+    return ("Phiên làm việc đã kết thúc (đã đăng xuất ở một thẻ hoặc máy khác, hoặc mật khẩu vừa được đặt lại). "
+            "Vui lòng đăng nhập lại.")
+
+
 def renew_session(store, token: str | None, name: str, *, now: datetime | None = None) -> None:
     """Keep (start again) the session holding `token` after its own account's password was reset
     in it: the reset ended every session of the account, this one goes on with the new password."""
@@ -448,19 +458,20 @@ def end_session(store, token: str | None, *, everywhere: bool = True) -> str | N
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
-def safe_next(path) -> str:
+def safe_next(path, home: str = "/") -> str:
     """Where to send the browser after signing in or out: only a path of this site ("/…", not "//…",
-    no backslash, no control character, no scheme, also once percent-decoded); anything else -> "/"."""
+    no backslash, no control character, no scheme, also once percent-decoded); anything else ->
+    `home` (the app's first page: "/", or "/treem/" under a base path)."""
     from urllib.parse import unquote, urlsplit
 
     if not isinstance(path, str) or not path.startswith("/") or len(path) > 2000:
-        return "/"
+        return home
     for text in (path, unquote(path), unquote(unquote(path))):
         if text.startswith("//") or _CONTROL.search(text) or not text.startswith("/"):
-            return "/"
+            return home
         parts = urlsplit(text)
         if parts.scheme or parts.netloc:
-            return "/"
+            return home
     return path
 
 

@@ -126,6 +126,14 @@ SESSION_TOUCH_SECONDS = 60  # a session's "last seen" is written at most once a 
 TICKET_SECONDS = 60  # a one-time sign-in ticket (form -> cookie route) is valid this long
 SESSION_COOKIE = "phien"  # the cookie holding only a random session token (docs/sessions.md)
 SIGN_IN_PATH, SIGN_OUT_PATH = "/phien/vao", "/phien/ra"  # serve.py's routes: ticket -> cookie; end sessions
+
+
+def url_base(base_url_path: str | None) -> str:
+    """Streamlit's server.baseUrlPath ("treem", "/treem/", "") as the prefix of every path the app
+    writes: "/treem" or "" (served at the root). serve.py mounts its routes under it; the pages
+    send the browser to it."""
+    base = (base_url_path or "").strip().strip("/")
+    return f"/{base}" if base else ""
 LOCK_AFTER_FAILURES = 5  # failed sign-ins in a row before the account is locked
 LOCK_MINUTES = 15
 SLOWDOWN_SECONDS = 0.4  # each failed sign-in waits this much × the failures so far (capped)

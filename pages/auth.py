@@ -13,7 +13,8 @@ import streamlit as st
 
 from indicators import accounts
 from indicators.errors import AppError
-from indicators.settings import IDLE_MINUTES, ROLE_LABEL, SESSION_COOKIE, SIGN_IN_PATH, SIGN_OUT_PATH, now_local
+from indicators.settings import (IDLE_MINUTES, ROLE_LABEL, SESSION_COOKIE, SIGN_IN_PATH, SIGN_OUT_PATH, now_local,
+                                 url_base)
 from pages import ui
 
 SESSION_USER, SESSION_SEEN, SESSION_NOTICE = "_user", "_seen", "_auth_notice"
@@ -74,15 +75,16 @@ def current_user() -> accounts.User | None:
 
 def _cookie_user() -> accounts.User | None:
     token = _cookie()
-    if not token:
-        return None
-    try:
-        user = accounts.session_user(ui.store(), token)
-    except AppError as exc:
-        st.session_state[SESSION_NOTICE] = exc.message
-        user = None
+    user = None
+    if token:
+        try:
+            user = accounts.session_user(ui.store(), token)
+        except AppError as exc:
+            st.session_state[SESSION_NOTICE] = exc.message
     if user is None:
-        st.session_state.pop(SESSION_COOKIE_USER, None)
+        was = st.session_state.pop(SESSION_COOKIE_USER, None)  # this tab was signed in a moment ago
+        if was and SESSION_NOTICE not in st.session_state:
+            st.session_state[SESSION_NOTICE] = accounts.ended_notice(ui.store(), was)
     else:
         st.session_state[SESSION_COOKIE_USER] = user.name
     return user
@@ -120,7 +122,7 @@ def sign_in(name: str, password: str, next_path: str = "/") -> str | None:
     st.session_state.pop(SESSION_NOTICE, None)
     if served():
         ticket = accounts.new_ticket(ui.store(), user.name, started)
-        return f"{SIGN_IN_PATH}?" + urlencode({"ve": ticket, "tiep": accounts.safe_next(next_path)})
+        return f"{base()}{SIGN_IN_PATH}?" + urlencode({"ve": ticket, "tiep": accounts.safe_next(next_path, home())})
     st.session_state[SESSION_USER] = user.name
     st.session_state[SESSION_SIGNED_IN] = started
     st.session_state[SESSION_SEEN] = now_local()
@@ -136,9 +138,18 @@ def go(url: str, text: str = "Đang chuyển trang…") -> None:
     st.stop()
 
 
+def base() -> str:
+    """The path the app is served under ("" or "/treem", Streamlit's server.baseUrlPath)."""
+    return url_base(st.get_option("server.baseUrlPath"))
+
+
+def home() -> str:
+    return base() + "/"
+
+
 def here() -> str:
     """The current page's path and query string (where a sign-in returns to)."""
-    path = "/" + (st.session_state.get("_page_path") or "")
+    path = home() + (st.session_state.get("_page_path") or "")
     query = urlencode(st.query_params.to_dict())
     return path + (f"?{query}" if query else "")
 
@@ -199,7 +210,7 @@ def sidebar(user: accounts.User | None) -> None:
             if served():  # every session of the account ends now; the route clears this browser's cookie
                 accounts.end_session(ui.store(), _cookie())
                 sign_out("Đã đăng xuất.")
-                go(f"{SIGN_OUT_PATH}?" + urlencode({"tiep": "/"}), "Đã đăng xuất, đang chuyển trang…")
+                go(f"{base()}{SIGN_OUT_PATH}?" + urlencode({"tiep": home()}), "Đã đăng xuất, đang chuyển trang…")
             sign_out("Đã đăng xuất.")
             st.rerun()
 

@@ -12,4 +12,4 @@ if auth.current_user() is not None:
     st.success("Bạn đã đăng nhập.")
     st.page_link("pages/overview.py", label="Mở trang Tổng quan", icon=":material/dashboard:")
     st.stop()
-auth.sign_in_form(accounts.safe_next(st.query_params.get("tiep", "/")))
+auth.sign_in_form(accounts.safe_next(st.query_params.get("tiep", auth.home()), auth.home()))

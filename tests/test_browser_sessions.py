@@ -12,7 +12,7 @@ import pytest
 
 from commands.scale import serve_app
 from indicators.settings import SESSION_COOKIE
-from tests.helpers import PASSWORD, STAFF, settled
+from tests.helpers import ADMIN, PASSWORD, STAFF, settled
 from tests.test_browser import CHROMIUM_ARGS, VIEWPORT, WAIT_MS, chromium_path  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -117,8 +117,52 @@ def test_sessions_last_across_reload_tabs_and_restart_and_end_everywhere(browser
 
         tab.locator('[data-testid="stSidebarNav"] a').filter(has_text="Tổng quan").first.click()  # the other's next action
         tab.locator("h1").filter(has_text="Đăng nhập").first.wait_for()
+        settled(tab)  # the earlier run's sidebar ("Đang đăng nhập") stays on screen until this run ends
         assert "Đang đăng nhập" not in tab.locator("body").inner_text()
+        assert "Phiên làm việc đã kết thúc (đã đăng xuất ở một thẻ" in tab.locator("body").inner_text()
     context.close()
+
+
+def test_a_disabled_account_s_open_session_ends_at_its_next_action(browser, db, tmp_path):
+    """A staff member is signed in in one browser; an administrator, in another, disables the
+    account on Tài khoản: the staff member's next click asks them to sign in, their cookie no
+    longer opens anything, and signing in again is refused in Vietnamese."""
+    own = tmp_path / "demo.duckdb"  # the account is disabled in a copy: the module's other tests sign in as STAFF
+    shutil.copy(db, own)
+    staff, admin = (browser.new_context(viewport=VIEWPORT, locale="vi-VN") for _ in range(2))
+    with serve_app(own, tmp_path / "disable.log") as url:
+        pg = _page(staff)
+        pg.goto(url + "/nop-bao-cao")
+        _sign_in(pg)
+        pg.locator("h1").filter(has_text="Nộp báo cáo").first.wait_for()
+        _signed_in(pg)
+        settled(pg)
+
+        boss = _page(admin)
+        boss.goto(url + "/tai-khoan")
+        _sign_in(boss, ADMIN)
+        boss.locator("h1").filter(has_text="Tài khoản").first.wait_for()
+        settled(boss)
+        boss.get_by_role("tab", name="Sửa tài khoản").click()
+        boss.get_by_role("combobox", name="Tài khoản").click()
+        boss.get_by_role("option", name=STAFF, exact=True).click()
+        settled(boss)
+        boss.get_by_role("button", name="Khóa tài khoản").click()
+        boss.get_by_role("button", name="Mở lại tài khoản").wait_for()
+
+        pg.locator('[data-testid="stSidebarNav"] a').filter(has_text="Tổng quan").first.click()  # the next action
+        pg.locator("h1").filter(has_text="Đăng nhập").first.wait_for()
+        settled(pg)
+        body = pg.locator("body").inner_text()
+        assert "Đang đăng nhập" not in body and f'Tài khoản "{STAFF}" đã bị khóa bởi quản trị' in body
+        pg.reload()  # the cookie is worth nothing now
+        settled(pg)
+        assert "Đang đăng nhập" not in pg.locator("body").inner_text()
+        _sign_in(pg)
+        pg.get_by_text("đã bị khóa").first.wait_for()
+        assert "Đang đăng nhập" not in pg.locator("body").inner_text()
+    staff.close()
+    admin.close()
 
 
 def test_cookie_flags_single_use_ticket_and_no_open_redirect_over_http(browser, db, tmp_path):
@@ -141,7 +185,12 @@ def test_cookie_flags_single_use_ticket_and_no_open_redirect_over_http(browser, 
             pg.wait_for_timeout(100)
         assert captured, "Trang đăng nhập không chuyển tới /phien/vao"
         parts = urlsplit(captured[0])
-        first = _get(url, f"{parts.path}?{parts.query}", {"X-Forwarded-Proto": "https"})
+        # another site sending the browser there with someone's ticket (sign-in forgery): no cookie
+        for forged_from in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "none"},
+                            {"Referer": "https://evil.example/trang"}):
+            refused = _get(url, f"{parts.path}?{parts.query}", forged_from)
+            assert refused.status == 303 and refused.getheader("Set-Cookie") is None, forged_from
+        first = _get(url, f"{parts.path}?{parts.query}", {"X-Forwarded-Proto": "https", "Sec-Fetch-Site": "same-origin"})
         assert first.status == 303 and first.getheader("Location") == "/"
         set_cookie = first.getheader("Set-Cookie")
         flags = [f.strip().lower() for f in set_cookie.split(";")]
@@ -159,12 +208,25 @@ def test_cookie_flags_single_use_ticket_and_no_open_redirect_over_http(browser, 
         ok = _get(url, "/phien/vao?" + urlencode({"ve": "x" * 43, "tiep": DEEP}))
         assert ok.getheader("Location") == DEEP and ok.getheader("Set-Cookie") is None  # forged ticket: no cookie
 
-        forged = browser.new_context(viewport=VIEWPORT, locale="vi-VN")  # a forged or ended token is refused
         host = urlsplit(url).hostname
-        forged.add_cookies([{"name": SESSION_COOKIE, "value": "A" * 43, "domain": host, "path": "/"}])
-        fp = _page(forged)
-        fp.goto(url + DEEP)
-        assert _h1(fp) == "Đăng nhập"
+        # another site cannot sign a person out either; this site can
+        gone = _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}", "Sec-Fetch-Site": "cross-site"})
+        assert gone.getheader("Set-Cookie") is None
+        kept = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+        kept.add_cookies([{"name": SESSION_COOKIE, "value": token, "domain": host, "path": "/"}])
+        kp = _page(kept)
+        kp.goto(url + DEEP)
+        _on_target(kp, "3")
+        kept.close()
+        _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}", "Sec-Fetch-Site": "same-origin"})
+
+        forged = browser.new_context(viewport=VIEWPORT, locale="vi-VN")  # a forged or ended token is refused
+        for value in ("A" * 43, token):  # forged; signed out
+            forged.add_cookies([{"name": SESSION_COOKIE, "value": value, "domain": host, "path": "/"}])
+            fp = _page(forged)
+            fp.goto(url + DEEP)
+            assert _h1(fp) == "Đăng nhập", value
+            fp.close()
         forged.close()
 
         out = _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}"})  # sign out over HTTP
@@ -175,4 +237,28 @@ def test_cookie_flags_single_use_ticket_and_no_open_redirect_over_http(browser, 
         ep.goto(url + "/")
         assert _h1(ep) == "Đăng nhập"
         ended.close()
+    context.close()
+
+
+def test_sessions_and_links_under_a_base_path(browser, db, tmp_path):
+    """Behind a reverse proxy under /treem (server.baseUrlPath): the routes, the return address
+    after sign-in and sign-out all stay under /treem."""
+    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
+    with serve_app(db, tmp_path / "base.log", base="/treem") as url:
+        assert urlsplit(url).path == "/treem"
+        pg = _page(context)
+        pg.goto(url + DEEP)
+        assert _h1(pg) == "Đăng nhập"
+        _sign_in(pg)
+        _on_target(pg, "3")
+        settled(pg)
+        assert urlsplit(pg.url).path == "/treem/chi-tiet-chi-tieu" and "ma=3" in pg.url
+        assert any(c["name"] == SESSION_COOKIE for c in context.cookies())
+        pg.reload()
+        _on_target(pg, "3")
+        _signed_in(pg)
+        pg.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()
+        pg.locator("h1").filter(has_text="Đăng nhập").first.wait_for()
+        assert urlsplit(pg.url).path.startswith("/treem/")
+        assert not any(c["name"] == SESSION_COOKIE for c in context.cookies())
     context.close()

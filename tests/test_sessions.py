@@ -105,6 +105,9 @@ def test_disabling_or_a_password_reset_ends_the_sessions_at_their_next_action(de
     assert accounts.session_user(demo_store, token) is None
     assert accounts.redeem_ticket(demo_store, pending) is None
     assert not demo_store._rows("SELECT * FROM sessions WHERE name = ?", [STAFF])
+    # the tab that was signed in is told why at its next action (the session's row is gone)
+    notice = accounts.ended_notice(demo_store, STAFF)
+    assert ("đã bị khóa bởi quản trị" in notice) == (how == "disable") and "ết thúc" in notice
 
 
 @pytest.mark.store
@@ -135,3 +138,14 @@ def test_renewing_keeps_the_own_session_after_an_own_reset(demo_store):
 ])
 def test_only_paths_of_this_site_are_followed(path, expected):
     assert accounts.safe_next(path) == expected
+    # under a base path (server.baseUrlPath): the same rules, anything refused goes to the app's first page there
+    assert accounts.safe_next(path, "/treem/") == (expected if expected != "/" or path == "/" else "/treem/")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("option, base", [("", ""), (None, ""), ("treem", "/treem"), ("/treem/", "/treem"),
+                                          (" tre-em/bao-cao ", "/tre-em/bao-cao")])
+def test_the_base_path_prefix(option, base):
+    from indicators.settings import url_base
+
+    assert url_base(option) == base
