@@ -6,7 +6,8 @@ the bare pages are written to a temporary folder). Each figure: one warm-up load
 loads each in a new browser context (nothing cached: a person's first visit), median; then one
 reload in the last context (scripts cached: the next visit). Time is read in the page
 (performance.now(), whose origin is the navigation start) on the first animation frame where a
-chart element is drawn: a Vega-Lite canvas/svg or a plotly .main-svg with a size.
+chart element is drawn with a size: a bar of our server-drawn charts, a Vega-Lite canvas/svg or a
+plotly .main-svg.
 
 The throttled profile goes through Chromium's own network emulation (CDP
 Network.emulateNetworkConditions): 10 Mbit/s each way, 50 ms round trip."""
@@ -24,10 +25,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 THROTTLED = {"offline": False, "latency": 50, "downloadThroughput": 10_000_000 / 8, "uploadThroughput": 10_000_000 / 8}
 PROFILES = {"plain": None, "throttled": THROTTLED}
 
-# the first chart drawn: Vega-Lite (canvas or svg inside its container) or plotly's main svg
+# the first chart drawn: ours (indicators.webcharts: a bar inside a figure.hc), Vega-Lite (canvas or
+# svg inside its container) or plotly's main svg
 CHART_JS = """() => {
-  const els = document.querySelectorAll(
-    '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks, .js-plotly-plot .main-svg');
+  const els = document.querySelectorAll('figure.hc .hc-seg, figure.hc .hc-bar, '
+    + '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks, .js-plotly-plot .main-svg');
   for (const el of els) { const r = el.getBoundingClientRect(); if (r.width > 0 && r.height > 0) return performance.now(); }
   return null;
 }"""

@@ -2,7 +2,7 @@
 goal group, and every target placed against its target (direction-aware)."""
 import streamlit as st
 
-from indicators import charts, fmt, periods, status
+from indicators import charts, fmt, periods, status, webcharts
 from pages import ui
 
 slug, period = ui.header("Tổng quan")
@@ -35,20 +35,22 @@ with right:
     titles = {g.code: g.title for g in plan.goal_groups}
     counts = charts.group_counts(pp)
     title = "Tiến độ theo nhóm mục tiêu"
-    ui.vega_chart(charts.status_bars_spec(counts, title=title, label_width=24,
-                                          name=charts.file_name("tổng quan", slug, period, "nhóm mục tiêu")), key="groups",
-                  figure=lambda: charts.status_bars(counts, title=title, label_width=24, width_px=400))
+    name = charts.file_name("tổng quan", slug, period, "nhóm mục tiêu")
+    ui.web_chart(webcharts.status_bars(counts, title=title, name=name), name, key="groups",
+                 figure=lambda: charts.status_bars(counts, title=title, label_width=24, width_px=400))
     if titles:
         st.caption(" · ".join(titles[c] for c in groups if c in titles))
 
 unplotted = [r for r in pp.rows if charts.distance(r) is None]
 if len(unplotted) < len(pp.rows):
     title = "Từng chỉ tiêu so với chỉ tiêu kế hoạch (bên phải là tốt hơn)"
-    ui.vega_chart(charts.target_positions_spec(pp.rows, title=title, name=charts.file_name("tổng quan", slug, period)),
-                  key="positions", figure=lambda: charts.target_positions(pp.rows, title=title))
+    name = charts.file_name("tổng quan", slug, period)
+    ui.web_chart(webcharts.target_positions(pp.rows, title=title, name=name), name, key="positions",
+                 figure=lambda: charts.target_positions(pp.rows, title=title))
     st.caption("Mỗi thanh là một chỉ tiêu: độ dài là chênh lệch giữa kết quả và chỉ tiêu, tính bằng % giá trị chỉ tiêu "
                "và theo chiều của chỉ tiêu (chỉ tiêu \"dưới 9,4‰\" thì thấp hơn là tốt hơn). Vạch đen là mức chỉ tiêu; "
-               "nhãn ở đầu thanh là kết quả thực hiện; màu là tình trạng.")
+               "cột bên phải là kết quả thực hiện; màu là tình trạng; » « là thanh dài hơn khung. "
+               "Di chuột lên một dòng để xem nội dung chỉ tiêu.")
 else:
     st.info("Chưa có chỉ tiêu nào có số để vẽ biểu đồ so với chỉ tiêu (chỉ tiêu mốc hoặc chưa có số liệu).")
 if unplotted:

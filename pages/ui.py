@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from indicators import cascade as cascade_
-from indicators import charts, continuity, fmt, periods, progress, reporting, status
+from indicators import charts, continuity, fmt, periods, progress, reporting, status, webcharts
 from indicators.errors import AppError
 from indicators.settings import db_path, now_local
 from indicators.store import Store
+from pages import chrome
 
 DEMO_BANNER = (f"**{fmt.DEMO_MARK}** — số liệu của kế hoạch này {fmt.DEMO_WHAT} "
                "(xóa bằng lệnh `python -m indicators demo --remove`).")
@@ -162,36 +163,6 @@ def sidebar_header() -> None:
         st.caption("Kế hoạch và kỳ báo cáo đã chọn được giữ nguyên khi chuyển trang.")
 
 
-# Streamlit's own texts a person can see are English and it has no language setting (1.67: the
-# strings are in its JavaScript bundle). They are replaced by CSS keyed on Streamlit's stable
-# data-testid attributes: the original text is shrunk to nothing and a Vietnamese ::after shown in
-# its place. The developer menu and toolbar are off through .streamlit/config.toml
-# (client.toolbarMode = "minimal": no menu unless items are given; "viewer" would still show
-# Settings / Print / Record a screencast in English); the CSS hides them again in case a later
-# Streamlit shows them anyway. tests/test_browser.py checks no known English string is visible.
-CHROME_CSS = """
-    [data-testid="stAppDeployButton"], [data-testid="stMainMenu"], [data-testid="stToolbarActions"] {display: none}
-    [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0}
-    [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {content: "Chọn tệp";
-        font-size: 1rem}
-    [data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0}
-    [data-testid="stFileUploaderDropzoneInstructions"] span::after {font-size: 0.875rem;
-        content: "Kéo thả tệp vào đây · tối đa 20 MB mỗi tệp"}
-    [data-testid="stFileUploaderDropzoneInput"][accept*=".xlsx"] ~ [data-testid="stFileUploaderDropzoneInstructions"] span::after {
-        content: "Kéo thả tệp vào đây · tối đa 20 MB mỗi tệp · XLSX, ODS"}
-    .st-key-upload_file [data-testid="stFileUploaderDropzoneInstructions"] span::after {
-        content: "Kéo thả tệp vào đây · tối đa 20 MB mỗi tệp · XLSX, ODS"}
-    [data-testid="stFileUploaderDropzoneInput"][accept*=".docx"] ~ [data-testid="stFileUploaderDropzoneInstructions"] span::after {
-        content: "Kéo thả tệp vào đây · tối đa 20 MB mỗi tệp · DOCX, TXT"}
-    [data-testid="InputInstructions"] > span {font-size: 0}
-    [data-testid="InputInstructions"] > span:first-child::after {content: "Nhấn Enter để áp dụng"; font-size: 0.75rem}
-    [data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {content: "Nhấn Enter để gửi"}
-    [data-testid="stStatusWidget"] button {font-size: 0}
-    [data-testid="stStatusWidget"] button::after {content: "Dừng"; font-size: 0.875rem}
-    [data-testid="stConnectionStatus"] {font-size: 0}
-    [data-testid="stConnectionStatus"]::after {content: "Đang kết nối lại…"; font-size: 0.875rem}
-"""
-
 # A phone (390 px): cards two by two, tables as one block per row with each cell's heading
 # before it (group_table writes data-label), nothing wider than the screen.
 PHONE_CSS = """
@@ -208,7 +179,6 @@ PHONE_CSS = """
       table.ind td[data-label]:not(.code)::before {content: attr(data-label) ": "; font-weight: 600; color: #4a5058}
       table.ind tr.group td::before {content: none}
       .stMarkdown, [data-testid="stMarkdownContainer"] {overflow-wrap: anywhere}
-      [data-testid="stVegaLiteChart"] {max-width: 100%; overflow: hidden}
     }
 """
 
@@ -240,7 +210,8 @@ def style() -> None:
             margin: 6px 0 12px; color: #1f2328}
     .tag {display: inline-block; padding: 0 6px; border-radius: 4px; background: #fff3cd; color: #6b4e00;
           font-size: 0.8rem; font-weight: 600; border: 1px solid #e0a100}
-    """ + CHROME_CSS + PHONE_CSS + "</style>")
+    """ + chrome.CSS + PHONE_CSS + webcharts.CSS + "</style>")
+    chrome.install()
 
 
 def from_link(name: str, valid, widget_key: str | None = None) -> str | None:
@@ -322,11 +293,18 @@ def header(title: str, *, with_period: bool = True) -> tuple[str, str | None]:
     return slug, period
 
 
+def raw_html(markup: str) -> None:
+    """HTML we built (every text in it escaped by esc): drawn by st.html, which the browser puts in
+    place at once (DOMPurify, then the browser's own parser), not by st.markdown with HTML, whose
+    Markdown-with-HTML parser (rehype-raw, 190 KB of script, then a slow parse of big tables) held
+    the overview's first chart back by about 0,3 s."""
+    st.html(markup)
+
+
 def approval_line(slug: str, period: str) -> None:
     """The period's approval under the page header: "🔒 Đã duyệt (người duyệt, lúc …)" / "Chưa duyệt"."""
     a = store().approval(slug, period)
-    st.markdown(f'<div class="chips approval">{approval_chip(a)}<span class="approval-note">'
-                f' {esc(a.note)}</span></div>', unsafe_allow_html=True)
+    raw_html(f'<div class="chips approval">{approval_chip(a)}<span class="approval-note"> {esc(a.note)}</span></div>')
 
 
 def demo_banner(*slugs: str) -> None:
@@ -391,8 +369,7 @@ def demo_tag(is_demo: bool) -> str:
 
 
 def legend() -> None:
-    st.markdown('<div class="legend"><b>Chú giải:</b> ' + " ".join(chip(c) for c in status.STATUSES) + "</div>",
-                unsafe_allow_html=True)
+    raw_html('<div class="legend"><b>Chú giải:</b> ' + " ".join(chip(c) for c in status.STATUSES) + "</div>")
 
 
 def status_cards(counts: dict[str, int]) -> None:
@@ -401,7 +378,7 @@ def status_cards(counts: dict[str, int]) -> None:
         f'<div class="kpi" data-status="{c}" style="border-top-color:{status.COLOR[c]}">'
         f'<div class="lbl">{status.display(c)}</div><div class="val">{counts.get(c, 0)}</div></div>'
         for c in status.STATUSES)
-    st.markdown(f'<div class="kpis">{cards}</div>', unsafe_allow_html=True)
+    raw_html(f'<div class="kpis">{cards}</div>')
 
 
 def html_table(headers: list[str], rows: list[list[str]], *, row_attrs: list[str] | None = None,
@@ -447,8 +424,7 @@ def group_table(headers: list[str], groups: list[tuple[str, str, list[list[str]]
                             else f"<td{labels[j]}>{c}</td>" for j, c in enumerate(row))
             body.append(f"<tr {a}>{cells}</tr>" if a else f"<tr>{cells}</tr>")
     fixed = ' style="table-layout:fixed"' if widths else ""
-    st.markdown(f'<table class="ind"{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>',
-                unsafe_allow_html=True)
+    raw_html(f'<table class="ind"{fixed}>{cols}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
 
 
 def transition(before: str, after: str) -> str:
@@ -507,9 +483,7 @@ def capped(rows: list, what: str, full: "pd.DataFrame | None" = None, file_name:
     return rows[:TABLE_ROWS]
 
 
-def esc(text) -> str:
-    """HTML-escaped text; '$' too, so texts like "$\\geq 95\\%$" show as written, not as formulas."""
-    return html.escape(str(text)).replace("$", "&#36;") if text is not None else "—"
+esc = webcharts.esc  # HTML-escaped text, '$' too ("$\\geq 95\\%$" shows as written, not as a formula)
 
 
 def verbatim(text) -> str:
@@ -578,12 +552,13 @@ def chart(fig, filename: str, key: str | None = None) -> None:
     st.plotly_chart(fig, config=charts.config(filename), theme=None, key=key)
 
 
-def vega_chart(spec: dict, key: str, figure=None) -> None:
-    """A Vega-Lite spec from indicators.charts (drawn by the browser's light Vega-Lite, not plotly),
-    and, when `figure` (a function returning the matching plotly figure) is given and Chromium is
-    here, a button that downloads the chart as the exports draw it (kaleido, 1600 px PNG) under
-    the spec's Vietnamese file name. The image is made only when the button is pressed."""
-    st.vega_lite_chart(spec, theme=None, width="stretch", key=key)
+def web_chart(chart_html: str, name: str, key: str, figure=None) -> None:
+    """A chart from indicators.webcharts (HTML drawn by the server: on screen with the page's text,
+    no chart script to load first), and, when `figure` (a function returning the same chart as a
+    plotly figure) is given and Chromium is here, a button that downloads it as the exports draw it
+    (kaleido, 1600 px PNG) under the Vietnamese file name `name`. The image is made only when the
+    button is pressed."""
+    raw_html(chart_html)
     if figure is None:
         return
     from loaders import images
@@ -591,5 +566,5 @@ def vega_chart(spec: dict, key: str, figure=None) -> None:
     if not images.available():
         return
     st.download_button("Tải ảnh biểu đồ (PNG)", data=lambda: images.render(figure(), "png"),
-                       file_name=f"{spec['name']}.png", mime="image/png", on_click="ignore", icon=":material/download:",
+                       file_name=f"{name}.png", mime="image/png", on_click="ignore", icon=":material/download:",
                        key=f"{key}_png", type="tertiary")

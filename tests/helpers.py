@@ -237,3 +237,9 @@ def no_exception(pg, where: str) -> None:
     errors = pg.locator('[data-testid="stException"]')
     assert errors.count() == 0, f"{where}: {errors.first.inner_text()}"
     assert pg.get_by_text("Page not found").count() == 0, where
+
+
+def drawn(at) -> list:
+    """Every Markdown text and every st.html body an AppTest run drew (each with .value): the pages'
+    tables, status cards, approval line and charts are st.html (pages/ui.raw_html), prose is Markdown."""
+    return list(at.markdown) + list(at.html)

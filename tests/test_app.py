@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from indicators import progress, reporting, status
 from indicators.settings import now_local
 from indicators.store import Row
-from tests.helpers import LEADER
+from tests.helpers import LEADER, drawn
 
 pytestmark = pytest.mark.app
 
@@ -64,25 +64,17 @@ def open_page(at: AppTest, page: str, *, plan: str | None = SON_LA, period: str 
 
 
 def html(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(m.value for m in drawn(at))
 
 
 def charts(at: AppTest) -> list[tuple[dict, dict]]:
     return [(json.loads(c.proto.spec), json.loads(c.proto.config)) for c in at.get("plotly_chart")]
 
 
-def vega_charts(at: AppTest) -> list[dict]:
-    """The Vega-Lite specs a page draws (the overview's charts, issue 16)."""
-    import pyarrow as pa
-
-    out = []
-    for c in at.get("vega_lite_chart"):
-        spec = json.loads(c.proto.spec)
-        if c.proto.data.data:  # Streamlit moves data.values into an Arrow table beside the spec
-            table = pa.ipc.open_stream(c.proto.data.data).read_all()
-            spec["data"] = {"values": table.to_pylist()}
-        out.append(spec)
-    return out
+def web_charts(at: AppTest) -> dict[str, str]:
+    """The server-drawn charts a page shows (indicators.webcharts), by their download name."""
+    found = re.findall(r'(<figure class="hc [^"]*" data-chart="[^"]+" data-name="([^"]*)".*?</figure>)', html(at))
+    return {name: figure for figure, name in found}
 
 
 def test_every_page_renders_with_its_title_and_the_demo_banner(app):
@@ -111,7 +103,7 @@ def test_every_page_renders_for_every_plan_and_period(app, catalogue):
 
 def test_catalogue_page_lists_plans_and_targets(app):
     open_page(app, "pages/catalogue.py", period=None)
-    texts = " ".join(m.value for m in app.markdown)
+    texts = " ".join(m.value for m in drawn(app))
     assert "Kế hoạch thực hiện công tác bảo vệ, chăm sóc trẻ em năm 2026" in texts
     assert "32 chỉ tiêu đo lường được" in texts
     table = app.dataframe[1].value
@@ -127,25 +119,24 @@ def test_overview_counts_and_charts(app, expected):
         assert f"{status.SYMBOL[code]} {status.LABEL[code]}" in text
     assert "8 chỉ tiêu cần chú ý" in text and "32 chỉ tiêu" in text
     assert re.findall(r'<tr data-code="([^"]+)"', text) == [c for c, _, _ in expected["behind"]]
-    assert not charts(app)  # no plotly on the overview: its script is most of a first open (issue 16)
-    figs = vega_charts(app)
-    assert len(figs) == 2
-    assert {spec["name"] for spec in figs} == {"tong-quan-son-la-2026-2026-H1", "tong-quan-son-la-2026-2026-H1-nhom-muc-tieu"}
-    positions = next(spec for spec in figs if spec["name"].endswith("H1"))
-    rows = positions["data"]["values"]
-    plotted = {r["ma"] for r in rows}
+    assert not charts(app) and not app.get("vega_lite_chart")  # no chart script on the overview (issue 16)
+    figs = web_charts(app)
+    assert set(figs) == {"tong-quan-son-la-2026-2026-H1", "tong-quan-son-la-2026-2026-H1-nhom-muc-tieu"}
+    positions = figs["tong-quan-son-la-2026-2026-H1"]
+    rows = re.findall(r'<div class="hc-row" data-code="([^"]+)" data-status="(\w+)" data-distance="([-\d.]+)".*?'
+                      r'<div class="hc-val">([^<]*)</div>', positions)
+    plotted = {code for code, *_ in rows}
     assert len(plotted) == 31 and "25" not in plotted  # 25 has no H1 figure: listed under the chart instead
-    bars = positions["layer"][0]["encoding"]["color"]["scale"]
-    legend = dict(zip(bars["domain"], bars["range"]))
-    assert legend["▲ Chậm tiến độ"] == status.COLOR[status.LAGGING]
-    shown = {r["ma"]: r["tinh_trang"] for r in rows}
-    assert all(shown[code] == status.display(st) for code, _, st in expected["behind"] if code in shown)
-    # Vietnamese number formats, written by indicators.fmt (Vega's format locale is not reachable):
-    # "9,3‰", "16,3%", "1.000" — never a decimal point
-    assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*(,\d+)?[%‰]?( [»«])?", r["nhan"]) for r in rows), [r["nhan"] for r in rows]
-    assert any("," in r["nhan"] for r in rows)
-    groups = next(spec for spec in figs if spec["name"].endswith("nhom-muc-tieu"))
-    total = sum(r["so"] for r in groups["data"]["values"])
+    shown = {code: st_ for code, st_, *_ in rows}
+    assert all(shown[code] == st_ for code, _, st_ in expected["behind"] if code in shown)
+    legend = dict(re.findall(r'data-status="(\w+)"><i style="background:(#\w+)"></i>', positions))
+    assert legend[status.LAGGING] == status.COLOR[status.LAGGING] and set(legend) == set(shown.values())
+    # Vietnamese number formats, written by indicators.fmt: "9,3‰", "16,3%", "461,1/100.000", never a decimal point
+    figures = [v for *_, v in rows]
+    assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*(,\d+)?([%‰]|/100\.000)?", v) for v in figures), figures
+    assert any("," in v for v in figures)
+    groups = figs["tong-quan-son-la-2026-2026-H1-nhom-muc-tieu"]
+    total = sum(int(n) for n in re.findall(r'class="hc-seg" data-status="\w+" data-n="(\d+)"', groups))
     assert total == sum(expected["counts"].values())
     assert "25 — ? Chưa có số liệu" in " ".join(c.value for c in app.caption)
 
@@ -292,7 +283,7 @@ def test_lagging_page_opens_the_detail_of_a_chosen_target(app, expected):
 def test_a_plan_of_milestones_only(app):
     """Sở Nội vụ Lạng Sơn 2024: five milestones, nothing to place on the distance chart."""
     at = open_page(app, "pages/overview.py", plan="lang-son-snv-2024", period="2024")
-    assert [spec["name"] for spec in vega_charts(at)] == ["tong-quan-lang-son-snv-2024-2024-nhom-muc-tieu"]
+    assert list(web_charts(at)) == ["tong-quan-lang-son-snv-2024-2024-nhom-muc-tieu"]
     assert any("Chưa có chỉ tiêu nào có số để vẽ" in i.value for i in at.info)
     at.switch_page("pages/target.py").run()
     assert not at.exception

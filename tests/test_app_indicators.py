@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from indicators import cascade
-from tests.helpers import ADMIN, LEADER
+from tests.helpers import ADMIN, LEADER, drawn
 
 pytestmark = pytest.mark.app
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.app
 
 
 def _texts(at) -> str:
-    return " ".join(m.value for m in at.markdown) + " ".join(str(c.value) for c in at.caption)
+    return " ".join(m.value for m in drawn(at)) + " ".join(str(c.value) for c in at.caption)
 
 
 def test_cascade_page_lists_son_la_under_qd23_with_its_flag(demo_store, make_app):
@@ -36,7 +36,7 @@ def test_cascade_page_lists_son_la_under_qd23_with_its_flag(demo_store, make_app
     assert cascade.FLAG_LABEL[cascade.WEAKER] in html
     assert "Lộ trình năm 2026: 67%" in html
     assert [m.value for m in at.metric][:2] == [str(len({r.plan.slug for r in expected.rows})), "1"]
-    assert any("Xếp hạng" in m.value for m in at.markdown)
+    assert any("Xếp hạng" in m.value for m in drawn(at))
 
 
 def test_admin_confirms_a_link_on_the_page_and_it_lands_in_the_catalogue_file(demo_store, make_app, catalogue_dir):

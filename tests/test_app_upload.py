@@ -14,7 +14,7 @@ from indicators import accounts, progress
 from indicators.scopes import register_units
 from indicators.store import Store
 from loaders.templates import COMPILATION_SHEET, template_for
-from tests.helpers import ADMIN, PASSWORD, STAFF, fill, run_cli, snapshot
+from tests.helpers import ADMIN, PASSWORD, STAFF, drawn, fill, run_cli, snapshot
 
 pytestmark = pytest.mark.app
 
@@ -45,7 +45,7 @@ def choose(at, agency: str, period: str):
 
 def tables(at) -> list[str]:
     """The HTML tables the page drew (ui.html_table, ui.group_table: they wrap long texts)."""
-    return [m.value for m in at.markdown if '<table class="ind"' in m.value]
+    return [m.value for m in drawn(at) if '<table class="ind"' in m.value]
 
 
 def _text(cell: str) -> list[str]:
@@ -137,7 +137,7 @@ def test_upload_preview_confirm_and_new_status(page):
     assert rows[0][1][2] == "Thay đổi" and rows[0][1][4] == "98,7%"
     assert {a["data-kind"] for a, _ in rows[1:]} <= {"unchanged"}  # the prefilled values follow
     # the status the change produces: 93,9% (on track) -> 98,7% >= 98,6% achieved
-    assert any("Chỉ tiêu 18: Đúng tiến độ → Đạt" in m.value for m in at.markdown)
+    assert any("Chỉ tiêu 18: Đúng tiến độ → Đạt" in m.value for m in drawn(at))
     assert "→" in rows[0][1][5] and "Đúng tiến độ" in rows[0][1][5] and "Đạt" in rows[0][1][5]
     next(b for b in at.button if "Xác nhận" in b.label).click()
     at.run()
@@ -232,7 +232,7 @@ def test_a_compilation_through_the_page_writes_what_the_command_line_writes(comp
     assert [(a["data-unit"], a["data-code"], a["data-kind"]) for a, _ in rows] == [
         (UNITS[0], "8", "new"), (UNITS[0], "13", "new"), (UNITS[1], "13", "new")]
     assert "≥ 95%" in rows[0][1][1] and "$" not in rows[0][1][1]  # clean text in the preview
-    said = " ".join(m.value for m in at.markdown if "sau khi ghi" in m.value)
+    said = " ".join(m.value for m in drawn(at) if "sau khi ghi" in m.value)
     foreseen = dict((code, (before, after)) for code, before, after in
                     re.findall(r"Chỉ tiêu (\S+): ([^→\n]+?) → ([^\n]+?)(?:  |$)", said, re.M))
     assert foreseen, said
@@ -271,7 +271,7 @@ def test_target_texts_are_clean_with_the_verbatim_text_one_click_away(demo_db, t
     assert "đạt ≥ 90 - ≥ 95%." in quote and "&#36;" not in quote and "geq" not in quote
     assert any("≥ 95%" in o for o in at.selectbox(key="target_select_son-la-2026").options if o.startswith("8 "))
     [verbatim] = [e for e in at.expander if e.label == "Nguyên văn trong văn bản kế hoạch"]
-    shown = " ".join(m.value for m in verbatim.markdown)
+    shown = " ".join(m.value for m in drawn(verbatim))
     assert "&#36;&#92;geq 95&#92;%&#36;" in shown  # exactly "$\geq 95\%$" once the browser decodes it
     at.selectbox(key="target_select_son-la-2026").set_value("18")  # a text without artefacts: no such expander
     at.run()

@@ -13,7 +13,7 @@ from indicators.errors import PermissionDenied, UsageError
 from indicators.store import Row
 from loaders.templates import template_for
 from loaders.workbooks import read_report
-from tests.helpers import ADMIN, LEADER, PASSWORD, STAFF, fill, run_cli, snapshot
+from tests.helpers import ADMIN, LEADER, PASSWORD, STAFF, drawn, fill, run_cli, snapshot
 
 SON_LA, H1 = "son-la-2026", "2026-H1"
 HEALTH = "Sở Y tế"  # Sơn La's standing agency, lead of chỉ tiêu 3 (tử vong sơ sinh, < 9,4‰)
@@ -244,7 +244,7 @@ def _open(at, page: str, period: str = H1):
 
 
 def _html(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    return "\n".join(m.value for m in drawn(at))
 
 
 @pytest.mark.app
@@ -356,7 +356,7 @@ def test_a_value_withdrawn_on_the_target_page_falls_back_and_an_old_file_does_no
     assert not at.exception and any("Đã rút lại số liệu" in s.value for s in at.success)
     after = _row(store, "18")
     assert after.status != "achieved" and after.figure.value != pytest.approx(98.7)
-    page = "\n".join(m.value for m in at.markdown)
+    page = "\n".join(m.value for m in drawn(at))
     assert "Đã rút lại lúc" in page and "Số 98,7% là của cả năm" in page
 
     _upload(at, old_file)  # the same old file: held back, and the page says so

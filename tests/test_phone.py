@@ -62,7 +62,7 @@ def test_overview_and_lagging_list_read_on_a_phone_without_sideways_scrolling(ph
     _fits(pg, "Tổng quan")
     assert pg.locator(CHART_DRAWN).count() == 2
     _shot(pg, "telefon-tong-quan")
-    _shot_at(pg, pg.locator('[data-testid="stVegaLiteChart"]').last, "telefon-tong-quan-bieu-do")
+    _shot_at(pg, pg.locator(CHART_DRAWN).last, "telefon-tong-quan-bieu-do")
 
     pg.get_by_text("Xem lý do từng chỉ tiêu cần chú ý").first.click()
     pg.locator("h1").filter(has_text="Chỉ tiêu cần chú ý").wait_for()

@@ -17,7 +17,7 @@ from indicators.errors import PermissionDenied, UsageError
 from indicators.reporting import LATE, MISSING, NOT_DUE
 from indicators.settings import now_local
 from loaders.exports import reminders as files
-from tests.helpers import ADMIN, LEADER, STAFF, cli_json, run_cli, snapshot
+from tests.helpers import ADMIN, LEADER, STAFF, cli_json, drawn, run_cli, snapshot
 
 SON_LA = "son-la-2026"
 VHTTDL, TU_PHAP, GDDT = "Sở Văn hóa, Thể thao và Du lịch", "Sở Tư pháp", "Sở Giáo dục và Đào tạo"
@@ -382,7 +382,7 @@ def test_cli_contacts_set_list_and_refuse(db):
 
 
 def _section_agencies(at) -> list[str]:
-    text = "\n".join(m.value for m in at.markdown)
+    text = "\n".join(m.value for m in drawn(at))
     return re.findall(r'<tr class="group" data-agency="([^"]+)"', text)
 
 
@@ -397,10 +397,10 @@ def test_page_section_lists_the_same_agencies_as_the_reporting_page(demo_store, 
     at.run()
     at.switch_page("pages/reporting.py").run()
     assert not at.exception, [e.message for e in at.exception]
-    assert any("Nhắc báo cáo" in m.value for m in at.markdown)
+    assert any("Nhắc báo cáo" in m.value for m in drawn(at))
     assert _section_agencies(at) == expected_today
     # the period table above: every agency it shows missing or late is reminded
-    table = dict(re.findall(r'<tr data-agency="([^"]+)" data-state="(\w+)"', "\n".join(m.value for m in at.markdown)))
+    table = dict(re.findall(r'<tr data-agency="([^"]+)" data-state="(\w+)"', "\n".join(m.value for m in drawn(at))))
     assert {a for a, s in table.items() if s in (MISSING, LATE)} <= set(expected_today)
     labels = [b.label for b in at.get("download_button")]
     assert any("Excel" in x for x in labels) and any(".zip" in x for x in labels)
@@ -431,9 +431,9 @@ def test_page_section_needs_sign_in_and_admins_record_contacts(demo_store, make_
     at.button(key=f"remind_save_{k}").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert any("Đã lưu thông tin liên hệ" in s.value for s in at.success)
-    text = "\n".join(m.value for m in at.markdown)
+    text = "\n".join(m.value for m in drawn(at))
     assert "liên hệ: Lò Văn Minh, ĐT 0212 3855 111" in text
     at.text_input(key=f"remind_phone_{k}").input("gọi tôi")
     at.button(key=f"remind_save_{k}").click().run()
     assert any("chưa hợp lệ" in e.value for e in at.error)
-    assert "liên hệ: Lò Văn Minh, ĐT 0212 3855 111" in "\n".join(m.value for m in at.markdown)
+    assert "liên hệ: Lò Văn Minh, ĐT 0212 3855 111" in "\n".join(m.value for m in drawn(at))
