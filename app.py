@@ -3,6 +3,7 @@ the menu shows the pages the role may open, the others answer in Vietnamese). No
 Served through serve.py (st.App with the session routes, docs/sessions.md)."""
 import streamlit as st
 
+from indicators.settings import OVERVIEW_PATH
 from pages import auth, ui
 
 st.set_page_config(page_title="Theo dõi chỉ tiêu bảo vệ, chăm sóc trẻ em", page_icon="📊", layout="wide")
@@ -15,7 +16,7 @@ REFUSED = {REPORT: "Trang này chỉ dành cho cán bộ báo cáo và quản tr
 # section -> (file, title, icon, url path, who may open it)
 PAGES = {
     "Theo dõi": [
-        ("pages/overview.py", "Tổng quan", "dashboard", "tong-quan", READ),  # the default page: at "/"
+        ("pages/overview.py", "Tổng quan", "dashboard", OVERVIEW_PATH, READ),  # the default page: at "/"
         ("pages/lagging.py", "Chỉ tiêu cần chú ý", "warning", "chi-tieu-can-chu-y", READ),
         ("pages/departments.py", "Theo cơ quan", "account_balance", "theo-co-quan", READ),
         ("pages/target.py", "Chi tiết chỉ tiêu", "search", "chi-tiet-chi-tieu", READ),
@@ -43,7 +44,7 @@ sections, hidden, allowed = {}, [], {}
 for section, entries in PAGES.items():
     for file, title, icon, url_path, who in entries:
         may = role in who
-        page = st.Page(file, title=title, icon=f":material/{icon}:", url_path=url_path, default=url_path == "tong-quan",
+        page = st.Page(file, title=title, icon=f":material/{icon}:", url_path=url_path, default=url_path == OVERVIEW_PATH,
                        visibility="visible" if may else "hidden")
         allowed[page.url_path] = (may, who)
         (sections.setdefault(section, []) if may else hidden).append(page)

@@ -18,7 +18,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from indicators import accounts
-from indicators.settings import SESSION_COOKIE, SESSION_MAX_HOURS, SIGN_IN_PATH, SIGN_OUT_PATH, url_base
+from indicators.settings import OVERVIEW_PATH, SESSION_COOKIE, SESSION_MAX_HOURS, SIGN_IN_PATH, SIGN_OUT_PATH, url_base
 
 # app.py calls st.navigation, so pages/ is not Streamlit's legacy multipage folder. Streamlit decides
 # that from the folder's mere existence when the first session of a process starts (before any
@@ -46,17 +46,19 @@ def _https(request) -> bool:
 
 
 def _from_this_site(request) -> bool:
-    """True when the browser says the request comes from a page of this site (our own sign-in and
-    sign-out pages send it there by script). Refused otherwise, so another site cannot make a
-    browser redeem a ticket someone obtained for their own account (sign-in forgery) or sign a
-    person out: browsers send Sec-Fetch-Site; older ones at least a Referer, checked against the host."""
+    """True only for the browser opening the route as a page, from a page of this site (our sign-in
+    and sign-out send it there with window.location). Otherwise another site could make a browser
+    redeem a ticket someone got for their own account (sign-in forgery) or sign a person out, and
+    an image or fetch on one of our pages could do the same. Browsers send Sec-Fetch-*; one that does
+    not (Safari before 16.4) must at least send a Referer on this host; a request with neither is
+    refused (a page can suppress its Referer)."""
     site = request.headers.get("sec-fetch-site")
     if site is not None:
-        return site == "same-origin"
+        return (site == "same-origin" and request.headers.get("sec-fetch-mode", "navigate") == "navigate"
+                and request.headers.get("sec-fetch-dest", "document") == "document")
     referer = request.headers.get("referer")
-    if referer:
-        return urlsplit(referer).netloc == request.headers.get("host", "")
-    return True  # neither header (a plain HTTP client): nothing to tell; the ticket's 60 s and single use remain
+    return bool(referer) and urlsplit(referer).netloc == request.headers.get("host", "") \
+        and urlsplit(referer).path.startswith(HOME)
 
 
 def _redirect(request) -> RedirectResponse:
@@ -75,7 +77,7 @@ async def sign_in(request):
                                         user_agent=request.headers.get("user-agent"))
     response = _redirect(request)
     if token is not None:
-        response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_HOURS * 3600, path="/", httponly=True,
+        response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_HOURS * 3600, path=HOME, httponly=True,
                             samesite="lax", secure=_https(request))
     return response
 
@@ -87,12 +89,19 @@ async def sign_out(request):
     if not _from_this_site(request):
         return response
     await run_in_threadpool(accounts.end_session, _store(), request.cookies.get(SESSION_COOKIE))
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=_https(request))
+    response.delete_cookie(SESSION_COOKIE, path=HOME, httponly=True, samesite="lax", secure=_https(request))
     return response
 
 
+async def overview(request):
+    """The overview is the app's first page, at HOME; its own name opens it too (a copied link)."""
+    query = request.url.query
+    return RedirectResponse(HOME + (f"?{query}" if query else ""), status_code=308)
+
+
 app = st.App("app.py", routes=[Route(BASE + SIGN_IN_PATH, sign_in, methods=["GET"]),
-                               Route(BASE + SIGN_OUT_PATH, sign_out, methods=["GET", "POST"])])
+                               Route(BASE + SIGN_OUT_PATH, sign_out, methods=["GET", "POST"]),
+                               Route(BASE + "/" + OVERVIEW_PATH, overview, methods=["GET"])])
 
 if __name__ == "__main__":
     app.run()

@@ -25,7 +25,7 @@ from indicators import fmt
 from indicators.errors import PermissionDenied, UsageError
 from indicators.settings import (IDLE_MINUTES, LOCK_AFTER_FAILURES, LOCK_MINUTES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH,
                                  ROLE_LABEL, ROLES, SESSION_MAX_HOURS, SESSION_TOUCH_SECONDS, SLOWDOWN_CAP_SECONDS,
-                                 SLOWDOWN_SECONDS, TICKET_SECONDS, TIMEZONE, now_local)
+                                 SIGN_IN_PATH, SIGN_OUT_PATH, SLOWDOWN_SECONDS, TICKET_SECONDS, TIMEZONE, now_local)
 
 _HASHER = PasswordHasher()
 OPEN_READING = "open_reading"  # app setting: "1" lets anyone read without signing in
@@ -459,20 +459,29 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\\]")
 
 
 def safe_next(path, home: str = "/") -> str:
-    """Where to send the browser after signing in or out: only a path of this site ("/…", not "//…",
-    no backslash, no control character, no scheme, also once percent-decoded); anything else ->
-    `home` (the app's first page: "/", or "/treem/" under a base path)."""
+    """Where to send the browser after signing in or out: only a page of this app — a path under
+    `home` ("/", or "/treem/" behind a proxy under a path), not "//…", no backslash, no control
+    character, no scheme, no "." or ".." segment, not the session routes (/phien/…) nor Streamlit's
+    own endpoints (/_stcore/…, /static/…), also once or twice percent-decoded; anything else -> `home`.
+    (A return address that is itself the sign-in route would redeem a second, planted ticket.)"""
     from urllib.parse import unquote, urlsplit
 
-    if not isinstance(path, str) or not path.startswith("/") or len(path) > 2000:
+    if not isinstance(path, str) or not path.startswith(home) or len(path) > 2000:
         return home
     for text in (path, unquote(path), unquote(unquote(path))):
-        if text.startswith("//") or _CONTROL.search(text) or not text.startswith("/"):
+        if text.startswith("//") or _CONTROL.search(text) or not text.startswith(home):
             return home
         parts = urlsplit(text)
         if parts.scheme or parts.netloc:
             return home
+        segments = parts.path[len(home):].split("/")
+        if any(seg in (".", "..") for seg in segments) or segments[0] in _NOT_PAGES:
+            return home
     return path
+
+
+# first path segments that are not pages: the session routes, Streamlit's own endpoints
+_NOT_PAGES = {SIGN_IN_PATH.split("/")[1], SIGN_OUT_PATH.split("/")[1], "_stcore", "static", "media", "component", "app"}
 
 
 def require_report(store, name: str, plan: str, agency: str) -> User:

@@ -126,6 +126,7 @@ SESSION_TOUCH_SECONDS = 60  # a session's "last seen" is written at most once a 
 TICKET_SECONDS = 60  # a one-time sign-in ticket (form -> cookie route) is valid this long
 SESSION_COOKIE = "phien"  # the cookie holding only a random session token (docs/sessions.md)
 SIGN_IN_PATH, SIGN_OUT_PATH = "/phien/vao", "/phien/ra"  # serve.py's routes: ticket -> cookie; end sessions
+OVERVIEW_PATH = "tong-quan"  # the first page's name: served at the root, its name redirects there (serve.py)
 
 
 def url_base(base_url_path: str | None) -> str:

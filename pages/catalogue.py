@@ -8,10 +8,11 @@ from pages import ui
 slug, _ = ui.header("Danh mục kế hoạch và chỉ tiêu", with_period=False)
 plan = ui.plan(slug)
 targets = ui.targets(slug)
-st.markdown(f"**{plan.title}**  \n{plan.issuer} ({fmt.level_label(plan.level)}) · {plan.doc_number} · {plan.doc_date}  \n"
-            f"Cơ quan thường trực: **{plan.standing_agency}**")
+v = ui.verbatim
+st.markdown(f"**{v(plan.title)}**  \n{v(plan.issuer)} ({fmt.level_label(plan.level)}) · {v(plan.doc_number)} · "
+            f"{v(plan.doc_date)}  \nCơ quan thường trực: **{v(plan.standing_agency)}**")
 if plan.implements:
-    st.caption(f"Thực hiện: {plan.implements}")
+    st.caption(f"Thực hiện: {v(plan.implements)}")
 st.markdown("**Kỳ báo cáo**")
 st.dataframe(pd.DataFrame([{"Kỳ": periods.label(p.code).capitalize(), "Hạn báo cáo": fmt.day(p.deadline), "Gửi về": p.recipient}
                            for p in plan.periods]), hide_index=True, width="stretch")

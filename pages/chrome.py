@@ -61,7 +61,9 @@ WORDS = {
     "Connecting": "Đang kết nối", "Connecting to Streamlit server": "Đang kết nối tới máy chủ",
     "Unable to connect to Streamlit server": "Không kết nối được tới máy chủ",
     "Please wait...": "Vui lòng chờ…", "Running...": "Đang chạy…", "Stop": "Dừng", "Stopping...": "Đang dừng…",
-    "Skip to main content": "Chuyển tới nội dung chính", "Close": "Đóng",
+    "Skip to main content": "Chuyển tới nội dung chính", "Close": "Đóng", "Page not found": "Không có trang này",
+    "The page that you have requested does not seem to exist. Running the app's main page.":
+        "Không có trang này; đang mở trang Tổng quan.",
     "Collapse sidebar": "Thu gọn thanh bên", "Expand sidebar": "Mở thanh bên", "View less": "Thu gọn",
     "Copy to clipboard": "Sao chép", "Copy": "Sao chép", "Sidebar": "Thanh bên", "App pages": "Các trang",
     "Link to heading": "Liên kết tới mục này",
@@ -90,6 +92,8 @@ PATTERNS = [
     (r"^Showing page (\d+) of (\d+)$", "Trang $1/$2"),
     (r"^(\S+) files are not allowed\.$", "Không nhận tệp $1."),
     (r"^Remove (.+)$", "Bỏ $1"),
+    (r"^You have requested page (/\S*), but no corresponding file was found in the app's pages/ directory\. "
+     r"Running the app's main page\.$", "Không có trang $1; đang mở trang Tổng quan."),
     (r"^(\d+(?:\.\d+)?\s?[KMG]?B) per file$", "tối đa $1 mỗi tệp"),
 ]
 
@@ -98,13 +102,16 @@ SCRIPT = """<script>(() => {
   window.__viChrome = true;
   const WORDS = %s, PATTERNS = %s.map(([re, to]) => [new RegExp(re), to]);
   const ATTRS = ['aria-label', 'title', 'placeholder'];
+  // our texts: Markdown and HTML we write, and the choices of a box (a plan, an agency, an account
+  // named "Open" stays "Open"); Streamlit's own texts inside Markdown (upload box, tooltips) are not ours
   const OURS = '[data-testid="stMarkdownContainer"]:not([data-testid="stFileUploaderDropzone"] *):not('
-    + '[data-testid="stTooltipContent"] *), [data-testid="stHtml"], [data-testid="stCode"]';
+    + '[data-testid="stTooltipContent"] *), [data-testid="stHtml"], [data-testid="stCode"], [role="option"], '
+    + '[data-baseweb="tag"], [data-testid="stSelectbox"] [value], [data-testid="stDataFrame"] [role="gridcell"]';
   const tr = (s) => {
     const t = s.trim();
     if (!t) return null;
-    if (Object.prototype.hasOwnProperty.call(WORDS, t)) return s.replace(t, WORDS[t]);
-    for (const [re, to] of PATTERNS) if (re.test(t)) return s.replace(t, t.replace(re, to));
+    if (Object.prototype.hasOwnProperty.call(WORDS, t)) return s.replace(t, () => WORDS[t]);
+    for (const [re, to] of PATTERNS) if (re.test(t)) return s.replace(t, () => t.replace(re, to));
     return null;
   };
   const text = (n) => {
@@ -113,7 +120,8 @@ SCRIPT = """<script>(() => {
     const v = tr(n.nodeValue);
     if (v !== null && v !== n.nodeValue) n.nodeValue = v;
   };
-  const attrs = (el) => {  // our own HTML has no English labels: Streamlit's inside it too ("Link to heading")
+  const attrs = (el) => {  // not in our HTML; in Markdown yes: Streamlit adds "Link to heading" to our headings
+    if (el.closest('[data-testid="stHtml"], [role="option"], [data-baseweb="tag"]')) return;
     for (const a of ATTRS) {
       const v = el.getAttribute(a);
       const w = v && tr(v);

@@ -41,7 +41,7 @@ name = st.selectbox("Xem chi tiết cơ quan", names, index=names.index(kept[slu
 kept[slug] = name
 a = next(x for x in ranked if x.agency == name)
 
-st.markdown(f"### {name}")
+st.markdown(f"### {ui.verbatim(name)}")
 st.markdown(f"Chủ trì **{len(a.lead)}** chỉ tiêu (**{a.behind}** cần chú ý) · phối hợp **{len(a.coordinating)}** chỉ tiêu")
 mine = [("Chủ trì", r) for r in a.lead] + [("Phối hợp", r) for r in a.coordinating]
 if mine:

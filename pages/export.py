@@ -14,7 +14,7 @@ browser = images.available()
 if browser:
     images.warm()  # start Chromium in the background: the first image is then quick too
 
-st.markdown(f"#### {b.plan.issuer} — kỳ {b.period_label}")
+st.markdown(f"#### {ui.verbatim(b.plan.issuer)} — kỳ {b.period_label}")
 st.caption(f"{b.data_date_text().capitalize()}. Mỗi tệp ghi rõ kế hoạch, kỳ báo cáo và ngày số liệu"
            + (f"; số liệu minh họa được đánh dấu {exports.WATERMARK} trong mọi tệp." if b.demo else "."))
 if not browser:

@@ -23,7 +23,7 @@ if not behind:
 
 owners = sorted({r.target.lead_agency for r in behind}, key=reporting.vi_key)
 by_owner = {a: sum(1 for r in behind if r.target.lead_agency == a) for a in owners}
-st.markdown("Theo cơ quan chủ trì: " + " · ".join(f"**{a}**: {k}" for a, k in
+st.markdown("Theo cơ quan chủ trì: " + " · ".join(f"**{ui.verbatim(a)}**: {k}" for a, k in
                                                     sorted(by_owner.items(), key=lambda x: (-x[1], reporting.vi_key(x[0])))))
 only = st.selectbox("Lọc theo cơ quan chủ trì", ["Tất cả"] + owners, key="lagging_owner")
 shown = [r for r in behind if only == "Tất cả" or r.target.lead_agency == only]

@@ -11,7 +11,7 @@ with ui.guard():
 plan = pp.plan
 behind = pp.behind()
 
-st.markdown(f"#### {plan.issuer} — kỳ {periods.label(period)}")
+st.markdown(f"#### {ui.verbatim(plan.issuer)} — kỳ {periods.label(period)}")
 st.markdown(f"**{len(pp.rows)} chỉ tiêu** đo lường được, trong đó **{len(behind)} chỉ tiêu cần chú ý** "
             f"({status.LABEL[status.LAGGING]}, {status.LABEL[status.OFF_TRACK]} hoặc {status.LABEL[status.NOT_ACHIEVED]}).")
 ui.status_cards(pp.counts())
@@ -39,7 +39,7 @@ with right:
     ui.web_chart(webcharts.status_bars(counts, title=title, name=name), name, key="groups",
                  figure=lambda: charts.status_bars(counts, title=title, label_width=24, width_px=400))
     if titles:
-        st.caption(" · ".join(titles[c] for c in groups if c in titles))
+        st.caption(" · ".join(ui.verbatim(titles[c]) for c in groups if c in titles))
 
 unplotted = [r for r in pp.rows if charts.distance(r) is None]
 if len(unplotted) < len(pp.rows):

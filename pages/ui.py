@@ -488,11 +488,17 @@ esc = webcharts.esc  # HTML-escaped text, '$' too ("$\\geq 95\\%$" shows as writ
 
 def verbatim(text) -> str:
     """Text exactly as written, markup and all ("$\\geq 95\\%$"): escaped so that neither HTML nor
-    Markdown (backslash escapes, emphasis, formulas) changes a character (HTML)."""
-    out = esc(text)
-    for ch, code in (("\\", "&#92;"), ("*", "&#42;"), ("_", "&#95;"), ("`", "&#96;"), ("~", "&#126;")):
-        out = out.replace(ch, code)
-    return out
+    Markdown (backslash escapes, emphasis, formulas, links and images, headings, tables) changes a
+    character (HTML entities, which Markdown shows as the characters). Every text from a plan or
+    an agency that goes into st.markdown/st.caption goes through it: a name holding "![](…)" must
+    not make every reader's browser fetch an address."""
+    if text is None:
+        return "—"
+    return "".join(_VERBATIM.get(ch, ch) for ch in str(text))
+
+
+# one pass, character by character (an entity written for one character is never escaped again)
+_VERBATIM = {ch: f"&#{ord(ch)};" for ch in "&<>\"'$\\*_`~[]!#|"}
 
 
 def num_html(text) -> str:

@@ -18,6 +18,7 @@ from tests.test_browser import CHROMIUM_ARGS, VIEWPORT, WAIT_MS, chromium_path  
 pytestmark = pytest.mark.browser
 
 DEEP = "/chi-tiet-chi-tieu?ke-hoach=son-la-2026&ky=2026-H1&ma=3"
+NAVIGATE = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}  # our own page's redirect
 
 
 @pytest.fixture(scope="module")
@@ -187,38 +188,40 @@ def test_cookie_flags_single_use_ticket_and_no_open_redirect_over_http(browser, 
         parts = urlsplit(captured[0])
         # another site sending the browser there with someone's ticket (sign-in forgery): no cookie
         for forged_from in ({"Sec-Fetch-Site": "cross-site"}, {"Sec-Fetch-Site": "none"},
-                            {"Referer": "https://evil.example/trang"}):
+                            {"Referer": "https://evil.example/trang"}, {},  # neither header: a page can suppress its Referer
+                            {**NAVIGATE, "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}):  # an <img> on our page
             refused = _get(url, f"{parts.path}?{parts.query}", forged_from)
             assert refused.status == 303 and refused.getheader("Set-Cookie") is None, forged_from
-        first = _get(url, f"{parts.path}?{parts.query}", {"X-Forwarded-Proto": "https", "Sec-Fetch-Site": "same-origin"})
+        first = _get(url, f"{parts.path}?{parts.query}", {"X-Forwarded-Proto": "https", **NAVIGATE})
         assert first.status == 303 and first.getheader("Location") == "/"
         set_cookie = first.getheader("Set-Cookie")
         flags = [f.strip().lower() for f in set_cookie.split(";")]
         assert set_cookie.startswith(f"{SESSION_COOKIE}=") and "httponly" in flags and "samesite=lax" in flags
         assert "path=/" in flags and "secure" in flags
-        again = _get(url, f"{parts.path}?{parts.query}")  # the same ticket a second time
+        again = _get(url, f"{parts.path}?{parts.query}", NAVIGATE)  # the same ticket a second time
         assert again.status == 303 and again.getheader("Set-Cookie") is None
 
         token = set_cookie.split(";")[0].split("=", 1)[1]
         for bad in ("//evil.example", "https://evil", "/\\evil", "%2F%2Fevil", "/%2F%2Fevil", "/x\r\nSet-Cookie: a=b",
-                    "http:evil", "javascript:alert(1)"):
+                    "http:evil", "javascript:alert(1)", "/phien/vao?ve=planted", "/phien/ra"):
             for route in ("/phien/vao?", "/phien/ra?"):
                 response = _get(url, route + urlencode({"ve": "khong-co-ve-nay-1234567890", "tiep": bad}))
                 assert response.status == 303 and response.getheader("Location") == "/", (route, bad)
-        ok = _get(url, "/phien/vao?" + urlencode({"ve": "x" * 43, "tiep": DEEP}))
+        ok = _get(url, "/phien/vao?" + urlencode({"ve": "x" * 43, "tiep": DEEP}), NAVIGATE)
         assert ok.getheader("Location") == DEEP and ok.getheader("Set-Cookie") is None  # forged ticket: no cookie
 
         host = urlsplit(url).hostname
         # another site cannot sign a person out either; this site can
-        gone = _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}", "Sec-Fetch-Site": "cross-site"})
-        assert gone.getheader("Set-Cookie") is None
+        for forged_from in ({"Sec-Fetch-Site": "cross-site"}, {**NAVIGATE, "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"}):
+            gone = _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}", **forged_from})
+            assert gone.getheader("Set-Cookie") is None, forged_from
         kept = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
         kept.add_cookies([{"name": SESSION_COOKIE, "value": token, "domain": host, "path": "/"}])
         kp = _page(kept)
         kp.goto(url + DEEP)
         _on_target(kp, "3")
         kept.close()
-        _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}", "Sec-Fetch-Site": "same-origin"})
+        _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}", **NAVIGATE}).read()  # the session ends here
 
         forged = browser.new_context(viewport=VIEWPORT, locale="vi-VN")  # a forged or ended token is refused
         for value in ("A" * 43, token):  # forged; signed out
@@ -229,7 +232,7 @@ def test_cookie_flags_single_use_ticket_and_no_open_redirect_over_http(browser, 
             fp.close()
         forged.close()
 
-        out = _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}"})  # sign out over HTTP
+        out = _get(url, "/phien/ra", {"Cookie": f"{SESSION_COOKIE}={token}", **NAVIGATE})  # sign out, as our page does
         assert out.status == 303 and f"{SESSION_COOKIE}=" in (out.getheader("Set-Cookie") or "")
         ended = browser.new_context(viewport=VIEWPORT, locale="vi-VN")
         ended.add_cookies([{"name": SESSION_COOKIE, "value": token, "domain": host, "path": "/"}])
@@ -253,10 +256,17 @@ def test_sessions_and_links_under_a_base_path(browser, db, tmp_path):
         _on_target(pg, "3")
         settled(pg)
         assert urlsplit(pg.url).path == "/treem/chi-tiet-chi-tieu" and "ma=3" in pg.url
-        assert any(c["name"] == SESSION_COOKIE for c in context.cookies())
+        cookie = next(c for c in context.cookies() if c["name"] == SESSION_COOKIE)
+        assert cookie["path"] == "/treem/"  # not sent to other applications behind the same proxy
         pg.reload()
         _on_target(pg, "3")
         _signed_in(pg)
+        pg.goto(url + "/tong-quan?ke-hoach=son-la-2026&ky=2026-H1")  # the overview's own name opens it, with its view
+        pg.locator("h1").filter(has_text="Tổng quan").first.wait_for()
+        settled(pg)
+        assert urlsplit(pg.url).path == "/treem/" and "ky=2026-H1" in pg.url
+        assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "6 tháng đầu năm 2026"
+        assert "Page not found" not in pg.locator("body").inner_text()
         pg.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()
         pg.locator("h1").filter(has_text="Đăng nhập").first.wait_for()
         assert urlsplit(pg.url).path.startswith("/treem/")
