@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DB ?= $(or $(INDICATORS_DB),data/indicators.duckdb)
 PIP := $(PY) -m pip install --disable-pip-version-check -q
 
-.PHONY: run test test-fast bench chromium libreoffice install
+.PHONY: run test test-fast bench chromium libreoffice postgresql install
 
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
@@ -62,7 +62,21 @@ libreoffice:
 	  fi; \
 	fi
 
-test: $(VENV)/.test chromium libreoffice
+# Debian's PostgreSQL server for the tests of the shared store (issue 17): each test run starts its
+# own throwaway cluster in a temporary folder (commands/pg_cluster.py); the package's own cluster
+# is not used (nor started).
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Cài postgresql (Debian) cho kiểm thử kho dữ liệu dùng chung…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null) \
+	      || echo "Cảnh báo: không cài được postgresql; các kiểm thử cần nó sẽ bị bỏ qua (ghi rõ lý do)."; \
+	  else \
+	    echo "Cảnh báo: thiếu postgresql và không thể tự cài (cần quyền root và apt-get); các kiểm thử cần nó sẽ bị bỏ qua."; \
+	  fi; \
+	fi
+
+test: $(VENV)/.test chromium libreoffice postgresql
 	$(PY) -m pytest
 
 # The fast levels only (pytest.ini, tests/conftest.py): unit and store tests; no AppTest, no

@@ -11,7 +11,7 @@ import textwrap
 from datetime import date, datetime
 from pathlib import Path
 
-from indicators import fmt, periods, progress, status
+from indicators import fmt, periods, pg, progress, status
 from indicators.errors import AppError, InputRefused, UsageError
 from indicators.settings import PAGE_BUDGET_MS, db_path
 
@@ -42,6 +42,12 @@ class _Parser(argparse.ArgumentParser):
 def _open(args, *, migrate: bool = False):
     from indicators.store import Store  # imported lazily: `--help` needs no database
 
+    raw = args.db or os.environ.get("INDICATORS_DB")
+    if pg.is_url(raw):  # PostgreSQL (issue 17): the server is checked; the store on it is not built yet
+        pg.connect(raw).close()
+        raise UsageError(f"Cơ sở dữ liệu PostgreSQL {pg.where(raw)} mở được, nhưng bản này chưa lưu số liệu trên "
+                         "PostgreSQL (đang xây dựng); chưa ghi gì.",
+                         "Dùng tệp DuckDB (--db đường/dẫn/tệp.duckdb) cho tới bản có PostgreSQL.")
     path = db_path(args.db)
     if not migrate and not path.exists():  # a mistyped --db must not leave an empty database behind
         raise UsageError(f"Chưa có cơ sở dữ liệu {path}.",
