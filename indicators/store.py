@@ -289,7 +289,9 @@ class Store:
             old = cur.execute("SELECT registry_json FROM registry WHERE id = 1").fetchall()
             if old and old[0][0] == blob:
                 return "unchanged"
-            cur.execute("INSERT OR REPLACE INTO registry VALUES (1, ?, ?)", [blob, now_local()])
+            cur.execute("""INSERT INTO registry VALUES (1, ?, ?) ON CONFLICT (id)
+                           DO UPDATE SET registry_json = excluded.registry_json, loaded_at = excluded.loaded_at""",
+                        [blob, now_local()])
             self._audit(cur, actor, "registry.update" if old else "registry.insert", None, "registry", "indicators",
                         None, f"{len(registry.indicators)} chỉ số", None, False)
             return "updated" if old else "new"
@@ -342,13 +344,13 @@ class Store:
     def _ensure_agencies(self, cur, plan: Plan, names: list[str]) -> dict[str, int]:
         """name -> id for every agency of the plan's scope, creating the missing ones in one go
         (a compilation may name thousands of communes)."""
-        have = dict(cur.execute("SELECT name, id FROM agencies WHERE scope = ? AND list_contains(?, name)",
+        have = dict(cur.execute("SELECT name, id FROM agencies WHERE scope = ? AND name = ANY(?)",
                                 [plan.scope, names]).fetchall())
         missing = [n for n in names if n not in have]
         if missing:
             cur.execute("""INSERT INTO agencies SELECT nextval('agency_ids'), ?, unnest(?), ?""",
                         [plan.scope, missing, plan.province])
-            have.update(cur.execute("SELECT name, id FROM agencies WHERE scope = ? AND list_contains(?, name)",
+            have.update(cur.execute("SELECT name, id FROM agencies WHERE scope = ? AND name = ANY(?)",
                                     [plan.scope, missing]).fetchall())
         return have
 
@@ -446,7 +448,7 @@ class Store:
             SELECT a.name, t.code, x.category, x.value, x.text_value, x.numerator, x.denominator, x.note
             FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
             WHERE t.plan = ? AND a.scope = ? AND x.period = ? AND x.superseded_at IS NULL
-              AND list_contains(?, a.name)""", [slug, plan.scope, period, agencies]).fetchall()
+              AND a.name = ANY(?)""", [slug, plan.scope, period, agencies]).fetchall()
         return {(r[0], r[1], r[2]): _payload(*r[3:]) for r in rows}
 
     def latest_values(self, slug: str, agencies: list[str], periods_up_to: list[str]) -> dict[tuple[str, str, str | None], float]:
@@ -454,12 +456,13 @@ class Store:
         (in time order, latest last): the reference of the plausibility check."""
         plan = self.plan(slug)
         rows = self.con.execute("""
-            SELECT a.name, t.code, x.category, x.value
-            FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
-            WHERE t.plan = ? AND a.scope = ? AND x.superseded_at IS NULL AND x.value IS NOT NULL
-              AND list_contains(?, x.period) AND list_contains(?, a.name)
-            QUALIFY row_number() OVER (PARTITION BY a.name, t.code, x.category ORDER BY list_position(?, x.period) DESC) = 1""",
-                                [slug, plan.scope, periods_up_to, agencies, periods_up_to]).fetchall()
+            SELECT name, code, category, value FROM (
+                SELECT a.name, t.code, x.category, x.value, row_number() OVER (
+                    PARTITION BY a.name, t.code, x.category ORDER BY array_position(?, x.period) DESC) AS latest
+                FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+                WHERE t.plan = ? AND a.scope = ? AND x.superseded_at IS NULL AND x.value IS NOT NULL
+                  AND x.period = ANY(?) AND a.name = ANY(?)) ranked
+            WHERE latest = 1""", [periods_up_to, slug, plan.scope, periods_up_to, agencies]).fetchall()
         return {(r[0], r[1], r[2]): r[3] for r in rows}
 
     def diff(self, slug: str, agency: str, period: str, rows: list[Row]) -> list[Change]:
@@ -659,7 +662,8 @@ class Store:
             if days is None:
                 cur.execute("DELETE FROM app_settings WHERE key = ?", [key])
             else:
-                cur.execute("INSERT OR REPLACE INTO app_settings VALUES (?, ?)", [key, str(days)])
+                cur.execute("INSERT INTO app_settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            [key, str(days)])
             self._audit(cur, actor, "period.autolock", slug, "plan", slug, old[0][0] if old else None,
                         None if days is None else str(days), None, False)
         self._retrying(work)
@@ -734,7 +738,7 @@ class Store:
                    w.reason, w.withdrawn_by, w.withdrawn_at
             FROM actuals x JOIN withdrawals w ON w.actual_id = x.id JOIN targets t ON t.id = x.target_id
             JOIN agencies a ON a.id = x.agency_id
-            WHERE t.plan = ? AND a.scope = ? AND x.period = ? AND list_contains(?, a.name) AND NOT x.is_demo
+            WHERE t.plan = ? AND a.scope = ? AND x.period = ? AND a.name = ANY(?) AND NOT x.is_demo
               AND NOT EXISTS (SELECT 1 FROM actuals y WHERE y.target_id = x.target_id AND y.agency_id = x.agency_id
                               AND y.period = x.period AND y.category IS NOT DISTINCT FROM x.category
                               AND y.version > x.version)""", [slug, plan.scope, period, agencies]).fetchall()
@@ -764,7 +768,9 @@ class Store:
             if not (person or phone or email):
                 cur.execute("DELETE FROM agency_contacts WHERE scope = ? AND agency = ?", [scope, agency])
             else:
-                cur.execute("INSERT OR REPLACE INTO agency_contacts VALUES (?, ?, ?, ?, ?, ?, ?)",
+                cur.execute("""INSERT INTO agency_contacts VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scope, agency)
+                               DO UPDATE SET person = excluded.person, phone = excluded.phone, email = excluded.email,
+                               updated_by = excluded.updated_by, updated_at = excluded.updated_at""",
                             [scope, agency, person, phone, email, actor, now_local()])
             self._audit(cur, actor, "contact.set", None, "agency", f"{scope}|{agency}",
                         json.dumps(list(old[0]), ensure_ascii=False) if old else None,
@@ -1081,7 +1087,10 @@ class Store:
     def add_session(self, token_hash: str, kind: str, name: str, *, created_at: datetime, expires_at: datetime,
                     user_agent: str | None = None) -> None:
         def work(cur):
-            cur.execute("INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            cur.execute("""INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (token_hash)
+                           DO UPDATE SET kind = excluded.kind, name = excluded.name, created_at = excluded.created_at,
+                           last_seen_at = excluded.last_seen_at, expires_at = excluded.expires_at,
+                           user_agent = excluded.user_agent""",
                         [token_hash, kind, name, created_at, created_at, expires_at, user_agent])
         self._retrying(work)
 
