@@ -878,11 +878,11 @@ class Store:
         params = [whole, pairs] + list(period_codes)
         rows = self.con.execute(f"""
             SELECT t.plan, t.code, x.period, x.category,
-                   any_value(a.name) FILTER (WHERE a.id = r.agency_id), any_value(x.value) FILTER (WHERE a.id = r.agency_id),
-                   any_value(x.text_value) FILTER (WHERE a.id = r.agency_id),
-                   any_value(x.numerator) FILTER (WHERE a.id = r.agency_id),
-                   any_value(x.denominator) FILTER (WHERE a.id = r.agency_id),
-                   any_value(x.submission_id) FILTER (WHERE a.id = r.agency_id),
+                   max(a.name) FILTER (WHERE a.id = r.agency_id), max(x.value) FILTER (WHERE a.id = r.agency_id),
+                   max(x.text_value) FILTER (WHERE a.id = r.agency_id),
+                   max(x.numerator) FILTER (WHERE a.id = r.agency_id),
+                   max(x.denominator) FILTER (WHERE a.id = r.agency_id),
+                   max(x.submission_id) FILTER (WHERE a.id = r.agency_id),
                    count(*) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0),
                    coalesce(sum(x.numerator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0),
                    coalesce(sum(x.denominator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0),
@@ -985,8 +985,8 @@ class Store:
             where.append('"at" < ?')
             params.append(until)
         if text:
-            where.append("(contains(coalesce(entity_key, ''), ?) OR contains(coalesce(old_value, ''), ?)"
-                         " OR contains(coalesce(new_value, ''), ?))")
+            where.append("(strpos(coalesce(entity_key, ''), ?) > 0 OR strpos(coalesce(old_value, ''), ?) > 0"
+                         " OR strpos(coalesce(new_value, ''), ?) > 0)")
             params += [text, text, text]
         sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "")
         return self._rows(sql + ' ORDER BY "at" DESC, id DESC LIMIT ?', params + [limit])
