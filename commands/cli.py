@@ -534,6 +534,10 @@ def cmd_bench(args) -> int:
             browser_lines = bench_browser.table(browser)
         except ImportError:  # playwright is a test dependency: `make bench` installs it
             print("Lưu ý: chưa cài playwright nên không đo thời gian vẽ biểu đồ trên trình duyệt (chạy `make bench`).")
+    from commands import load
+
+    load_figures, load_lines = load.figures()
+    figures.update(load_figures)
     peak = max(peaks.values()) if peaks else scale_bench.peak_mb()
     if args.json:
         _print_json({"figures": figures, "peak_memory_mb": peak})
@@ -543,14 +547,16 @@ def cmd_bench(args) -> int:
         print(f"Lưu ý: {images.no_browser_message()} Chưa đo được thời gian xuất hình.")
     print(f"Đo tốc độ (mili giây, trung vị của {args.runs} lần trừ khi ghi khác):")
     for name, value in figures.items():
-        unit = ("" if name.endswith(("_ratio", "_ratio_to_reader", "_rows", "_files", "_refused")) or "_actuals" in name
-                or "_ratio_" in name else " s" if name.endswith("_seconds")
+        unit = ("" if name.endswith(("_ratio", "_ratio_to_reader", "_rows", "_files", "_refused", "_errors")) or "_actuals" in name
+                or "_ratio_" in name else " trang/s" if name.endswith("_pages_per_s") else " s" if name.endswith("_seconds")
                 else " KB" if name.endswith("_kb") else " MB" if "_mb" in name else " ms")
         print(f"  {name:45} {fmt.num(value, 1):>12}{unit}")
     print(f"  {'peak_memory_mb':45} {fmt.num(peak, 1):>12} MB")
     if browser_lines:
         print("Trình duyệt (từ lúc mở trang đến khi biểu đồ đầu tiên vẽ xong; trang trống: đến khi hiện tiêu đề):")
         print("\n".join(browser_lines))
+    print("Tải đồng thời (các phiên cùng mở 6 trang, mỗi trang 2 lượt, qua giao thức websocket của Streamlit):")
+    print("\n".join(load_lines))
     print("Ngân sách:")
     checks = [(f"{n}_{sc}", PAGE_BUDGET_MS, "≤") for sc in scales if sc == "national" for n in
               ("page_overview", "page_lagging", "page_departments", "page_target", "page_reporting", "page_upload_preview",
