@@ -56,9 +56,8 @@ def _from_this_site(request) -> bool:
     if site is not None:
         return (site == "same-origin" and request.headers.get("sec-fetch-mode", "navigate") == "navigate"
                 and request.headers.get("sec-fetch-dest", "document") == "document")
-    referer = request.headers.get("referer")
-    return bool(referer) and urlsplit(referer).netloc == request.headers.get("host", "") \
-        and urlsplit(referer).path.startswith(HOME)
+    referer = urlsplit(request.headers.get("referer", ""))
+    return referer.netloc == request.headers.get("host", "") != "" and referer.path.startswith(HOME)
 
 
 def _redirect(request) -> RedirectResponse:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from indicators import fmt, periods, pg, progress, status
 from indicators.errors import AppError, InputRefused, UsageError
-from indicators.settings import PAGE_BUDGET_MS, db_path
+from indicators.settings import PAGE_BUDGET_MS, db_path, db_setting
 
 _VI = {
     "usage: ": "Cách dùng: ",
@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
 def _open(args, *, migrate: bool = False):
     from indicators.store import Store  # imported lazily: `--help` needs no database
 
-    raw = args.db or os.environ.get("INDICATORS_DB")
+    raw = db_setting(args.db)
     if pg.is_url(raw):  # PostgreSQL (issue 17): the server is checked; the store on it is not built yet
         pg.connect(raw).close()
         raise UsageError(f"Cơ sở dữ liệu PostgreSQL {pg.where(raw)} mở được, nhưng bản này chưa lưu số liệu trên "

@@ -37,14 +37,15 @@ def registry_file() -> Path:
     return Path(env) / "indicators.toml" if env else REGISTRY_FILE
 
 
+def db_setting(cli_value: str | None = None) -> str | None:
+    """The database as given: --db, else $INDICATORS_DB, else None (a path, or a postgresql:// address)."""
+    return cli_value or os.environ.get("INDICATORS_DB") or None
+
+
 def db_path(cli_value: str | None = None) -> Path:
     """DB path: --db PATH, else $INDICATORS_DB, else data/indicators.duckdb (docs/cli.md)."""
-    if cli_value:
-        return Path(cli_value)
-    env = os.environ.get("INDICATORS_DB")
-    if env:
-        return Path(env)
-    return DEFAULT_DB
+    given = db_setting(cli_value)
+    return Path(given) if given else DEFAULT_DB
 
 # Local time of the provinces: deadlines and "received at" are compared in this zone.
 TIMEZONE = "Asia/Ho_Chi_Minh"
