@@ -106,7 +106,7 @@ SCRIPT = """<script>(() => {
   // named "Open" stays "Open"); Streamlit's own texts inside Markdown (upload box, tooltips) are not ours
   const OURS = '[data-testid="stMarkdownContainer"]:not([data-testid="stFileUploaderDropzone"] *):not('
     + '[data-testid="stTooltipContent"] *), [data-testid="stHtml"], [data-testid="stCode"], [role="option"], '
-    + '[data-baseweb="tag"], [data-testid="stSelectbox"] [value], [data-testid="stDataFrame"] [role="gridcell"]';
+    + '[data-baseweb="tag"], [data-testid="stDataFrame"] [role="gridcell"]';
   const tr = (s) => {
     const t = s.trim();
     if (!t) return null;

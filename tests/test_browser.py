@@ -7,6 +7,7 @@ PNG download carries its Vietnamese file name, and saves a screenshot of each pa
 tests/artifacts/screenshots/ (git-ignored): <page>.png (the first screen) and <page>-full.png."""
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 
@@ -112,18 +113,36 @@ def served(demo_db, tmp_path_factory):
         pytest.fail(str(exc))
 
 
-@pytest.fixture(scope="module")
-def page(chromium_path, served):
+@contextlib.contextmanager
+def launched(chromium_path: str):
+    """Debian's Chromium driven by Playwright (never a downloaded browser); closed at the end."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", accept_downloads=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def one_page(chromium_path: str, **context_options):
+    """One tab in a new Vietnamese browser context (`context_options`: viewport, phone…)."""
+    with launched(chromium_path) as browser:
+        context = browser.new_context(locale="vi-VN", **context_options)
         pg = context.new_page()
         pg.set_default_timeout(WAIT_MS)
+        try:
+            yield pg
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def page(chromium_path, served):
+    with one_page(chromium_path, viewport=VIEWPORT, accept_downloads=True) as pg:
         yield pg
-        context.close()
-        browser.close()
 
 
 def _screenshot(pg, name: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 from commands.scale import serve_app
 from indicators.settings import SESSION_COOKIE
 from tests.helpers import ADMIN, PASSWORD, STAFF, settled
-from tests.test_browser import CHROMIUM_ARGS, VIEWPORT, WAIT_MS, chromium_path  # noqa: F401 (fixture)
+from tests.test_browser import VIEWPORT, WAIT_MS, chromium_path, launched  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +30,8 @@ def db(demo_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(chromium_path):  # noqa: F811
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+    with launched(chromium_path) as b:
         yield b
-        b.close()
 
 
 def _page(context):

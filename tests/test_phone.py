@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers import no_exception, settled
-from tests.test_browser import CHART_DRAWN, CHROMIUM_ARGS, SHOTS, WAIT_MS, _start, chromium_path, served  # noqa: F401
+from tests.test_browser import CHART_DRAWN, SHOTS, _start, chromium_path, one_page, served  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -15,16 +15,8 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "i
 
 @pytest.fixture(scope="module")
 def phone(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="vi-VN", **PHONE)
-        pg = context.new_page()
-        pg.set_default_timeout(WAIT_MS)
+    with one_page(chromium_path, **PHONE) as pg:
         yield pg
-        context.close()
-        browser.close()
 
 
 def _fits(pg, where: str) -> None:
