@@ -11,9 +11,9 @@ import textwrap
 from datetime import date, datetime
 from pathlib import Path
 
-from indicators import fmt, periods, pg, progress, status
+from indicators import fmt, periods, progress, status
 from indicators.errors import AppError, InputRefused, UsageError
-from indicators.settings import PAGE_BUDGET_MS, db_path, db_setting
+from indicators.settings import PAGE_BUDGET_MS, database
 
 _VI = {
     "usage: ": "Cách dùng: ",
@@ -42,14 +42,8 @@ class _Parser(argparse.ArgumentParser):
 def _open(args, *, migrate: bool = False):
     from indicators.store import Store  # imported lazily: `--help` needs no database
 
-    raw = db_setting(args.db)
-    if pg.is_url(raw):  # PostgreSQL (issue 17): the server is checked; the store on it is not built yet
-        pg.connect(raw).close()
-        raise UsageError(f"Cơ sở dữ liệu PostgreSQL {pg.where(raw)} mở được, nhưng bản này chưa lưu số liệu trên "
-                         "PostgreSQL (đang xây dựng); chưa ghi gì.",
-                         "Dùng tệp DuckDB (--db đường/dẫn/tệp.duckdb) cho tới bản có PostgreSQL.")
-    path = db_path(args.db)
-    if not migrate and not path.exists():  # a mistyped --db must not leave an empty database behind
+    path = database(args.db)  # a DuckDB file, or a postgresql://… address (checked by pg.Database)
+    if not migrate and isinstance(path, Path) and not path.exists():  # a mistyped --db must leave nothing behind
         raise UsageError(f"Chưa có cơ sở dữ liệu {path}.",
                          "Kiểm tra đường dẫn --db, hoặc chạy `python -m indicators init` (thêm --demo để có dữ liệu minh họa).")
     store = Store(path)
@@ -57,7 +51,7 @@ def _open(args, *, migrate: bool = False):
         store.migrate()
     elif store.schema_version() == 0:
         store.close()
-        raise UsageError(f"Cơ sở dữ liệu {db_path(args.db)} chưa được khởi tạo.",
+        raise UsageError(f"Cơ sở dữ liệu {store.path} chưa được khởi tạo.",
                          "Chạy `python -m indicators init` (thêm --demo để có dữ liệu minh họa).")
     else:
         store.migrate()  # forward migrations are safe and idempotent
@@ -194,6 +188,39 @@ def cmd_restore(args) -> int:
         manifest = store.restore(Path(args.dir), actor=_operator())
     total = sum(manifest["tables"].values())
     print(f"Đã khôi phục {fmt.num(total)} dòng từ bản sao lưu lúc {manifest['created_at']} ({args.dir}).")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    """Moving house (issue 17): every table of --db copied into --to, a database of either kind
+    holding no rows yet, counted and checksummed on both sides before the copy commits."""
+    from indicators.store import Store
+
+    target = database(args.to)
+    source = database(args.db)
+    if str(target) == str(source) or (isinstance(target, Path) and isinstance(source, Path)
+                                       and target.resolve() == source.resolve()):
+        raise UsageError(f"Đích --to trùng với cơ sở dữ liệu nguồn ({source}).",
+                         "Chọn một cơ sở dữ liệu khác làm đích (PostgreSQL: postgresql://…; DuckDB: một tệp mới).")
+    created = isinstance(target, Path) and not target.exists()
+    if isinstance(target, Path) and target.is_dir():
+        raise UsageError(f"Đích --to {target} là một thư mục.", "Ghi tên tệp DuckDB mới, ví dụ du-lieu.duckdb.")
+    with _open(args) as store:
+        try:
+            with Store(target) as into:
+                summary = store.copy_to(into)
+                where = into.path
+        except BaseException:
+            if created:  # a file this command made for a copy that did not happen
+                target.unlink(missing_ok=True)
+                Path(str(target) + ".wal").unlink(missing_ok=True)
+            raise
+    total = sum(s["rows"] for s in summary.values())
+    print(f"Đã chép {len(summary)} bảng, {fmt.num(total)} dòng từ {store.path} sang {where}; "
+          "số dòng và tổng kiểm (SHA-256) của từng bảng khớp ở hai nơi:")
+    for table, s in summary.items():
+        print(f"  {table:<18} {fmt.num(s['rows']):>10} dòng  {s['checksum'][:16]}")
+    print("Cơ sở dữ liệu nguồn giữ nguyên. Chuyển ứng dụng sang đích bằng INDICATORS_DB rồi khởi động lại.")
     return 0
 
 
@@ -580,7 +607,8 @@ def cmd_bench(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m indicators",
                      description="Theo dõi chỉ tiêu kế hoạch bảo vệ, chăm sóc trẻ em.")
-    parser.add_argument("--db", metavar="PATH", help="tệp DuckDB (mặc định $INDICATORS_DB, rồi data/indicators.duckdb)")
+    parser.add_argument("--db", metavar="PATH", help="tệp DuckDB hoặc địa chỉ postgresql://… (mặc định $INDICATORS_DB, "
+                                                      "rồi data/indicators.duckdb)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     sub.required = True
 
@@ -673,6 +701,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="khôi phục mọi bảng từ một bản sao lưu (thay toàn bộ dữ liệu hiện có)")
     p.add_argument("dir", metavar="DIR", help="thư mục do lệnh backup tạo")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("migrate", help="chuyển toàn bộ dữ liệu (kể cả lịch sử và nhật ký) sang cơ sở dữ liệu khác: "
+                                       "DuckDB ↔ PostgreSQL; đích phải trống")
+    p.add_argument("--to", required=True, metavar="ĐÍCH",
+                   help="postgresql://tên:mật-khẩu@máy:5432/csdl hoặc đường dẫn một tệp DuckDB mới")
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("bench", help="đo tốc độ (mili giây, trung vị nhiều lần) trên một cơ sở dữ liệu tạm")
     p.add_argument("--runs", type=int, default=10, help="số lần đo mỗi phép (mặc định 10)")

@@ -1,25 +1,37 @@
 """PostgreSQL, the shared store for several app servers (issue 17): the only module that imports
-psycopg. Today: opening a server named by `postgresql://…` with every refusal a person can meet
-said in Vietnamese (docs/postgresql.md); the store's tables and queries on PostgreSQL come next.
+psycopg (docs/postgresql.md).
+
+- `connect(url)` opens a server named by `postgresql://…`, refusing in Vietnamese what a person can
+  meet (unreachable, wrong password, missing database, old server, another application's tables).
+- `Database(url)` is what indicators/store.py runs its SQL on: a psycopg pool, a cursor per thread
+  that answers like a DuckDB cursor (`execute(sql, params).fetchall()`, `description`, `register`
+  of a pandas frame as a table), transactions that hold one pooled connection, and a write lock in
+  the database itself so that writers on several app servers wait for each other as threads of one
+  process do.
+- `translate(sql)` is the one place where the store's SQL (written once, in the forms both databases
+  share) becomes PostgreSQL's: `?` placeholders, `DOUBLE`, `json_object`, the Vietnamese collation.
 
 A URL's password never appears in a message: `where(url)` names user, host, port and database."""
 from __future__ import annotations
 
+import os
+import re
+import threading
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from indicators.errors import UsageError
 
 MIN_SERVER_VERSION = 14  # the oldest PostgreSQL release still supported by its project at the time of writing
 CONNECT_SECONDS = 5
+POOL_MAX = int(os.environ.get("INDICATORS_PG_POOL", "10"))  # connections per app server
 OUR_TABLES = {"schema_version", "plans", "targets", "actuals", "submissions", "audit"}  # present in every version
 
 
 class DatabaseUnavailable(UsageError):
     """The PostgreSQL server named cannot be used; nothing was written. Exit 2, as a wrong --db."""
-
-
-def is_url(value) -> bool:
-    return isinstance(value, str) and value.lower().startswith(("postgresql://", "postgres://"))
 
 
 def where(url: str) -> str:
@@ -84,3 +96,203 @@ def _refusal(text: str, place: str) -> DatabaseUnavailable:
                                    "Kiểm tra máy chủ đang chạy (systemctl status postgresql), địa chỉ và cổng, rồi chạy lại.")
     return DatabaseUnavailable(f"Không mở được cơ sở dữ liệu PostgreSQL {place}.",
                                "Kiểm tra địa chỉ postgresql://…, rồi chạy lại; báo quản trị máy chủ nếu vẫn lỗi.")
+
+
+# -- the store's SQL on PostgreSQL -------------------------------------------------------------------
+
+_TOKENS = re.compile(r"""('(?:[^']|'')*'|"[^"]*")|(\?)|(%)""")
+
+
+@lru_cache(maxsize=2048)
+def translate(sql: str) -> str:
+    """The store's SQL (DuckDB spelling of the forms both share) in PostgreSQL's: `?` -> `%s` and a
+    literal `%` -> `%%` outside quotes (psycopg's placeholders), `DOUBLE` -> `DOUBLE PRECISION`,
+    `json_object(` -> `json_build_object(`, `COLLATE vi` -> ICU's Vietnamese collation."""
+    out = _TOKENS.sub(lambda m: m.group(1) or ("%s" if m.group(2) else "%%"), sql)
+    out = re.sub(r"\bDOUBLE\b(?!\s+PRECISION)", "DOUBLE PRECISION", out)
+    out = out.replace("json_object(", "json_build_object(")
+    return re.sub(r"\bCOLLATE vi\b", 'COLLATE "vi-x-icu"', out)
+
+
+def _pg_type(series) -> str:
+    """The column type of a temporary table holding a pandas column."""
+    import pandas as pd
+
+    kind = str(series.dtype).lower()
+    if kind.startswith(("int", "uint")):
+        return "BIGINT"
+    if kind.startswith("float"):
+        return "DOUBLE PRECISION"
+    if kind.startswith("bool"):
+        return "BOOLEAN"
+    if kind.startswith("datetime"):
+        return "TIMESTAMP"
+    sample = next((v for v in series if v is not None and not (isinstance(v, float) and pd.isna(v))
+                   and v is not pd.NA), None)
+    import datetime as dt
+
+    if isinstance(sample, bool):
+        return "BOOLEAN"
+    if isinstance(sample, int):
+        return "BIGINT"
+    if isinstance(sample, float):
+        return "DOUBLE PRECISION"
+    if isinstance(sample, dt.datetime):
+        return "TIMESTAMP"
+    if isinstance(sample, dt.date):
+        return "DATE"
+    return "TEXT"
+
+
+def _column(series) -> list:
+    """A pandas column as Python values, missing ones None (psycopg adapts Python types only)."""
+    import pandas as pd
+
+    if str(series.dtype).startswith("datetime"):
+        return [None if pd.isna(v) else v.to_pydatetime() for v in series]
+    return [None if (v is pd.NA or v is None or (isinstance(v, float) and v != v)) else
+            (v.item() if hasattr(v, "item") else v) for v in series.astype(object)]
+
+
+class Cursor:
+    """A DuckDB-like cursor: `execute` runs one statement (on this thread's transaction when one is
+    open, else on a pooled connection in autocommit) and keeps its rows, so `fetchall()` and
+    `description` answer after the connection went back to the pool."""
+
+    def __init__(self, db: "Database", conn=None):
+        self._db, self._conn = db, conn
+        self.description: list[tuple] | None = None
+        self._rows: list[tuple] = []
+
+    def execute(self, sql: str, params: Iterable = ()) -> "Cursor":
+        conn = self._conn or self._db.bound()
+        if conn is not None:
+            self._run(conn, sql, params)
+        else:
+            with self._db.connection() as pooled:
+                self._run(pooled, sql, params)
+        return self
+
+    def _run(self, conn, sql: str, params: Iterable) -> None:
+        import psycopg
+
+        try:
+            cur = conn.execute(translate(sql), list(params))
+        except psycopg.OperationalError as exc:
+            raise _lost(self._db.place) from exc
+        self.description = [(c.name,) for c in cur.description] if cur.description else None
+        self._rows = cur.fetchall() if cur.description else []
+
+    def fetchall(self) -> list[tuple]:
+        rows, self._rows = self._rows, []
+        return rows
+
+    def fetchone(self):
+        return self._rows.pop(0) if self._rows else None
+
+    def _bound(self):
+        conn = self._conn or self._db.bound()
+        if conn is None:
+            raise RuntimeError("a temporary table needs a transaction")
+        return conn
+
+    def register(self, name: str, frame) -> None:
+        """A pandas frame as a temporary table `name` of this transaction (DuckDB registers the frame
+        itself; PostgreSQL gets a copy through COPY)."""
+        conn = self._bound()
+        columns = ", ".join(f'"{c}" {_pg_type(frame[c])}' for c in frame.columns)
+        conn.execute(f'CREATE TEMPORARY TABLE "{name}" ({columns}) ON COMMIT DROP')
+        self.copy_rows(name, list(frame.columns), zip(*(_column(frame[c]) for c in frame.columns)))
+
+    def unregister(self, name: str) -> None:
+        self._bound().execute(f'DROP TABLE IF EXISTS "{name}"')
+
+    def copy_rows(self, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
+        """Append rows to a table through COPY (bulk loads, restore, moving house); returns how many."""
+        conn, n = self._bound(), 0
+        names = ", ".join(f'"{c}"' for c in columns)
+        with conn.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+                n += 1
+        return n
+
+
+class Database:
+    """A PostgreSQL database as the store uses it (checked by `connect` first)."""
+
+    def __init__(self, url: str):
+        from psycopg_pool import ConnectionPool
+
+        connect(url).close()  # every refusal a person can meet, in Vietnamese, before the pool starts
+        self.place = where(url)
+        self._local = threading.local()
+        self.pool = ConnectionPool(url, min_size=1, max_size=max(POOL_MAX, 1), open=True, name="chi-so",
+                                   kwargs={"autocommit": True, "application_name": "chi-so-tre-em",
+                                           "connect_timeout": CONNECT_SECONDS},
+                                   configure=_configure, check=ConnectionPool.check_connection)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    @contextmanager
+    def connection(self) -> Iterator:
+        import psycopg_pool
+
+        try:
+            with self.pool.connection() as conn:
+                yield conn
+        except psycopg_pool.PoolTimeout:
+            raise _lost(self.place) from None
+
+    def bound(self):
+        """This thread's connection while it runs a transaction, else None."""
+        return getattr(self._local, "conn", None)
+
+    def cursor(self) -> Cursor:
+        return Cursor(self)
+
+    @contextmanager
+    def transaction(self, write: bool = False) -> Iterator[Cursor]:
+        """One pooled connection for the whole transaction; `write` first takes the database's write
+        lock (pg_advisory_xact_lock on this schema): writers on every app server run one at a time,
+        as the threads of one process do around a DuckDB file, so a report read as "no current
+        value" cannot be written twice. The lock ends with the transaction."""
+        if self.bound() is not None:
+            raise RuntimeError("nested transaction")
+        with self.connection() as conn:
+            self._local.conn = conn
+            try:
+                with conn.transaction():
+                    if write:
+                        conn.execute("SELECT pg_advisory_xact_lock(hashtext('chi-so:' || current_schema()))")
+                    yield Cursor(self, conn)
+            finally:
+                self._local.conn = None
+
+    @staticmethod
+    def conflicts() -> tuple[type[BaseException], ...]:
+        """Errors after which a write transaction is simply run again."""
+        from psycopg import errors
+
+        return errors.SerializationFailure, errors.DeadlockDetected
+
+    @staticmethod
+    def errors():
+        """(any database error, a broken constraint)."""
+        import psycopg
+
+        return psycopg.Error, psycopg.IntegrityError
+
+
+def _configure(conn) -> None:
+    from psycopg.types.string import StrDumper
+
+    conn.adapters.register_dumper(str, StrDumper)  # text, not "unknown": unnest(?) and friends resolve
+    conn.execute("SET TIME ZONE 'Asia/Ho_Chi_Minh'")
+
+
+def _lost(place: str) -> "DatabaseUnavailable":
+    return DatabaseUnavailable(f"Mất kết nối tới máy chủ PostgreSQL {place} (máy chủ dừng, khởi động lại hoặc mạng "
+                               "bị ngắt) giữa chừng; thao tác này chưa được ghi.",
+                               "Chờ máy chủ chạy lại rồi thử lại; báo quản trị nếu lỗi lặp lại.")

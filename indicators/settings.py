@@ -47,6 +47,23 @@ def db_path(cli_value: str | None = None) -> Path:
     given = db_setting(cli_value)
     return Path(given) if given else DEFAULT_DB
 
+
+def is_server_url(value) -> bool:
+    """A PostgreSQL address (postgresql://…) rather than a DuckDB file path."""
+    return isinstance(value, str) and value.lower().startswith(("postgresql://", "postgres://"))
+
+
+def database(cli_value: str | None = None) -> str | Path:
+    """What the store opens: a postgresql://… address as given, else the DuckDB file (db_path)."""
+    given = db_setting(cli_value)
+    return given if is_server_url(given) else db_path(cli_value)
+
+
+def backup_dir() -> Path:
+    """Where the pages write backups: beside a DuckDB file, else data/backups."""
+    db = database()
+    return (db.resolve().parent if isinstance(db, Path) else DATA_DIR) / "backups"
+
 # Local time of the provinces: deadlines and "received at" are compared in this zone.
 TIMEZONE = "Asia/Ho_Chi_Minh"
 

@@ -17,12 +17,12 @@ from typing import Iterable, Iterator
 import duckdb
 import pandas as pd
 
-from indicators import cycle, periods
+from indicators import cycle, periods, pg
 from indicators import registry as reg
 from indicators.errors import CatalogueError, DatabaseBusy, NotFound, PermissionDenied, UsageError
 from indicators.models import Plan, Target
 from indicators.reporting import Receipt
-from indicators.settings import WRITE_RETRIES, now_local
+from indicators.settings import WRITE_RETRIES, is_server_url, now_local
 from indicators.status import Inputs, Report
 from indicators.submission import Change, Row  # the vocabulary of a submission, shared with the reader
 
@@ -139,9 +139,63 @@ MIGRATIONS: list[list[str]] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+_SEP = chr(31)  # joins (plan, code[, period]) into one key for `= ANY(?)` (never in a slug, code or period)
+
+# The latest file of each (agency, period): one statement per database, the fastest each has (DuckDB's
+# arg_max_null took 22 ms where the portable row_number() form took 53 ms, at 200.000 submissions).
+_RECEIPTS = {
+    "duckdb": """SELECT a.name, s.period, min(s.received_at), max(s.received_at), count(*),
+                        arg_max_null(s.file_name, (s.received_at, s.id)), bool_or(s.is_demo)
+                 FROM submissions s JOIN agencies a ON a.id = s.agency_id WHERE s.plan = ? GROUP BY ALL""",
+    "postgresql": """SELECT a.name, s.period, min(s.received_at), max(s.received_at), count(*),
+                            (array_agg(s.file_name ORDER BY s.received_at DESC, s.id DESC))[1], bool_or(s.is_demo)
+                     FROM submissions s JOIN agencies a ON a.id = s.agency_id WHERE s.plan = ?
+                     GROUP BY a.name, s.period""",
+}
+
 # An actual as JSON in the audit trail (same keys as _payload), built by DuckDB for whole batches.
 _JSON_PAYLOAD = ("json_object('value', {t}.value, 'text', {t}.text_value, 'numerator', {t}.numerator, "
                  "'denominator', {t}.denominator, 'note', {t}.note)::VARCHAR")
+
+
+@contextmanager
+def _scratch() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB: reads and writes Parquet for a PostgreSQL store, and builds schemas."""
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+_ARROW_TYPES = {"INTEGER": "int32", "BIGINT": "int64", "VARCHAR": "string", "DOUBLE": "float64",
+                "BOOLEAN": "bool_", "DATE": "date32"}
+
+
+def _arrow(types: dict[str, str], columns: list[str], rows: list[tuple]):
+    """Rows as an Arrow table typed by the schema (DuckDB column types), for DuckDB to read them: a
+    column that is NULL throughout, or whose first values are NULL, keeps its type."""
+    import pyarrow as pa
+
+    def kind(name: str):
+        t = types[name]
+        return pa.timestamp("us") if t == "TIMESTAMP" else getattr(pa, _ARROW_TYPES[t])()
+    return pa.table({c: pa.array([r[i] for r in rows], type=kind(c)) for i, c in enumerate(columns)})
+
+
+def _names(columns: Iterable[str]) -> str:
+    """Column names for SQL, quoted ("at" is a keyword)."""
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _checksum(rows: list[tuple]) -> str:
+    """An order-free SHA-256 of a table's rows (the same Python values from either database)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for line in sorted(repr(tuple(r)) for r in rows):
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()
 
 
 def _sql_path(path: Path) -> str:
@@ -162,10 +216,38 @@ def _payload(value, text, numerator, denominator, note) -> dict:
 
 
 class Store:
-    """A DuckDB file. One per process (DuckDB locks the file); threads get their own cursor."""
+    """A DuckDB file (one per process: DuckDB locks the file; threads get their own cursor), or a
+    PostgreSQL database given as postgresql://… (several app servers at once; indicators/pg.py).
+    The SQL is written once, in forms both share; what differs is listed in docs/postgresql.md."""
 
     def __init__(self, path: str | Path, read_only: bool = False):
-        self.path = Path(path)
+        self._pg: pg.Database | None = None
+        if is_server_url(path):
+            self.dialect = "postgresql"
+            self._pg = pg.Database(str(path))
+            self.path = pg.where(str(path))  # named without its password
+            self.location: str | Path = str(path)  # what opens the same database again
+            self._conflicts = self._pg.conflicts()
+            self._errors, self._constraint_errors = self._pg.errors()
+        else:
+            self.dialect = "duckdb"
+            self._open_duckdb(Path(path), read_only)
+            self._conflicts = (duckdb.TransactionException,)
+            self._errors, self._constraint_errors = duckdb.Error, duckdb.ConstraintException
+        self._local = threading.local()
+        # The catalogue changes only through load_catalogue, so parsed plans and targets are cached
+        # until the next load (on PostgreSQL another server may load one: data_version() notices).
+        # Writers are serialised: two imports of the same report at once would otherwise both see
+        # "no current value" and both insert one (DuckDB only detects conflicting updates); on
+        # PostgreSQL the lock is also taken in the database, for the writers of other servers.
+        self._write_lock = threading.RLock()
+        self._plan_cache: dict[str, Plan] = {}
+        self._targets_cache: dict[str, list[Target]] = {}
+        self._registry_cache: reg.Registry | None = None
+        self._catalogue_seen: tuple | None = None
+
+    def _open_duckdb(self, path: Path, read_only: bool) -> None:
+        self.path = self.location = path
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
@@ -184,20 +266,14 @@ class Store:
                 ) from None
             raise UsageError(f"Không mở được tệp cơ sở dữ liệu {self.path} (không phải tệp DuckDB, là thư mục, "
                              "hoặc không có quyền).", "Kiểm tra đường dẫn --db và quyền ghi thư mục.") from None
-        self._local = threading.local()
-        # The catalogue changes only through load_catalogue, and only this process can open the
-        # file (DuckDB's lock), so parsed plans and targets are cached until the next load.
-        # Writers are serialised: two imports of the same report at once would otherwise both see
-        # "no current value" and both insert one (DuckDB only detects conflicting updates).
-        self._write_lock = threading.RLock()
-        self._plan_cache: dict[str, Plan] = {}
-        self._targets_cache: dict[str, list[Target]] = {}
-        self._registry_cache: reg.Registry | None = None
 
     # -- plumbing --------------------------------------------------------------------------
 
     def close(self) -> None:
-        self._con.close()
+        if self._pg is not None:
+            self._pg.close()
+        else:
+            self._con.close()
 
     def __enter__(self) -> "Store":
         return self
@@ -206,11 +282,12 @@ class Store:
         self.close()
 
     @property
-    def con(self) -> duckdb.DuckDBPyConnection:
-        """This thread's cursor on the shared database."""
+    def con(self):
+        """This thread's cursor on the shared database (on PostgreSQL: inside this thread's open
+        transaction, if any, as with DuckDB's cursor)."""
         cur = getattr(self._local, "cur", None)
         if cur is None:
-            cur = self._con.cursor()
+            cur = self._pg.cursor() if self._pg is not None else self._con.cursor()
             self._local.cur = cur
         return cur
 
@@ -224,7 +301,12 @@ class Store:
         return rows[0] if rows else None
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def transaction(self, write: bool = False) -> Iterator:
+        """A transaction on this thread's cursor; `write` also takes PostgreSQL's write lock (pg.py)."""
+        if self._pg is not None:
+            with self._pg.transaction(write) as cur:
+                yield cur
+            return
         cur = self.con
         cur.execute("BEGIN TRANSACTION")
         try:
@@ -236,20 +318,21 @@ class Store:
             cur.execute("COMMIT")
 
     def _retrying(self, work):
-        """Run `work(cur)` in a transaction, retrying when a concurrent writer conflicts."""
+        """Run `work(cur)` in a write transaction, retrying when a concurrent writer conflicts."""
         for attempt in range(WRITE_RETRIES):
             try:
-                with self._write_lock, self.transaction() as cur:
+                with self._write_lock, self.transaction(write=True) as cur:
                     return work(cur)
-            except duckdb.TransactionException as exc:
-                if "conflict" not in str(exc).lower() or attempt == WRITE_RETRIES - 1:
+            except self._conflicts as exc:
+                if (self._pg is None and "conflict" not in str(exc).lower()) or attempt == WRITE_RETRIES - 1:
                     raise
                 time.sleep(0.01 * (attempt + 1) + random.random() * 0.02)
 
     # -- schema ----------------------------------------------------------------------------
 
     def schema_version(self) -> int:
-        exists = self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")[0]
+        exists = self._one("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version' "
+                           "AND table_schema = current_schema()")[0]
         if not exists:
             return 0
         row = self._one("SELECT max(version) FROM schema_version")
@@ -263,7 +346,9 @@ class Store:
             raise UsageError(f"Cơ sở dữ liệu ở phiên bản lược đồ {current}, mới hơn phần mềm ({SCHEMA_VERSION}).",
                              "Cập nhật phần mềm lên bản mới nhất.")
         for version in range(current + 1, to + 1):
-            with self.transaction() as cur:
+            with self._write_lock, self.transaction(write=True) as cur:
+                if self.schema_version() >= version:  # another app server migrated it meanwhile
+                    continue
                 if version == 1:
                     cur.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
                 for sql in MIGRATIONS[version - 1]:
@@ -577,7 +662,7 @@ class Store:
                         [sub_id, slug, aids[agency], period, file_name, checksum, when, actor, source, is_demo,
                          counts["new"], counts["changed"], counts["unchanged"]])
             if keep:
-                new_ids = [x[0] for x in cur.execute("SELECT nextval('actual_ids') FROM range(?)", [len(keep)]).fetchall()]
+                new_ids = [x[0] for x in cur.execute("SELECT nextval('actual_ids') FROM generate_series(1, ?)", [len(keep)]).fetchall()]
                 picked = [rows[i] for i in keep]
                 actuals = pd.DataFrame({
                     "id": pd.array(new_ids, dtype="Int64"),
@@ -870,10 +955,10 @@ class Store:
             return {}
         marks = ",".join("?" * len(period_codes))
         whole = [p for p, c in targets if c is None]
-        pairs = [{"p": p, "c": c} for p, c in targets if c is not None]
+        pairs = [f"{p}{_SEP}{c}" for p, c in targets if c is not None]  # (plan, code) as one key, both databases
         scope = f"""FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
                 JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead'
-                WHERE (list_contains(?, t.plan) OR list_contains(?, struct_pack(p := t.plan, c := t.code)))
+                WHERE (t.plan = ANY(?) OR t.plan || chr(31) || t.code = ANY(?))
                   AND x.period IN ({marks}) AND x.superseded_at IS NULL"""
         params = [whole, pairs] + list(period_codes)
         rows = self.con.execute(f"""
@@ -890,13 +975,13 @@ class Store:
             {scope} GROUP BY t.plan, t.code, x.period, x.category""", params).fetchall()
         # the reports themselves, only for the groups small enough to list (a second, narrow query:
         # listing every group first and dropping the large ones cost more than the sums)
-        small = [{"p": r[0], "c": r[1], "q": r[2]} for r in rows if r[15] <= list_up_to]
+        small = sorted({f"{r[0]}{_SEP}{r[1]}{_SEP}{r[2]}" for r in rows if r[15] <= list_up_to})
         listed: dict[tuple, list[Report]] = {}
         if small:
             for plan, code, period, category, *report in self.con.execute(f"""
                     SELECT t.plan, t.code, x.period, x.category, a.name, x.value, x.text_value, x.numerator,
                            x.denominator, x.submission_id, x.category
-                    {scope} AND list_contains(?, struct_pack(p := t.plan, c := t.code, q := x.period)) ORDER BY a.name""",
+                    {scope} AND t.plan || chr(31) || t.code || chr(31) || x.period = ANY(?) ORDER BY a.name""",
                     params + [small]).fetchall():
                 listed.setdefault((plan, code, period, category), []).append(Report(*report))
         out = {}
@@ -945,10 +1030,7 @@ class Store:
     def receipts(self, slug: str) -> dict[tuple[str, str], Receipt]:
         """(agency, period) -> what came in (reporting.Receipt), grouped here: what the expected
         reports are judged from, without carrying every submission record into Python."""
-        rows = self.con.execute("""
-            SELECT a.name, s.period, min(s.received_at), max(s.received_at), count(*),
-                   arg_max_null(s.file_name, (s.received_at, s.id)), bool_or(s.is_demo)
-            FROM submissions s JOIN agencies a ON a.id = s.agency_id WHERE s.plan = ? GROUP BY ALL""", [slug]).fetchall()
+        rows = self.con.execute(_RECEIPTS[self.dialect], [slug]).fetchall()
         return {(r[0], r[1]): Receipt(*r[2:]) for r in rows}
 
     def history(self, slug: str, code: str) -> list[dict]:
@@ -1152,12 +1234,11 @@ class Store:
         key = f"secret.{name}"
         found = self.setting(key)
         if found is None:
-            with self._write_lock:
-                found = self.setting(key)
+            with self._write_lock, self.transaction(write=True) as cur:
+                found = self.setting(key)  # another thread (or app server) made it meanwhile
                 if found is None:
                     found = secrets.token_hex(32)
-                    with self.transaction() as cur:
-                        cur.execute("INSERT INTO app_settings VALUES (?, ?)", [key, found])
+                    cur.execute("INSERT INTO app_settings VALUES (?, ?)", [key, found])
         return bytes.fromhex(found)
 
     def set_setting(self, key: str, value: str, *, actor: str) -> None:
@@ -1172,29 +1253,46 @@ class Store:
 
     def tables(self) -> list[str]:
         return [r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
+        ).fetchall()]
 
     def backup(self, directory: Path, *, actor: str) -> dict:
         """Every table as Parquet (readable by any tool, whatever DuckDB version) plus a manifest."""
         directory = Path(directory)
         try:
             directory.mkdir(parents=True, exist_ok=True)
-            with self._write_lock:  # a consistent picture: no write lands halfway through
+            # a consistent picture: no write lands halfway through (on PostgreSQL the write lock of
+            # every app server is held, and the tables are read in one transaction)
+            with self._write_lock, self.transaction(write=True) as cur:
                 counts = {}
+                version = self.schema_version()
                 for table in self.tables():
                     target = directory / f"{table}.parquet"
-                    self.con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_path(target)}' (FORMAT PARQUET)")
-                    counts[table] = self._one(f"SELECT count(*) FROM {table}")[0]
-                manifest = {"format": "indicators-backup", "schema_version": self.schema_version(),
+                    if self._pg is None:
+                        cur.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_path(target)}' (FORMAT PARQUET)")
+                        counts[table] = self._one(f"SELECT count(*) FROM {table}")[0]
+                    else:  # the same Parquet files, written by an in-memory DuckDB from the rows
+                        columns, rows = self._read_table(cur, table)
+                        with _scratch() as scratch:
+                            scratch.register("rows_in", _arrow(self.schema_at(version)[table], columns, rows))
+                            scratch.execute(f"COPY (SELECT * FROM rows_in) TO '{_sql_path(target)}' (FORMAT PARQUET)")
+                        counts[table] = len(rows)
+                manifest = {"format": "indicators-backup", "schema_version": version,
                             "created_at": now_local().isoformat(), "tables": counts}
                 (directory / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
                                                          encoding="utf-8")
         except (OSError, duckdb.IOException):
             raise UsageError(f"Không ghi được bản sao lưu vào {directory}.",
                              "Chọn thư mục có quyền ghi và còn chỗ trên đĩa.") from None
-        with self.transaction() as cur:
-            self._audit(cur, actor, "backup", None, "database", str(directory), None, json.dumps(counts), None, False)
+        self._retrying(lambda cur: self._audit(cur, actor, "backup", None, "database", str(directory), None,
+                                               json.dumps(counts), None, False))
         return manifest
+
+    @staticmethod
+    def _read_table(cur, table: str) -> tuple[list[str], list[tuple]]:
+        """A whole table: its column names (in order) and rows."""
+        cur.execute(f"SELECT * FROM {table}")
+        return [d[0] for d in cur.description], cur.fetchall()
 
     _schemas: dict[int, dict[str, dict[str, str]]] = {}  # schema version -> table -> column -> type
 
@@ -1202,9 +1300,7 @@ class Store:
     def schema_at(cls, version: int) -> dict[str, dict[str, str]]:
         """Table -> {column: type} of the schema at `version`, built from the migrations in memory."""
         if version not in cls._schemas:
-            con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False,
-                                                     "autoload_known_extensions": False})
-            try:
+            with _scratch() as con:
                 con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
                 for statements in MIGRATIONS[:version]:
                     for sql in statements:
@@ -1212,8 +1308,6 @@ class Store:
                 names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
                                                    "WHERE table_schema = 'main' ORDER BY 1").fetchall()]
                 cls._schemas[version] = {t: {r[0]: r[1] for r in con.execute(f"DESCRIBE {t}").fetchall()} for t in names}
-            finally:
-                con.close()
         return cls._schemas[version]
 
     @staticmethod
@@ -1273,6 +1367,12 @@ class Store:
                              "mất dữ liệu của các bảng khác nên không khôi phục gì.",
                              "Chọn một bản sao lưu đầy đủ do lệnh `backup` tạo ra.")
         root = directory.resolve()
+        with _scratch() as scratch:
+            self._check_files(scratch, directory, root, listed, expected)
+        return manifest
+
+    @staticmethod
+    def _check_files(con, directory: Path, root: Path, listed: dict, expected: dict) -> None:
         for table, count in listed.items():
             path = directory / f"{table}.parquet"
             if not path.is_file():
@@ -1282,8 +1382,8 @@ class Store:
                                  "Chọn một bản sao lưu do lệnh `backup` tạo ra (không chứa liên kết).")
             source = f"read_parquet('{_sql_path(path)}')"
             try:
-                columns = {r[0]: r[1] for r in self.con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-                got = self._one(f"SELECT count(*) FROM {source}")[0]
+                columns = {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+                got = con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]
             except duckdb.Error:
                 raise UsageError(f"Tệp {path.name} trong bản sao lưu bị hỏng.", "Chọn một bản sao lưu khác.") from None
             want = expected[table]
@@ -1295,7 +1395,6 @@ class Store:
                                  "bảng khác hoặc bị sửa, nên không khôi phục gì.", "Chọn một bản sao lưu khác.")
             if got != count:
                 raise UsageError(f"Tệp {path.name} có {got} dòng, manifest ghi {count}.", "Bản sao lưu bị sửa hoặc hỏng.")
-        return manifest
 
     def restore(self, directory: Path, *, actor: str) -> dict:
         """Replace every table with the backup's rows, in one transaction, after check_backup: all the
@@ -1304,29 +1403,31 @@ class Store:
         manifest = self.check_backup(directory)
 
         def work(cur):
-            current = [r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables "
-                                                  "WHERE table_schema = 'main' ORDER BY 1").fetchall()]
-            for table in current:
+            for table in self.tables():
                 if table == "schema_version":  # the database keeps its own schema version
                     continue
                 cur.execute(f"DELETE FROM {table}")
                 if table in manifest["tables"]:
-                    cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM "
-                                f"read_parquet('{_sql_path(directory / (table + '.parquet'))}')")
-            for seq, table in (("agency_ids", "agencies"), ("target_ids", "targets"), ("submission_ids", "submissions"),
-                               ("actual_ids", "actuals"), ("audit_ids", "audit")):
-                start = cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchall()[0][0]
-                cur.execute(f"DROP SEQUENCE {seq}")
-                cur.execute(f"CREATE SEQUENCE {seq} START {int(start)}")
+                    source = f"read_parquet('{_sql_path(directory / (table + '.parquet'))}')"
+                    if self._pg is None:
+                        columns = [r[0] for r in cur.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
+                        names = _names(columns)
+                        cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {source}")
+                    else:  # read by an in-memory DuckDB, written with COPY
+                        with _scratch() as scratch:
+                            got = scratch.execute(f"SELECT * FROM {source}")
+                            columns = [d[0] for d in got.description]
+                            cur.copy_rows(table, columns, got.fetchall())
+            self._restart_sequences(cur)
             self._audit(cur, actor, "restore", None, "database", str(directory), None,
                         json.dumps(manifest["tables"]), None, False)
         try:
             self._retrying(work)
-        except duckdb.ConstraintException:
+        except self._constraint_errors:
             raise UsageError("Không khôi phục được: dữ liệu trong bản sao lưu vi phạm ràng buộc của cơ sở dữ liệu (trùng "
                              "khóa hoặc thiếu giá trị bắt buộc); dữ liệu hiện có giữ nguyên.",
                              "Bản sao lưu bị sửa hoặc hỏng; chọn một bản sao lưu khác.") from None
-        except duckdb.Error:
+        except self._errors:
             raise UsageError("Không khôi phục được: chép dữ liệu từ bản sao lưu bị lỗi giữa chừng; dữ liệu hiện có giữ "
                              "nguyên.", "Thử lại; nếu vẫn lỗi, chọn một bản sao lưu khác.") from None
         finally:
@@ -1354,19 +1455,87 @@ class Store:
             for table, frame in frames.items():
                 cur.register("bulk_frame", frame)
                 try:
-                    cur.execute(f"INSERT INTO {table} BY NAME SELECT * FROM bulk_frame")
+                    names = _names(frame.columns)
+                    cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM bulk_frame")
                 finally:
                     cur.unregister("bulk_frame")
-            for seq, table in (("submission_ids", "submissions"), ("actual_ids", "actuals")):
-                start = cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchall()[0][0]
-                cur.execute(f"DROP SEQUENCE {seq}")
-                cur.execute(f"CREATE SEQUENCE {seq} START {int(start)}")
+            self._restart_sequences(cur, ("submissions", "actuals"))
         self._retrying(work)
 
+    _SEQUENCES = {"agencies": "agency_ids", "targets": "target_ids", "submissions": "submission_ids",
+                  "actuals": "actual_ids", "audit": "audit_ids"}
+
+    def _restart_sequences(self, cur, tables: Iterable[str] = tuple(_SEQUENCES)) -> None:
+        """Move id sequences past the rows copied in (DuckDB has no setval: drop and create)."""
+        for table in tables:
+            seq = self._SEQUENCES[table]
+            start = cur.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchall()[0][0]
+            cur.execute(f"DROP SEQUENCE {seq}")
+            cur.execute(f"CREATE SEQUENCE {seq} START {int(start)}")
+
+    # -- moving house: every table into another database (migrate --to) ----------------------------
+
+    def copy_to(self, target: "Store") -> dict[str, dict]:
+        """Copy every table of this database (catalogue, reports with their whole history, audit trail,
+        accounts, sessions, settings) into `target`, a database of either kind holding no rows yet,
+        in one transaction there; then count and checksum every table on both sides before it
+        commits, so a copy that does not match leaves the target as it was. Returns
+        table -> {"rows", "checksum"}."""
+        self.migrate()
+        target.migrate()
+        if self.schema_version() != target.schema_version():
+            raise UsageError(f"Hai cơ sở dữ liệu ở phiên bản lược đồ khác nhau ({self.schema_version()} và "
+                             f"{target.schema_version()}).", "Cập nhật phần mềm ở cả hai nơi rồi chạy lại.")
+        tables = [t for t in self.tables() if t != "schema_version"]
+        filled = {t: target._one(f"SELECT count(*) FROM {t}")[0] for t in target.tables() if t != "schema_version"}
+        busy = {t: n for t, n in filled.items() if n}
+        if busy:
+            shown = ", ".join(f"{t} ({n} dòng)" for t, n in sorted(busy.items())[:4])
+            raise UsageError(f"Cơ sở dữ liệu đích {target.path} đã có dữ liệu ({shown}…): không ghi đè, chưa chép gì.",
+                             "Chọn một cơ sở dữ liệu trống (PostgreSQL: CREATE DATABASE mới; DuckDB: một tệp chưa có).")
+        version = self.schema_version()
+        with self._write_lock, self.transaction(write=True) as src:  # a consistent picture of the source
+            source = {t: self._read_table(src, t) for t in tables}
+        summary = {t: {"rows": len(rows), "checksum": _checksum(rows)} for t, (_, rows) in source.items()}
+
+        def work(cur):
+            for table, (columns, rows) in source.items():
+                if target._pg is not None:
+                    cur.copy_rows(table, columns, rows)
+                else:
+                    cur.register("rows_in", _arrow(self.schema_at(version)[table], columns, rows))
+                    try:
+                        names = _names(columns)
+                        cur.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM rows_in")
+                    finally:
+                        cur.unregister("rows_in")
+            target._restart_sequences(cur)
+            for table, (columns, _) in source.items():  # read back inside the transaction: all or nothing
+                cur.execute(f"SELECT {_names(columns)} FROM {table}")
+                copied = cur.fetchall()
+                if len(copied) != summary[table]["rows"] or _checksum(copied) != summary[table]["checksum"]:
+                    raise UsageError(f"Bảng {table} chép sang {target.path} không khớp (nguồn {summary[table]['rows']} "
+                                     f"dòng, đích {len(copied)} dòng hoặc khác tổng kiểm): đã hủy, đích giữ nguyên.",
+                                     "Chạy lại; nếu vẫn lỗi, báo nhóm phát triển kèm thông báo này.")
+        target._retrying(work)
+        target._plan_cache.clear()
+        target._targets_cache.clear()
+        target._registry_cache = None
+        return summary
+
     def data_version(self) -> tuple:
-        """Changes whenever a submission or a catalogue load lands: the key page caches hang on."""
-        return tuple(self.con.execute(
+        """Changes whenever a submission or a catalogue load lands: the key page caches hang on. On
+        PostgreSQL another app server may have loaded a catalogue: the parsed plans are dropped then."""
+        version = tuple(self.con.execute(
             "SELECT (SELECT count(*) FROM submissions), (SELECT max(id) FROM submissions),"
             " (SELECT count(*) FROM actuals), (SELECT max(loaded_at) FROM plans),"
             " (SELECT max(loaded_at) FROM registry), (SELECT count(*) FROM approvals),"
-            " (SELECT count(*) FROM withdrawals)").fetchall()[0])
+            " (SELECT count(*) FROM withdrawals), (SELECT count(*) FROM plans),"
+            " (SELECT sum(length(catalogue_json)) FROM plans)").fetchall()[0])
+        catalogue = version[3:5] + version[7:]
+        if self._pg is not None and catalogue != self._catalogue_seen:
+            self._plan_cache.clear()
+            self._targets_cache.clear()
+            self._registry_cache = None
+        self._catalogue_seen = catalogue
+        return version

@@ -3,11 +3,11 @@ import streamlit as st
 
 from indicators import fmt
 from indicators.errors import AppError
-from indicators.settings import db_path, now_local
+from indicators.settings import backup_dir, now_local
 from pages import auth, ui
 
 store, admin = auth.admin_page("Sao lưu và khôi phục")
-BACKUP_DIR = db_path().resolve().parent / "backups"  # beside the database file it copies
+BACKUP_DIR = backup_dir()  # beside the database file it copies (data/backups for PostgreSQL)
 
 st.markdown(f"Bản sao lưu gồm mọi bảng dưới dạng Parquet (đọc được bằng mọi công cụ, không phụ thuộc phiên bản "
             f"DuckDB) và tệp manifest.json, lưu trong `{ui.esc(BACKUP_DIR)}`. Nên chép thư mục này sang máy khác.")

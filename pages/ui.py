@@ -13,7 +13,7 @@ import streamlit as st
 from indicators import cascade as cascade_
 from indicators import charts, continuity, fmt, periods, progress, reporting, status, webcharts
 from indicators.errors import AppError
-from indicators.settings import db_path, now_local
+from indicators.settings import database, now_local
 from indicators.store import Store
 from pages import chrome
 
@@ -23,7 +23,7 @@ DEMO_BANNER = (f"**{fmt.DEMO_MARK}** — số liệu của kế hoạch này {fm
 
 @st.cache_resource(show_spinner=False)
 def store() -> Store:
-    s = Store(db_path())
+    s = Store(database())
     s.migrate()
     return s
 

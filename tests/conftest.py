@@ -4,6 +4,7 @@ and the test levels (pytest.ini): every test carries exactly one of unit, store,
 Plain helpers (the command line in-process, `fill`, the test accounts) are in tests/helpers.py."""
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,64 @@ def registry():
     return load_registry()
 
 
+# -- the two stores: every test that takes `store` or `demo_store` runs on both (issue 17) ---------------
+
+BACKENDS = ("duckdb", "postgresql")
+_schemas = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL cluster (Debian's package, commands/pg_cluster.py) for the whole run;
+    the PostgreSQL half of the suite skips, saying why, where none can be started."""
+    from commands import pg_cluster
+
+    reason = pg_cluster.unavailable()
+    if reason:
+        pytest.skip(reason)
+    with pg_cluster.cluster() as made:
+        yield made
+
+
 @pytest.fixture
-def store(tmp_path, catalogue):
-    s = Store(tmp_path / "test.duckdb")
+def pg_url(pg_server):
+    """A postgresql:// address of a new, empty schema of the cluster's database (dropped afterwards):
+    each test its own database as far as the store can tell, in milliseconds."""
+    import psycopg
+
+    name = f"kiemthu_{next(_schemas)}"
+    with psycopg.connect(pg_server.url(), autocommit=True) as con:
+        con.execute(f"CREATE SCHEMA {name}")
+    yield pg_server.url() + f"?options=-csearch_path%3D{name}"
+    with psycopg.connect(pg_server.url(), autocommit=True) as con:
+        con.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+def pytest_generate_tests(metafunc):
+    """`backend` (behind `store`, `demo_store`, `new_db`): both stores for the store level and for a
+    test marked `both_stores` (e.g. every page once on PostgreSQL); DuckDB alone elsewhere, so the
+    slower levels do not run twice."""
+    if "backend" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("store") or metafunc.definition.get_closest_marker("both_stores")
+        metafunc.parametrize("backend", BACKENDS if both else BACKENDS[:1], indirect=True)
+
+
+@pytest.fixture
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def new_db(backend, request, tmp_path) -> str | Path:
+    """Where a new, empty store of the test's kind lives: a DuckDB file path or a postgresql:// address."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "test.duckdb"
+
+
+@pytest.fixture
+def store(new_db, catalogue):
+    s = Store(new_db)
     s.migrate()
     s.load_catalogue(list(catalogue.values()), registry=load_registry())
     yield s
@@ -65,12 +121,19 @@ def demo_db(tmp_path_factory, catalogue) -> Path:
 
 
 @pytest.fixture
-def demo_store(demo_db, tmp_path):
+def demo_store(demo_db, backend, request, tmp_path):
+    """The demo database to write on: a copy of the file, or (PostgreSQL) the file moved into a new
+    schema by the store's own `copy_to` (migrate --to)."""
     import shutil
 
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, path)
-    s = Store(path)
+    if backend == "postgresql":
+        with Store(path) as source:
+            s = Store(request.getfixturevalue("pg_url"))
+            source.copy_to(s)
+    else:
+        s = Store(path)
     yield s
     s.close()
 

@@ -170,9 +170,7 @@ def row_counts(store) -> dict[str, int]:
 
 def snapshot(store) -> dict[str, list[str]]:
     """Every row of every table, sorted: lets a test prove that a refused input changed nothing."""
-    tables = [r[0] for r in store.con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
-    return {t: sorted(map(repr, store.con.execute(f"SELECT * FROM {t}").fetchall())) for t in tables}
+    return {t: sorted(map(repr, store.con.execute(f"SELECT * FROM {t}").fetchall())) for t in store.tables()}
 
 
 # Runs a command in its own process group with a soft address-space cap, kills the group at the

@@ -378,7 +378,7 @@ def test_cli_backup_and_restore(demo_db, tmp_path):
 @pytest.fixture
 def app(demo_store, make_app):
     demo_store.close()  # the app opens the file itself
-    return make_app(demo_store.path)
+    return make_app(demo_store.location)
 
 
 @pytest.mark.app

@@ -45,7 +45,7 @@ def expected(demo_store):
 @pytest.fixture
 def app(demo_store, expected, make_app):
     demo_store.close()  # the app opens the file itself (one owner per process, shared here)
-    return make_app(demo_store.path, user=LEADER)  # a leader reads every page
+    return make_app(demo_store.location, user=LEADER)  # a leader reads every page
 
 
 def open_page(at: AppTest, page: str, *, plan: str | None = SON_LA, period: str | None = H1, **state) -> AppTest:
@@ -77,6 +77,7 @@ def web_charts(at: AppTest) -> dict[str, str]:
     return {name: figure for figure, name in found}
 
 
+@pytest.mark.both_stores
 def test_every_page_renders_with_its_title_and_the_demo_banner(app):
     for page, title in PAGES.items():
         open_page(app, page)
@@ -84,6 +85,7 @@ def test_every_page_renders_with_its_title_and_the_demo_banner(app):
         assert any("DỮ LIỆU MINH HỌA" in w.value for w in app.warning), page
 
 
+@pytest.mark.both_stores
 def test_every_page_renders_for_every_plan_and_period(app, catalogue):
     """Chosen through the widgets, as a person would: every plan, every declared period, every page."""
     app.run()
@@ -110,6 +112,7 @@ def test_catalogue_page_lists_plans_and_targets(app):
     assert list(table["Mã"])[:3] == ["1", "2", "3"] and "< 9,4‰" in list(table["Chỉ tiêu"])
 
 
+@pytest.mark.both_stores
 def test_overview_counts_and_charts(app, expected):
     open_page(app, "pages/overview.py")
     text = html(app)

@@ -20,7 +20,7 @@ def _texts(at) -> str:
 def test_cascade_page_lists_son_la_under_qd23_with_its_flag(demo_store, make_app):
     expected = cascade.cascade(demo_store, "qd23-2021-2030", "1", 2026)
     demo_store.close()
-    at = make_app(demo_store.path, user=LEADER)
+    at = make_app(demo_store.location, user=LEADER)
     at.run()
     at.switch_page("pages/cascade.py")
     at.run()
@@ -41,7 +41,7 @@ def test_cascade_page_lists_son_la_under_qd23_with_its_flag(demo_store, make_app
 
 def test_admin_confirms_a_link_on_the_page_and_it_lands_in_the_catalogue_file(demo_store, make_app, catalogue_dir):
     demo_store.close()
-    at = make_app(demo_store.path, user=ADMIN)
+    at = make_app(demo_store.location, user=ADMIN)
     at.run()
     at.switch_page("pages/admin_links.py")
     at.run()
@@ -65,7 +65,7 @@ def test_admin_confirms_a_link_on_the_page_and_it_lands_in_the_catalogue_file(de
 
 def test_a_leader_cannot_open_the_link_page(demo_store, make_app):
     demo_store.close()
-    at = make_app(demo_store.path, user=LEADER)
+    at = make_app(demo_store.location, user=LEADER)
     at.run()
     at.switch_page("pages/admin_links.py")  # registered (the URL resolves, issue 16), refused in Vietnamese
     at.run()
@@ -75,7 +75,7 @@ def test_a_leader_cannot_open_the_link_page(demo_store, make_app):
 
 def test_admin_starts_next_years_plan_on_the_page(demo_store, make_app, catalogue_dir):
     demo_store.close()
-    at = make_app(demo_store.path, user=ADMIN)
+    at = make_app(demo_store.location, user=ADMIN)
     at.run()
     at.switch_page("pages/admin_next_plan.py")
     at.run()
@@ -106,7 +106,7 @@ def test_admin_starts_next_years_plan_on_the_page(demo_store, make_app, catalogu
 
 def test_target_page_shows_the_history_across_plans_and_the_split_by_category(demo_store, make_app):
     demo_store.close()
-    at = make_app(demo_store.path, user=LEADER)
+    at = make_app(demo_store.location, user=LEADER)
     at.run()
     at.session_state["_plan"] = "qd23-2021-2030"
     at.query_params["ma"] = "4c"

@@ -19,7 +19,7 @@ def app(demo_store, tmp_path, monkeypatch, make_app):
     monkeypatch.setattr(settings, "PLANS_DIR", tmp_path / "plans")  # never write into the real catalogue
     (tmp_path / "plans").mkdir()
     demo_store.close()
-    at = make_app(demo_store.path, user=ADMIN)
+    at = make_app(demo_store.location, user=ADMIN)
     at.run()
     at.switch_page("pages/admin_plan.py")
     at.run()
@@ -68,7 +68,7 @@ def test_a_document_that_is_not_a_plan_gets_a_clear_message(app):
 
 def test_only_administrators_get_the_page(demo_store, make_app):
     demo_store.close()
-    at = make_app(demo_store.path, user=LEADER)
+    at = make_app(demo_store.location, user=LEADER)
     at.run()
     try:
         at.switch_page("pages/admin_plan.py")

@@ -206,7 +206,7 @@ def test_the_command_line_approves_refuses_with_exit_1_reopens_and_withdraws(dem
     _, data = template_for(demo_store, SON_LA, HEALTH, H1)
     path = tmp_path / "bao-cao.xlsx"
     path.write_bytes(fill(data, {"3": (9.05, 181, 20000)}))
-    db = demo_store.path
+    db = demo_store.location
     demo_store.close()
 
     out = run_cli("approve", SON_LA, "--period", H1, db=db)  # the demo data alone is no report
@@ -250,7 +250,7 @@ def _html(at) -> str:
 @pytest.mark.app
 def test_the_reporting_page_approves_and_an_administrator_reopens_with_a_reason(demo_store, make_app):
     _real_report(demo_store)
-    db = demo_store.path
+    db = demo_store.location
     demo_store.close()
     at = _open(make_app(db, user=ADMIN), "pages/reporting.py")
     assert 'data-approval="open"' in _html(at) and "Chưa duyệt" in _html(at)

@@ -426,7 +426,7 @@ def test_national_programme_exports_carry_the_governing_milestone_and_past_verdi
 @pytest.fixture
 def export_app(demo_store, make_app):
     demo_store.close()  # the app opens the file itself
-    return make_app(demo_store.path, user=LEADER, timeout=120, _plan=SON_LA, _period={SON_LA: H1})
+    return make_app(demo_store.location, user=LEADER, timeout=120, _plan=SON_LA, _period={SON_LA: H1})
 
 
 def _buttons(at) -> dict[str, object]:

@@ -7,18 +7,18 @@ import pytest
 
 from commands import pg_cluster
 from indicators import pg
-from tests.helpers import run_cli
+from indicators.store import Store
+from indicators.submission import Row
+from tests.helpers import run_cli, snapshot
 
 pytestmark = pytest.mark.store
 
 
-@pytest.fixture(scope="module")
-def server():
-    reason = pg_cluster.unavailable()
-    if reason:
-        pytest.skip(reason)
-    with pg_cluster.cluster() as c:
-        yield c
+@pytest.fixture
+def server(pg_server):
+    """The run's throwaway cluster (tests/conftest.py); these tests use its `public` schema, which
+    no other test writes to."""
+    return pg_server
 
 
 def _tables(server, database: str = "chiso") -> set[str]:
@@ -95,10 +95,60 @@ def test_the_command_line_says_what_is_wrong_and_writes_nothing(server, bad, sai
     assert _tables(server) == before
 
 
-def test_a_good_address_is_checked_then_plainly_not_used_yet(server):
-    """Until the store's tables and queries run on PostgreSQL, a good address is refused plainly
-    (exit 2) rather than half-working; nothing is created on the server."""
-    result = run_cli("--db", server.url(), "init", "--demo")
-    assert result.returncode == 2 and "chưa lưu số liệu trên PostgreSQL" in result.stderr
-    assert server.password not in result.stderr
-    assert _tables(server) == set()
+def _no_migration_rows(snap: dict) -> dict:
+    return {t: rows for t, rows in snap.items() if t != "schema_version"}  # each database's own migration dates
+
+
+def test_moving_house_duckdb_to_postgresql_and_back_loses_nothing(demo_db, pg_url, tmp_path):
+    """migrate --to: every table (history, audit, accounts) arrives unchanged, and back again."""
+    import shutil
+
+    source = tmp_path / "nguon.duckdb"
+    shutil.copy(demo_db, source)
+    with Store(source) as s:
+        s.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 70.0), Row("3", 9.1)], actor="kiem-thu")
+        s.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 71.5)], actor="kiem-thu")  # a correction
+        before = _no_migration_rows(snapshot(s))
+    out = run_cli("migrate", "--to", pg_url, db=source)
+    assert out.returncode == 0, out.stderr
+    assert "khớp ở hai nơi" in out.stdout and "actuals" in out.stdout and pg_url.split("@")[0] not in out.stdout
+    with Store(pg_url) as on_pg:
+        assert _no_migration_rows(snapshot(on_pg)) == before
+        versions = on_pg.con.execute("SELECT max(id) FROM actuals").fetchall()[0][0]
+    back = tmp_path / "ve-lai.duckdb"
+    out = run_cli("migrate", "--to", back, db=pg_url)
+    assert out.returncode == 0, out.stderr
+    with Store(back) as again:
+        assert _no_migration_rows(snapshot(again)) == before
+        # the sequences moved past the copied rows: the next value gets a new id
+        again.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 72.0)], actor="kiem-thu")
+        assert again.con.execute("SELECT max(id) FROM actuals").fetchall()[0][0] == versions + 1
+
+
+@pytest.mark.parametrize("kind", ["postgresql", "duckdb"])
+def test_moving_house_refuses_a_target_that_holds_data_and_writes_nothing(demo_db, pg_url, tmp_path, kind):
+    import shutil
+
+    source = tmp_path / "nguon.duckdb"
+    shutil.copy(demo_db, source)
+    target = pg_url if kind == "postgresql" else tmp_path / "dich.duckdb"
+    with Store(target) as t:
+        t.migrate()
+        t.add_user("co-san", "leader", None, actor="kiem-thu")
+        before = snapshot(t)
+    out = run_cli("migrate", "--to", target, db=source)
+    assert out.returncode == 2 and "đã có dữ liệu" in out.stderr and "chưa chép gì" in out.stderr, out.stderr
+    with Store(target) as t:
+        assert snapshot(t) == before
+
+
+def test_moving_house_refuses_the_source_itself_and_a_bad_address(demo_db, server, tmp_path):
+    import shutil
+
+    source = tmp_path / "nguon.duckdb"
+    shutil.copy(demo_db, source)
+    out = run_cli("migrate", "--to", source, db=source)
+    assert out.returncode == 2 and "trùng với cơ sở dữ liệu nguồn" in out.stderr
+    out = run_cli("migrate", "--to", server.url(password="sai-mat-khau"), db=source)
+    assert out.returncode == 2 and "sai tên hoặc mật khẩu" in out.stderr and "sai-mat-khau" not in out.stderr
+    assert not (tmp_path / "dich.duckdb").exists()

@@ -393,7 +393,7 @@ def test_page_section_lists_the_same_agencies_as_the_reporting_page(demo_store, 
     expected_today = sorted({x[0] for x in page_says(plan, targets, receipts, today, 14)}, key=reporting.vi_key)
     expected_may = sorted({x[0] for x in page_says(plan, targets, receipts, date(2026, 5, 1), 14)}, key=reporting.vi_key)
     demo_store.close()
-    at = make_app(demo_store.path, user=LEADER, _plan=SON_LA, _period={SON_LA: "2026-H1"})
+    at = make_app(demo_store.location, user=LEADER, _plan=SON_LA, _period={SON_LA: "2026-H1"})
     at.run()
     at.switch_page("pages/reporting.py").run()
     assert not at.exception, [e.message for e in at.exception]
@@ -416,7 +416,7 @@ def test_page_section_lists_the_same_agencies_as_the_reporting_page(demo_store, 
 def test_page_section_needs_sign_in_and_admins_record_contacts(demo_store, make_app):
     demo_store.set_setting(accounts.OPEN_READING, "1", actor="kiem-thu")
     demo_store.close()
-    at = make_app(demo_store.path)  # reading without signing in: no contacts, no letters
+    at = make_app(demo_store.location)  # reading without signing in: no contacts, no letters
     at.run()
     at.switch_page("pages/reporting.py").run()
     assert not at.exception

@@ -264,14 +264,23 @@ def _swap_users_for_audit(store, folder):  # users.parquet replaced by audit.par
     _edit_manifest(lambda m: m["tables"].update(users=m["tables"]["audit"]))(store, folder)
 
 
+def _rewrite_users(folder, select: str) -> None:
+    """users.parquet rewritten by `select` over its own rows (`users`), with DuckDB in memory: the
+    same broken file whichever store wrote the backup."""
+    import duckdb
+
+    path = folder / "users.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"CREATE TABLE users AS SELECT * FROM read_parquet('{path}')")
+        con.execute(f"COPY ({select}) TO '{path}' (FORMAT PARQUET)")
+
+
 def _retype_a_column(store, folder):
-    path = str(folder / "users.parquet").replace("'", "''")
-    store.con.execute(f"COPY (SELECT * REPLACE (CAST(failed AS VARCHAR) AS failed) FROM users) TO '{path}' (FORMAT PARQUET)")
+    _rewrite_users(folder, "SELECT * REPLACE (CAST(failed AS VARCHAR) AS failed) FROM users")
 
 
 def _duplicate_users(store, folder):
-    path = str(folder / "users.parquet").replace("'", "''")
-    store.con.execute(f"COPY (SELECT * FROM users UNION ALL SELECT * FROM users) TO '{path}' (FORMAT PARQUET)")
+    _rewrite_users(folder, "SELECT * FROM users UNION ALL SELECT * FROM users")
     _edit_manifest(lambda m: m["tables"].update(users=2 * m["tables"]["users"]))(store, folder)
 
 

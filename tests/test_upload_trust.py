@@ -71,7 +71,7 @@ def test_a_row_copied_from_another_agencys_template_is_refused(demo_store, tmp_p
     path.write_bytes(buf.getvalue())
     before_status = status_of(demo_store, "13")
     before = snapshot(demo_store)
-    db = demo_store.path
+    db = demo_store.location
     demo_store.close()
     out = run_cli("import", str(path), "--as", STAFF, db=db)
     assert out.returncode == 1, out.stdout + out.stderr
@@ -160,7 +160,7 @@ def _slip_file(store) -> bytes:
 def test_a_percentage_typed_as_a_fraction_needs_a_decision(demo_store, tmp_path):
     path = tmp_path / "syt.xlsx"
     path.write_bytes(_slip_file(demo_store))
-    db = demo_store.path
+    db = demo_store.location
     before = snapshot(demo_store)
     demo_store.close()
     for args in (("--dry-run",), ()):
