@@ -3,6 +3,8 @@ started by the tests themselves (commands/pg_cluster.py), and every way a `postg
 can be wrong refused in Vietnamese, with nothing written on the server."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from commands import pg_cluster
@@ -152,3 +154,50 @@ def test_moving_house_refuses_the_source_itself_and_a_bad_address(demo_db, serve
     out = run_cli("migrate", "--to", server.url(password="sai-mat-khau"), db=source)
     assert out.returncode == 2 and "sai tên hoặc mật khẩu" in out.stderr and "sai-mat-khau" not in out.stderr
     assert not (tmp_path / "dich.duckdb").exists()
+
+
+def test_two_servers_writing_the_same_report_at_once_double_nothing(demo_db, pg_url, tmp_path):
+    """Two stores on one PostgreSQL database (two app servers: each its own pool of connections), in
+    two threads released together by a barrier, write the same key 15 times each: every version
+    number is used once, exactly one version is current, and each audit row's old value is the
+    previous row's new one (the database's write lock orders writers of every server)."""
+    import shutil
+    import threading
+
+    shutil.copy(demo_db, tmp_path / "demo.duckdb")
+    with Store(tmp_path / "demo.duckdb") as source, Store(pg_url) as s:
+        source.copy_to(s)
+    servers = [Store(pg_url), Store(pg_url)]
+    barrier, failures = threading.Barrier(2), []
+
+    def write(store: Store, offset: float) -> None:
+        try:
+            for i in range(15):
+                barrier.wait(timeout=30)
+                store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 50.0 + i + offset)],
+                                        actor="kiem-thu")
+        except Exception as exc:  # reported below, with the thread's store
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(store, n / 10)) for n, store in enumerate(servers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    try:
+        assert not failures, failures
+        s = servers[0]
+        rows = s.con.execute("""SELECT x.version, x.value, x.superseded_at IS NULL FROM actuals x
+                                JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
+                                WHERE t.plan = 'son-la-2026' AND t.code = '1' AND a.name = 'Sở Y tế'
+                                  AND x.period = '2026-H1' ORDER BY x.version""").fetchall()
+        versions = [r[0] for r in rows]
+        assert versions == list(range(1, len(rows) + 1)) and len(rows) >= 30  # no number used twice
+        assert [r[2] for r in rows].count(True) == 1 and rows[-1][2]
+        trail = s.con.execute("SELECT old_value, new_value FROM audit WHERE entity_key = ? ORDER BY id",
+                              ["1|Sở Y tế|2026-H1"]).fetchall()
+        assert len(trail) == len(rows)
+        assert all(json.loads(trail[i][0])["value"] == json.loads(trail[i - 1][1])["value"] for i in range(1, len(trail)))
+    finally:
+        for store in servers:
+            store.close()
