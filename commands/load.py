@@ -108,23 +108,41 @@ def run(urls: list[str], sessions: int, *, rounds: int = 2, timeout_s: float = 6
 
 def figures(levels=(1, 10, 30), rounds: int = 2) -> tuple[dict[str, float], list[str]]:
     """load_<n>_sessions_{median,p95}_ms / _errors / _pages_per_s against one server on the demo
-    database, and the table `make bench` prints. (Two servers share a PostgreSQL database only
-    once the PostgreSQL store lands: docs/postgresql.md.)"""
+    DuckDB file; then, when a throwaway PostgreSQL cluster can start here, the same demo database
+    moved onto PostgreSQL behind one server (load_pg1_…) and behind two (load_pg2_…, sessions placed
+    round robin as a load balancer with session affinity does). Returns the figures and the table
+    `make bench` prints."""
     import tempfile
+    from contextlib import ExitStack
     from pathlib import Path
 
+    from commands import pg_cluster
     from commands.bench_browser import demo_db
     from commands.scale import serve_app
+    from indicators.store import Store
 
     out, rows = {}, []
+
+    def measure(urls: list[str], label: str, prefix: str) -> None:
+        run(urls, len(urls), rounds=1)  # warm-up: every server's caches
+        for n in levels:
+            s = run(urls, n, rounds=rounds).summary()
+            rows.append((label, n, s))
+            out.update({f"{prefix}{n}_sessions_{k}": v for k, v in s.items() if k != "pages"})
+
     with tempfile.TemporaryDirectory() as tmp:
         db = demo_db(Path(tmp))
         with serve_app(db, Path(tmp) / "load.log") as url:
-            run([url], 1, rounds=1)  # warm-up: the server's caches
-            for n in levels:
-                s = run([url], n, rounds=rounds).summary()
-                rows.append(("1 (DuckDB, demo)", n, s))
-                out.update({f"load_{n}_sessions_{k}": v for k, v in s.items() if k != "pages"})
+            measure([url], "1 (DuckDB, demo)", "load_")
+        if pg_cluster.unavailable() is None:
+            with pg_cluster.cluster() as server:
+                with Store(db) as source, Store(server.url()) as target:
+                    source.copy_to(target)
+                with serve_app(server.url(), Path(tmp) / "pg1.log") as url:
+                    measure([url], "1 (PostgreSQL, demo)", "load_pg1_")
+                with ExitStack() as stack:
+                    urls = [stack.enter_context(serve_app(server.url(), Path(tmp) / f"pg2-{i}.log")) for i in (1, 2)]
+                    measure(urls, "2 (PostgreSQL, demo)", "load_pg2_")
     return out, table(rows)
 
 

@@ -956,23 +956,27 @@ class Store:
         marks = ",".join("?" * len(period_codes))
         whole = [p for p, c in targets if c is None]
         pairs = [f"{p}{_SEP}{c}" for p, c in targets if c is not None]  # (plan, code) as one key, both databases
-        scope = f"""FROM actuals x JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
-                JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead'
-                WHERE (t.plan = ANY(?) OR t.plan || chr(31) || t.code = ANY(?))
+        facts = "FROM actuals x JOIN targets t ON t.id = x.target_id JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead'"
+        where = f"""WHERE (t.plan = ANY(?) OR t.plan || chr(31) || t.code = ANY(?))
                   AND x.period IN ({marks}) AND x.superseded_at IS NULL"""
         params = [whole, pairs] + list(period_codes)
+        # the lead agency's name is joined to the groups, not to every reporting commune's row
         rows = self.con.execute(f"""
-            SELECT t.plan, t.code, x.period, x.category,
-                   max(a.name) FILTER (WHERE a.id = r.agency_id), max(x.value) FILTER (WHERE a.id = r.agency_id),
-                   max(x.text_value) FILTER (WHERE a.id = r.agency_id),
-                   max(x.numerator) FILTER (WHERE a.id = r.agency_id),
-                   max(x.denominator) FILTER (WHERE a.id = r.agency_id),
-                   max(x.submission_id) FILTER (WHERE a.id = r.agency_id),
-                   count(*) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0),
-                   coalesce(sum(x.numerator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0),
-                   coalesce(sum(x.denominator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0),
-                   count(x.value), coalesce(sum(x.value), 0), count(*)
-            {scope} GROUP BY t.plan, t.code, x.period, x.category""", params).fetchall()
+            SELECT g.plan, g.code, g.period, g.category, a.name, g.l_value, g.l_text, g.l_num, g.l_den, g.l_sub,
+                   g.n_ratio, g.s_num, g.s_den, g.n_value, g.s_value, g.n
+            FROM (SELECT t.plan, t.code, x.period, x.category,
+                   max(x.agency_id) FILTER (WHERE x.agency_id = r.agency_id) AS lead,
+                   max(x.value) FILTER (WHERE x.agency_id = r.agency_id) AS l_value,
+                   max(x.text_value) FILTER (WHERE x.agency_id = r.agency_id) AS l_text,
+                   max(x.numerator) FILTER (WHERE x.agency_id = r.agency_id) AS l_num,
+                   max(x.denominator) FILTER (WHERE x.agency_id = r.agency_id) AS l_den,
+                   max(x.submission_id) FILTER (WHERE x.agency_id = r.agency_id) AS l_sub,
+                   count(*) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0) AS n_ratio,
+                   coalesce(sum(x.numerator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0) AS s_num,
+                   coalesce(sum(x.denominator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0) AS s_den,
+                   count(x.value) AS n_value, coalesce(sum(x.value), 0) AS s_value, count(*) AS n
+                  {facts} {where} GROUP BY t.plan, t.code, x.period, x.category) g
+            LEFT JOIN agencies a ON a.id = g.lead""", params).fetchall()
         # the reports themselves, only for the groups small enough to list (a second, narrow query:
         # listing every group first and dropping the large ones cost more than the sums)
         small = sorted({f"{r[0]}{_SEP}{r[1]}{_SEP}{r[2]}" for r in rows if r[15] <= list_up_to})
@@ -981,7 +985,7 @@ class Store:
             for plan, code, period, category, *report in self.con.execute(f"""
                     SELECT t.plan, t.code, x.period, x.category, a.name, x.value, x.text_value, x.numerator,
                            x.denominator, x.submission_id, x.category
-                    {scope} AND t.plan || chr(31) || t.code || chr(31) || x.period = ANY(?) ORDER BY a.name""",
+                    {facts} JOIN agencies a ON a.id = x.agency_id {where} AND t.plan || chr(31) || t.code || chr(31) || x.period = ANY(?) ORDER BY a.name""",
                     params + [small]).fetchall():
                 listed.setdefault((plan, code, period, category), []).append(Report(*report))
         out = {}
@@ -1460,6 +1464,9 @@ class Store:
                 finally:
                     cur.unregister("bulk_frame")
             self._restart_sequences(cur, ("submissions", "actuals"))
+            if self._pg is not None:  # PostgreSQL plans queries from statistics: fresh ones after a bulk load
+                for table in frames:
+                    cur.execute(f"ANALYZE {table}")
         self._retrying(work)
 
     _SEQUENCES = {"agencies": "agency_ids", "targets": "target_ids", "submissions": "submission_ids",
@@ -1510,6 +1517,8 @@ class Store:
                     finally:
                         cur.unregister("rows_in")
             target._restart_sequences(cur)
+            if target._pg is not None:  # statistics for the planner, as after any bulk load
+                cur.execute("ANALYZE")
             for table, (columns, _) in source.items():  # read back inside the transaction: all or nothing
                 cur.execute(f"SELECT {_names(columns)} FROM {table}")
                 copied = cur.fetchall()
