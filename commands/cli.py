@@ -39,6 +39,22 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+class _Intermixed(_Parser):
+    """Options and positional names in any order (`units add PLAN --agency NAME TÊN …`, as the README
+    writes it): plain argparse stops filling a `nargs="*"` list once an option comes between."""
+
+    _mixing = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._mixing:  # parse_known_intermixed_args calls back here
+            return super().parse_known_args(args, namespace)
+        self._mixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._mixing = False
+
+
 def _open(args, *, migrate: bool = False):
     from indicators.store import Store  # imported lazily: `--help` needs no database
 
@@ -664,7 +680,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("units", help="đơn vị báo cáo của biểu tổng hợp (xã, phường…): liệt kê, đăng ký, bỏ đăng ký")
-    units = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser)
+    units = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Intermixed)
     units.required = True
     q = units.add_parser("list", help="các đơn vị khai báo trong danh mục và do quản trị đăng ký")
     q.add_argument("plan", metavar="PLAN", help="mã kế hoạch")

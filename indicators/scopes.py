@@ -150,7 +150,8 @@ def register_units(store, slug: str, agency: str, names: list[str], *, actor: st
                                            "cơ quan tổng hợp, để số liệu của đơn vị không bị cơ quan khác ghi đè hay rút lại.",
                                     f"Bỏ đăng ký ở {others[name_key(name)]} trước (lệnh `units remove`), hoặc bỏ tên này."))
         else:
-            clean.append(known.get(name_key(name), name))
+            # a variant (case, spacing) of a registered unit, or of a name earlier in this list, is that one
+            clean.append(known.setdefault(name_key(name), name))
     if problems:
         raise UsageError(f"Không đăng ký được: {len(problems)} tên đơn vị không hợp lệ. Chưa ghi gì.", "", problems)
     return store.register_units(slug, agency, clean, actor=actor)

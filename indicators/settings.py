@@ -60,7 +60,11 @@ def database(cli_value: str | None = None) -> str | Path:
 
 
 def backup_dir() -> Path:
-    """Where the pages write backups: beside a DuckDB file, else data/backups."""
+    """Where the pages write and list backups: $INDICATORS_BACKUP_DIR (several app servers: a folder
+    they share), else beside a DuckDB file, else data/backups."""
+    env = os.environ.get("INDICATORS_BACKUP_DIR")
+    if env:
+        return Path(env)
     db = database()
     return (db.resolve().parent if isinstance(db, Path) else DATA_DIR) / "backups"
 

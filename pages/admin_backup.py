@@ -10,7 +10,9 @@ store, admin = auth.admin_page("Sao lưu và khôi phục")
 BACKUP_DIR = backup_dir()  # beside the database file it copies (data/backups for PostgreSQL)
 
 st.markdown(f"Bản sao lưu gồm mọi bảng dưới dạng Parquet (đọc được bằng mọi công cụ, không phụ thuộc phiên bản "
-            f"DuckDB) và tệp manifest.json, lưu trong `{ui.esc(BACKUP_DIR)}`. Nên chép thư mục này sang máy khác.")
+            f"cơ sở dữ liệu) và tệp manifest.json, lưu trong `{ui.esc(BACKUP_DIR)}`. Nên chép thư mục này sang máy khác."
+            + (" Cơ sở dữ liệu PostgreSQL: sao lưu thêm bằng `pg_dump` theo lịch (docs/deployment.md)."
+               if store.dialect == "postgresql" else ""))
 if st.button("Sao lưu ngay", type="primary"):
     target = BACKUP_DIR / now_local().strftime("%Y%m%d-%H%M%S")
     with ui.guard():

@@ -439,9 +439,7 @@ def test_every_write_command_and_what_it_leaves_read_the_same(both, catalogue):
     _son_la(both)
 
     # reporting units and a compilation template
-    # The names before --agency: after it, argparse leaves them unrecognised (exit 2), although
-    # README.md and docs/cli.md show `units add PLAN --agency NAME TÊN …` (a parser bug, both stores alike).
-    out = both.run("units", "add", SON_LA, "UBND xã Chiềng Sinh", "UBND xã Chiềng Cơi", "--agency", HEALTH)
+    out = both.run("units", "add", SON_LA, "--agency", HEALTH, "UBND xã Chiềng Sinh", "UBND xã Chiềng Cơi")
     assert "Đã đăng ký 2 đơn vị mới" in out.stdout
     out = both.run("units", "add", SON_LA, "ubnd xã  chiềng sinh", "--agency", HEALTH)  # a variant of a known unit
     assert "Đã đăng ký 0 đơn vị mới" in out.stdout

@@ -4,6 +4,7 @@ file a spreadsheet program really saves (.ods, LibreOffice's .xlsx) reads the sa
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -285,6 +286,27 @@ def test_lookalike_unit_names_are_the_same_unit_or_refused(store):
                        actor=OPERATOR)
     assert len(exc.value.problems) == 4 and store.registered_units(SLUG) == []
     assert any("ký tự ẩn" in p.message for p in exc.value.problems)
+
+
+@pytest.mark.store
+def test_two_spellings_of_one_new_unit_in_one_list_register_one_unit(store):
+    """Found while comparing the stores: "UBND xã Chiềng Sinh" and "ubnd xã  chiềng sinh" in the same
+    list were registered as two units (only variants of units already registered were merged)."""
+    new = register_units(store, SLUG, "Sở Y tế", ["UBND xã Chiềng Sinh", "ubnd xã  chiềng sinh", "UBND xã Chiềng Cơi"],
+                         actor=OPERATOR)
+    assert new == ["UBND xã Chiềng Sinh", "UBND xã Chiềng Cơi"]
+    assert store.registered_units(SLUG) == [("Sở Y tế", "UBND xã Chiềng Cơi"), ("Sở Y tế", "UBND xã Chiềng Sinh")]
+
+
+@pytest.mark.store
+def test_units_add_takes_the_names_after_the_agency_as_the_readme_writes_it(store):
+    """`units add PLAN --agency NAME TÊN …` (README) was refused by argparse ("tham số không nhận ra")."""
+    db = store.location
+    store.close()
+    out = run_cli("units", "add", SLUG, "--agency", "Sở Y tế", "UBND xã A", "UBND xã B", db=db)
+    assert out.returncode == 0, out.stderr
+    listed = run_cli("units", "list", SLUG, "--json", db=db)
+    assert {"UBND xã A", "UBND xã B"} <= {u["unit"] for u in json.loads(listed.stdout)["registered"]}
 
 
 @pytest.mark.store
