@@ -11,7 +11,7 @@ import textwrap
 from datetime import date, datetime
 from pathlib import Path
 
-from indicators import fmt, periods, progress, status
+from indicators import fmt, periods, pg, progress, status
 from indicators.errors import AppError, InputRefused, UsageError
 from indicators.settings import PAGE_BUDGET_MS, database
 
@@ -212,11 +212,14 @@ def cmd_migrate(args) -> int:
     holding no rows yet, counted and checksummed on both sides before the copy commits."""
     from indicators.store import Store
 
+    if not args.to.strip():  # an unset shell variable: never fall back to INDICATORS_DB or the default file
+        raise UsageError("Đích --to trống.", "Ghi địa chỉ postgresql://… hoặc đường dẫn một tệp DuckDB mới.")
     target = database(args.to)
     source = database(args.db)
     if str(target) == str(source) or (isinstance(target, Path) and isinstance(source, Path)
                                        and target.resolve() == source.resolve()):
-        raise UsageError(f"Đích --to trùng với cơ sở dữ liệu nguồn ({source}).",
+        shown = source if isinstance(source, Path) else pg.where(source)  # never the password
+        raise UsageError(f"Đích --to trùng với cơ sở dữ liệu nguồn ({shown}).",
                          "Chọn một cơ sở dữ liệu khác làm đích (PostgreSQL: postgresql://…; DuckDB: một tệp mới).")
     created = isinstance(target, Path) and not target.exists()
     if isinstance(target, Path) and target.is_dir():
@@ -236,7 +239,8 @@ def cmd_migrate(args) -> int:
           "số dòng và tổng kiểm (SHA-256) của từng bảng khớp ở hai nơi:")
     for table, s in summary.items():
         print(f"  {table:<18} {fmt.num(s['rows']):>10} dòng  {s['checksum'][:16]}")
-    print("Cơ sở dữ liệu nguồn giữ nguyên. Chuyển ứng dụng sang đích bằng INDICATORS_DB rồi khởi động lại.")
+    print("Cơ sở dữ liệu nguồn giữ nguyên. Bản chép là dữ liệu lúc chép: dừng mọi máy chủ ứng dụng trước khi chuyển (số "
+          "liệu ghi vào nguồn sau lúc này không có ở đích), rồi trỏ INDICATORS_DB sang đích và khởi động lại.")
     return 0
 
 

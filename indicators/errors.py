@@ -67,7 +67,7 @@ class InputRefused(AppError):
 
 
 class DatabaseBusy(AppError):
-    """Another process holds the DuckDB file."""
+    """Another process holds the DuckDB file, or (PostgreSQL) another writer held the write lock too long."""
 
 
 class PermissionDenied(AppError):

@@ -27,6 +27,9 @@ from indicators.errors import UsageError
 MIN_SERVER_VERSION = 14  # the oldest PostgreSQL release still supported by its project at the time of writing
 CONNECT_SECONDS = 5
 POOL_MAX = int(os.environ.get("INDICATORS_PG_POOL", "10"))  # connections per app server
+POOL_WAIT_SECONDS = 10  # a page waiting longer for a connection is told the server cannot be reached
+LOCK_WAIT_SECONDS = 30  # a writer waiting longer for the write lock is told the database is busy
+IDLE_IN_TRANSACTION_SECONDS = 60  # a transaction whose app server stopped answering is ended after this
 OUR_TABLES = {"schema_version", "plans", "targets", "actuals", "submissions", "audit"}  # present in every version
 
 
@@ -35,13 +38,27 @@ class DatabaseUnavailable(UsageError):
 
 
 def where(url: str) -> str:
-    """'chiso@127.0.0.1:5432/chiso' (no password)."""
+    """'chiso@127.0.0.1:5432/chiso': never the password, whatever the address looks like (several
+    hosts, a host in the query, characters that break the port)."""
+    from urllib.parse import parse_qs
+
     parts = urlsplit(url)
-    user = unquote(parts.username or "")
-    host = parts.hostname or "localhost"
-    port = parts.port or 5432
+    user = unquote(parts.username or "") if "@" in parts.netloc else ""
+    hosts = parts.netloc.rsplit("@", 1)[-1]
+    query = parse_qs(parts.query)
+    if "host" in query:
+        hosts = query["host"][0] + (f":{query['port'][0]}" if "port" in query else "")
+    try:
+        hosts = f"{parts.hostname or 'localhost'}:{parts.port or 5432}" if "," not in hosts and "host" not in query else hosts
+    except ValueError:  # a port that is not a number: most likely a password with "#", "/" or "?" unencoded
+        hosts = "(địa chỉ không đọc được)"
     db = parts.path.lstrip("/") or user
-    return f"{user + '@' if user else ''}{host}:{port}/{db}"
+    return f"{user + '@' if user else ''}{hosts}/{db}"
+
+
+def normalised(url: str) -> str:
+    """The address with its scheme as libpq reads it ("PostgreSQL://" and "postgres://" are accepted)."""
+    return "postgresql://" + url.split("://", 1)[1]
 
 
 def connect(url: str, *, min_version: int = MIN_SERVER_VERSION):
@@ -52,12 +69,14 @@ def connect(url: str, *, min_version: int = MIN_SERVER_VERSION):
 
     place = where(url)
     try:
-        con = psycopg.connect(url, connect_timeout=CONNECT_SECONDS, application_name="chi-so-tre-em")
+        con = psycopg.connect(normalised(url), connect_timeout=CONNECT_SECONDS, application_name="chi-so-tre-em")
     except psycopg.OperationalError as exc:
         raise _refusal(str(exc), place) from None
-    except psycopg.ProgrammingError as exc:  # a malformed URL
-        raise DatabaseUnavailable(f"Địa chỉ PostgreSQL không hợp lệ ({place}): {exc}.",
-                                  "Viết theo mẫu postgresql://tên:mật-khẩu@máy-chủ:5432/tên-cơ-sở-dữ-liệu.") from None
+    except (psycopg.ProgrammingError, ValueError):  # a malformed URL: libpq's text would quote the password
+        raise DatabaseUnavailable(f"Địa chỉ PostgreSQL không hợp lệ ({place}).",
+                                  "Viết theo mẫu postgresql://tên@máy-chủ:5432/tên-cơ-sở-dữ-liệu; ký tự đặc biệt trong mật "
+                                  "khẩu (% # / ? @ :) phải viết dạng %XX, hoặc để mật khẩu trong biến PGPASSWORD hay tệp "
+                                  "~/.pgpass thay vì trong địa chỉ.") from None
     try:
         version = con.info.server_version // 10000
         if version < min_version:
@@ -174,12 +193,10 @@ class Cursor:
         return self
 
     def _run(self, conn, sql: str, params: Iterable) -> None:
-        import psycopg
-
-        try:
-            cur = conn.execute(translate(sql), list(params))
-        except psycopg.OperationalError as exc:
-            raise _lost(self._db.place) from exc
+        params = list(params)
+        _no_nul(params)
+        with _translated(self._db.place):
+            cur = conn.execute(translate(sql), params)
         self.description = [(c.name,) for c in cur.description] if cur.description else None
         self._rows = cur.fetchall() if cur.description else []
 
@@ -201,18 +218,26 @@ class Cursor:
         itself; PostgreSQL gets a copy through COPY)."""
         conn = self._bound()
         columns = ", ".join(f'"{c}" {_pg_type(frame[c])}' for c in frame.columns)
-        conn.execute(f'CREATE TEMPORARY TABLE "{name}" ({columns}) ON COMMIT DROP')
+        with _translated(self._db.place):
+            conn.execute(f'CREATE TEMPORARY TABLE "{name}" ({columns}) ON COMMIT DROP')
         self.copy_rows(name, list(frame.columns), zip(*(_column(frame[c]) for c in frame.columns)))
 
     def unregister(self, name: str) -> None:
-        self._bound().execute(f'DROP TABLE IF EXISTS "{name}"')
+        from psycopg.pq import TransactionStatus
+
+        conn = self._bound()
+        if conn.info.transaction_status == TransactionStatus.INERROR:
+            return  # the transaction failed and rolls back: its temporary table goes with it
+        with _translated(self._db.place):
+            conn.execute(f'DROP TABLE IF EXISTS "{name}"')
 
     def copy_rows(self, table: str, columns: list[str], rows: Iterable[tuple]) -> int:
         """Append rows to a table through COPY (bulk loads, restore, moving house); returns how many."""
         conn, n = self._bound(), 0
         names = ", ".join(f'"{c}"' for c in columns)
-        with conn.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+        with _translated(self._db.place), conn.cursor().copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
             for row in rows:
+                _no_nul(row, f"bảng {table}")
                 copy.write_row(row)
                 n += 1
         return n
@@ -227,9 +252,12 @@ class Database:
         connect(url).close()  # every refusal a person can meet, in Vietnamese, before the pool starts
         self.place = where(url)
         self._local = threading.local()
-        self.pool = ConnectionPool(url, min_size=1, max_size=max(POOL_MAX, 1), open=True, name="chi-so",
+        # keepalives: a server (or app server) cut off by the network is noticed in about a minute
+        self.pool = ConnectionPool(normalised(url), min_size=1, max_size=max(POOL_MAX, 1), open=True, name="chi-so",
+                                   timeout=POOL_WAIT_SECONDS,
                                    kwargs={"autocommit": True, "application_name": "chi-so-tre-em",
-                                           "connect_timeout": CONNECT_SECONDS},
+                                           "connect_timeout": CONNECT_SECONDS, "keepalives": 1, "keepalives_idle": 30,
+                                           "keepalives_interval": 10, "keepalives_count": 3},
                                    configure=_configure, check=ConnectionPool.check_connection)
 
     def close(self) -> None:
@@ -260,22 +288,31 @@ class Database:
         value" cannot be written twice. The lock ends with the transaction."""
         if self.bound() is not None:
             raise RuntimeError("nested transaction")
+        import psycopg
+
+        committing = False
         with self.connection() as conn:
             self._local.conn = conn
             try:
                 with conn.transaction():
                     if write:
-                        conn.execute("SELECT pg_advisory_xact_lock(hashtext('chi-so:' || current_schema()))")
+                        with _translated(self.place):
+                            conn.execute("SELECT pg_advisory_xact_lock(hashtext('chi-so:' || current_schema()))")
                     yield Cursor(self, conn)
+                    committing = True
+            except psycopg.OperationalError as exc:
+                if committing and not isinstance(exc, self.conflicts()):  # the answer to COMMIT was lost
+                    raise DatabaseUnavailable(
+                        f"Mất kết nối tới máy chủ PostgreSQL {self.place} đúng lúc ghi: không chắc thao tác đã được ghi.",
+                        "Kiểm tra lại (lịch sử số liệu, nhật ký thay đổi) trước khi làm lại.") from None
+                raise
             finally:
                 self._local.conn = None
 
     @staticmethod
     def conflicts() -> tuple[type[BaseException], ...]:
         """Errors after which a write transaction is simply run again."""
-        from psycopg import errors
-
-        return errors.SerializationFailure, errors.DeadlockDetected
+        return _conflicts()
 
     @staticmethod
     def errors():
@@ -286,10 +323,57 @@ class Database:
 
 
 def _configure(conn) -> None:
+    from psycopg import IsolationLevel
     from psycopg.types.string import StrDumper
 
     conn.adapters.register_dumper(str, StrDumper)  # text, not "unknown": unnest(?) and friends resolve
+    # READ COMMITTED whatever the database's default: the write lock is taken first, and each later
+    # statement must see what the writer before committed (REPEATABLE READ would keep an older picture)
+    conn.isolation_level = IsolationLevel.READ_COMMITTED
     conn.execute("SET TIME ZONE 'Asia/Ho_Chi_Minh'")
+    # a writer that stops answering (its server cut off) releases the write lock; a writer waits for
+    # the lock at most LOCK_WAIT_SECONDS, then is told the database is busy
+    conn.execute(f"SET idle_in_transaction_session_timeout = '{IDLE_IN_TRANSACTION_SECONDS}s'")
+    conn.execute(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+
+
+def _conflicts() -> tuple[type[BaseException], ...]:
+    from psycopg import errors
+
+    return errors.SerializationFailure, errors.DeadlockDetected
+
+
+@contextmanager
+def _translated(place: str) -> Iterator[None]:
+    """psycopg's errors a person can meet, in Vietnamese: a lost server, a write lock held too long.
+    A conflict to retry passes through untouched (it is an OperationalError too)."""
+    import psycopg
+    from psycopg import errors
+
+    from indicators.errors import DatabaseBusy
+
+    try:
+        yield
+    except _conflicts():
+        raise
+    except errors.LockNotAvailable:
+        raise DatabaseBusy(f"Cơ sở dữ liệu PostgreSQL {place} đang bận ghi một thao tác khác quá {LOCK_WAIT_SECONDS} giây; "
+                           "chưa ghi gì.", "Thử lại sau ít phút; nếu lặp lại, báo quản trị (một máy chủ ứng dụng có "
+                           "thể đang treo giữa chừng một lần ghi).") from None
+    except psycopg.OperationalError as exc:
+        raise _lost(place) from exc
+
+
+def _no_nul(values, where: str = "") -> None:
+    """PostgreSQL's text cannot hold the NUL character (DuckDB's can): refused in Vietnamese, before
+    anything is written, rather than failing halfway."""
+    for v in values:
+        if isinstance(v, str) and "\x00" in v:
+            raise UsageError("Có giá trị chứa ký tự NUL (mã 0, thường do dán từ tệp hỏng)" + (f" trong {where}" if where else "")
+                             + "; PostgreSQL không lưu được ký tự này nên chưa ghi gì.",
+                             "Xóa ký tự lạ trong ô hay trường đã nhập (gõ lại nội dung) rồi thử lại.")
+        if isinstance(v, list):
+            _no_nul(v, where)
 
 
 def _lost(place: str) -> "DatabaseUnavailable":

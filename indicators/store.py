@@ -198,6 +198,16 @@ def _checksum(rows: list[tuple]) -> str:
     return digest.hexdigest()
 
 
+def _load_time() -> datetime:
+    """When a catalogue is loaded, to the microsecond: other app servers see any new load (two in
+    one second included) as a change of data_version and drop their parsed plans."""
+    from zoneinfo import ZoneInfo
+
+    from indicators.settings import TIMEZONE
+
+    return datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None)
+
+
 def _sql_path(path: Path) -> str:
     """A file path inside a SQL string literal (COPY and read_parquet take no parameters)."""
     return str(Path(path).resolve()).replace("'", "''")
@@ -376,7 +386,7 @@ class Store:
                 return "unchanged"
             cur.execute("""INSERT INTO registry VALUES (1, ?, ?) ON CONFLICT (id)
                            DO UPDATE SET registry_json = excluded.registry_json, loaded_at = excluded.loaded_at""",
-                        [blob, now_local()])
+                        [blob, _load_time()])
             self._audit(cur, actor, "registry.update" if old else "registry.insert", None, "registry", "indicators",
                         None, f"{len(registry.indicators)} chỉ số", None, False)
             return "updated" if old else "new"
@@ -444,7 +454,7 @@ class Store:
         old = cur.execute("SELECT catalogue_json FROM plans WHERE slug = ?", [plan.slug]).fetchall()
         if old and old[0][0] == blob:
             return "unchanged"
-        now = now_local()
+        now = _load_time()
         head = [plan.title, plan.issuer, plan.level, plan.province, plan.scope, plan.start_year, plan.doc_number,
                 plan.doc_date, plan.implements, plan.standing_agency, plan.source_file, blob, now,
                 plan.start_year, plan.end_year, plan.parent or None]
@@ -1256,9 +1266,15 @@ class Store:
     # -- backup and restore ------------------------------------------------------------------
 
     def tables(self) -> list[str]:
+        """The product's own tables (of the schema at this database's version), in name order: never a
+        view or another table someone added beside them."""
+        ours = self.schema_at(self.schema_version()) if self.schema_version() else {}
+        return [t for t in self._all_tables() if t in ours]
+
+    def _all_tables(self) -> list[str]:
         return [r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
-        ).fetchall()]
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+            "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
 
     def backup(self, directory: Path, *, actor: str) -> dict:
         """Every table as Parquet (readable by any tool, whatever DuckDB version) plus a manifest."""
@@ -1399,6 +1415,13 @@ class Store:
                                  "bảng khác hoặc bị sửa, nên không khôi phục gì.", "Chọn một bản sao lưu khác.")
             if got != count:
                 raise UsageError(f"Tệp {path.name} có {got} dòng, manifest ghi {count}.", "Bản sao lưu bị sửa hoặc hỏng.")
+            for column, kind in want.items():  # a date no program can read back (year 10000) would stop every page
+                if kind in ("DATE", "TIMESTAMP"):
+                    wrong = con.execute(f'SELECT count(*) FROM {source} WHERE "{column}" < DATE \'0001-01-01\' '
+                                        f'OR "{column}" > TIMESTAMP \'9999-12-31 23:59:59.999999\'').fetchall()[0][0]
+                    if wrong:
+                        raise UsageError(f"Tệp {path.name}: cột {column} có {wrong} ngày giờ ngoài khoảng năm 1–9999; "
+                                         "không khôi phục gì.", "Bản sao lưu bị sửa hoặc hỏng; chọn một bản sao lưu khác.")
 
     def restore(self, directory: Path, *, actor: str) -> dict:
         """Replace every table with the backup's rows, in one transaction, after check_backup: all the
@@ -1423,6 +1446,11 @@ class Store:
                             columns = [d[0] for d in got.description]
                             cur.copy_rows(table, columns, got.fetchall())
             self._restart_sequences(cur)
+            for table in self.tables():  # read back before COMMIT: all the tables as the manifest says, or none
+                want = manifest["tables"].get(table, 0) if table != "schema_version" else None
+                if want is not None and cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] != want:
+                    raise UsageError(f"Khôi phục bảng {table} không đủ {want} dòng như manifest ghi; đã hủy, dữ liệu hiện "
+                                     "có giữ nguyên.", "Chọn một bản sao lưu khác.")
             self._audit(cur, actor, "restore", None, "database", str(directory), None,
                         json.dumps(manifest["tables"]), None, False)
         try:
@@ -1431,7 +1459,7 @@ class Store:
             raise UsageError("Không khôi phục được: dữ liệu trong bản sao lưu vi phạm ràng buộc của cơ sở dữ liệu (trùng "
                              "khóa hoặc thiếu giá trị bắt buộc); dữ liệu hiện có giữ nguyên.",
                              "Bản sao lưu bị sửa hoặc hỏng; chọn một bản sao lưu khác.") from None
-        except self._errors:
+        except (self._errors, duckdb.Error):  # duckdb: the files are read by an in-memory DuckDB on PostgreSQL
             raise UsageError("Không khôi phục được: chép dữ liệu từ bản sao lưu bị lỗi giữa chừng; dữ liệu hiện có giữ "
                              "nguyên.", "Thử lại; nếu vẫn lỗi, chọn một bản sao lưu khác.") from None
         finally:
@@ -1489,6 +1517,10 @@ class Store:
         commits, so a copy that does not match leaves the target as it was. Returns
         table -> {"rows", "checksum"}."""
         self.migrate()
+        foreign = sorted(set(target._all_tables()) - set(self.schema_at(SCHEMA_VERSION)) - {"schema_version"})
+        if foreign:  # checked before anything is created there
+            raise UsageError(f"Cơ sở dữ liệu đích {target.path} có bảng của ứng dụng khác ({', '.join(foreign[:4])}…): "
+                             "không ghi vào, chưa chép gì.", "Chọn một cơ sở dữ liệu trống dành riêng cho hệ thống.")
         target.migrate()
         if self.schema_version() != target.schema_version():
             raise UsageError(f"Hai cơ sở dữ liệu ở phiên bản lược đồ khác nhau ({self.schema_version()} và "

@@ -326,3 +326,16 @@ def test_national_programme_targets_flagged_for_review_say_why(app, code):
     at = open_page(app, "pages/target.py", plan="qd23-2021-2030", period="2025", _target={"qd23-2021-2030": code})
     reasons = [w.value for w in at.warning if w.value.startswith("Chỉ tiêu cần xem lại")]
     assert len(reasons) == 1 and ("16" in reasons[0] if code == "15" else "năm" in reasons[0])
+
+
+def test_a_postgresql_server_that_cannot_be_reached_is_said_in_vietnamese_on_the_page(make_app):
+    """Every page goes through app.py's guard: an unreachable database server is a Vietnamese message
+    naming where (never the password), not Streamlit's English error box."""
+    from commands.pg_cluster import _free_port
+
+    at = make_app(f"postgresql://chiso:mat-khau-bi-mat@127.0.0.1:{_free_port()}/chiso")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    shown = " ".join(e.value for e in at.error)
+    assert "Không kết nối được máy chủ PostgreSQL" in shown and "127.0.0.1" in shown
+    assert "mat-khau-bi-mat" not in shown

@@ -157,8 +157,8 @@ def test_a_process_killed_during_an_import_leaves_nothing(tmp_path):
         original = Store.transaction
 
         @contextmanager
-        def paused(self):
-            with original(self) as cur:
+        def paused(self, write=False):
+            with original(self, write) as cur:
                 yield cur
                 if cur.execute("SELECT count(*) FROM submissions").fetchall()[0][0]:
                     print("PAUSED inside the transaction, rows written", file=sys.stderr, flush=True)

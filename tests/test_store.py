@@ -264,15 +264,19 @@ def _swap_users_for_audit(store, folder):  # users.parquet replaced by audit.par
     _edit_manifest(lambda m: m["tables"].update(users=m["tables"]["audit"]))(store, folder)
 
 
-def _rewrite_users(folder, select: str) -> None:
-    """users.parquet rewritten by `select` over its own rows (`users`), with DuckDB in memory: the
-    same broken file whichever store wrote the backup."""
+def _rewrite_users(folder, select: str, table: str = "users") -> None:
+    """<table>.parquet rewritten by `select` over its own rows (named as the table), with DuckDB in
+    memory: the same broken file whichever store wrote the backup."""
     import duckdb
 
-    path = folder / "users.parquet"
+    path = folder / f"{table}.parquet"
     with duckdb.connect() as con:
-        con.execute(f"CREATE TABLE users AS SELECT * FROM read_parquet('{path}')")
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet('{path}')")
         con.execute(f"COPY ({select}) TO '{path}' (FORMAT PARQUET)")
+
+
+def _a_date_no_program_reads(store, folder):  # year 10000: psycopg could not read it back, every page failed
+    _rewrite_users(folder, "SELECT * REPLACE (TIMESTAMP '10000-01-01' AS loaded_at) FROM plans", "plans")
 
 
 def _retype_a_column(store, folder):
@@ -292,6 +296,7 @@ def _link_outside(store, folder):
 
 
 RESTORE_REFUSALS = {
+    "a date in the year 10000": (_a_date_no_program_reads, "ngoài khoảng năm 1–9999"),
     "only users listed": (_edit_manifest(lambda m: m.update(tables={"users": m["tables"]["users"]})),
                           r"thiếu \d+ bảng \(actuals, agencies, agency_contacts, app_settings, approvals, audit, "),
     "one table left out": (_edit_manifest(lambda m: m["tables"].pop("audit")), r"thiếu 1 bảng \(audit\)"),
