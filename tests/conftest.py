@@ -4,6 +4,7 @@ and the test levels (pytest.ini): every test carries exactly one of unit, store,
 Plain helpers (the command line in-process, `fill`, the test accounts) are in tests/helpers.py."""
 from __future__ import annotations
 
+import contextlib
 import itertools
 from pathlib import Path
 
@@ -58,18 +59,27 @@ def pg_server():
         yield made
 
 
-@pytest.fixture
-def pg_url(pg_server):
-    """A postgresql:// address of a new, empty schema of the cluster's database (dropped afterwards):
-    each test its own database as far as the store can tell, in milliseconds."""
+@contextlib.contextmanager
+def new_schema(server, prefix: str = "kiemthu"):
+    """A postgresql:// address of a new, empty schema of the cluster's database, dropped at the end:
+    a database of its own as far as the store can tell, made in milliseconds."""
     import psycopg
 
-    name = f"kiemthu_{next(_schemas)}"
-    with psycopg.connect(pg_server.url(), autocommit=True) as con:
+    name = f"{prefix}_{next(_schemas)}"
+    with psycopg.connect(server.url(), autocommit=True) as con:
         con.execute(f"CREATE SCHEMA {name}")
-    yield pg_server.url() + f"?options=-csearch_path%3D{name}"
-    with psycopg.connect(pg_server.url(), autocommit=True) as con:
-        con.execute(f"DROP SCHEMA {name} CASCADE")
+    try:
+        yield server.url() + f"?options=-csearch_path%3D{name}"
+    finally:
+        with psycopg.connect(server.url(), autocommit=True) as con:
+            con.execute(f"DROP SCHEMA {name} CASCADE")
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A new, empty schema for this test (new_schema)."""
+    with new_schema(pg_server) as url:
+        yield url
 
 
 def pytest_generate_tests(metafunc):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import secrets
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ import pytest
 
 from indicators.settings import now_local
 from loaders.templates import META_SHEET, SIGNATURE
+from tests.conftest import new_schema
 from tests.helpers import PASSWORD, fill, run_cli
 
 pytestmark = pytest.mark.store
@@ -50,16 +50,9 @@ class Side:
 
 @pytest.fixture(scope="module")
 def pg_schema(pg_server):
-    """A new, empty schema of the session's cluster for this module only (the pattern of `pg_url`,
-    tests/conftest.py, which is function-scoped): the whole session below shares it."""
-    import psycopg
-
-    name = f"hai_kho_{secrets.token_hex(4)}"
-    with psycopg.connect(pg_server.url(), autocommit=True) as con:
-        con.execute(f"CREATE SCHEMA {name}")
-    yield pg_server.url() + f"?options=-csearch_path%3D{name}"
-    with psycopg.connect(pg_server.url(), autocommit=True) as con:
-        con.execute(f"DROP SCHEMA {name} CASCADE")
+    """A new, empty schema for this module only (`pg_url` is per test): the whole session below shares it."""
+    with new_schema(pg_server, "hai_kho") as url:
+        yield url
 
 
 ISO_TIME = re.compile(r"\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,6})?\b")  # datetime.isoformat()

@@ -156,36 +156,52 @@ def test_moving_house_refuses_the_source_itself_and_a_bad_address(demo_db, serve
     assert not (tmp_path / "dich.duckdb").exists()
 
 
-def test_two_servers_writing_the_same_report_at_once_double_nothing(demo_db, pg_url, tmp_path):
-    """Two stores on one PostgreSQL database (two app servers: each its own pool of connections), in
-    two threads released together by a barrier, write the same key 15 times each: every version
-    number is used once, exactly one version is current, and each audit row's old value is the
-    previous row's new one (the database's write lock orders writers of every server)."""
-    import shutil
+def _race(url: str, rounds: list, write) -> list[Store]:
+    """Two stores on `url` (two app servers: each its own pool), in two threads released together
+    by a barrier before each of `rounds`: `write(store, n, item)`. Returns the stores (open; the
+    caller closes them) after asserting that no write failed."""
     import threading
 
-    shutil.copy(demo_db, tmp_path / "demo.duckdb")
-    with Store(tmp_path / "demo.duckdb") as source, Store(pg_url) as s:
-        source.copy_to(s)
-    servers = [Store(pg_url), Store(pg_url)]
+    servers = [Store(url), Store(url)]
     barrier, failures = threading.Barrier(2), []
 
-    def write(store: Store, offset: float) -> None:
+    def run(n: int) -> None:
         try:
-            for i in range(15):
+            for item in rounds:
                 barrier.wait(timeout=30)
-                store.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 50.0 + i + offset)],
-                                        actor="kiem-thu")
+                write(servers[n], n, item)
         except Exception as exc:  # reported below, with the thread's store
             failures.append(exc)
 
-    threads = [threading.Thread(target=write, args=(store, n / 10)) for n, store in enumerate(servers)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    if failures:
+        for store in servers:
+            store.close()
+    assert not failures, failures
+    return servers
+
+
+def _demo_moved(demo_db, pg_url: str, tmp_path) -> None:
+    import shutil
+
+    shutil.copy(demo_db, tmp_path / "demo.duckdb")
+    with Store(tmp_path / "demo.duckdb") as source, Store(pg_url) as s:
+        source.copy_to(s)
+
+
+def test_two_servers_writing_the_same_report_at_once_double_nothing(demo_db, pg_url, tmp_path):
+    """Two stores on one PostgreSQL database (two app servers) write the same key 15 times each,
+    released together: every version number is used once, exactly one version is current, and each
+    audit row's old value is the previous row's new one (the database's write lock orders writers of
+    every server; the test fails with the lock removed)."""
+    _demo_moved(demo_db, pg_url, tmp_path)
+    servers = _race(pg_url, list(range(15)), lambda store, n, i: store.record_submission(
+        "son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 50.0 + i + n / 10)], actor="kiem-thu"))
     try:
-        assert not failures, failures
         s = servers[0]
         rows = s.con.execute("""SELECT x.version, x.value, x.superseded_at IS NULL FROM actuals x
                                 JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
@@ -226,31 +242,11 @@ def test_a_view_and_a_table_of_someone_else_beside_ours_are_never_touched(store,
 def test_the_write_lock_holds_whatever_isolation_the_database_defaults_to(demo_db, pg_url, tmp_path, isolation):
     """At REPEATABLE READ the snapshot was taken before the lock was granted: two servers wrote two
     version 1s. The pool's connections run READ COMMITTED whatever the database's default."""
-    import shutil
-    import threading
-
-    shutil.copy(demo_db, tmp_path / "demo.duckdb")
-    with Store(tmp_path / "demo.duckdb") as source, Store(pg_url) as s:
-        source.copy_to(s)
+    _demo_moved(demo_db, pg_url, tmp_path)
     url = pg_url.replace("?options=", f"?options=-cdefault_transaction_isolation%3D{isolation}%20")
-    servers = [Store(url), Store(url)]
-    barrier, failures = threading.Barrier(2), []
-
-    def write(store: Store, value: float) -> None:
-        try:
-            for code in ("1", "2", "4", "5"):
-                barrier.wait(timeout=30)
-                store.record_submission("son-la-2026", "Sở Nội vụ", "2026", [Row(code, value)], actor="kiem-thu")
-        except Exception as exc:
-            failures.append(exc)
-
-    threads = [threading.Thread(target=write, args=(store, 60.0 + n)) for n, store in enumerate(servers)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    servers = _race(url, ["1", "2", "4", "5"], lambda store, n, code: store.record_submission(
+        "son-la-2026", "Sở Nội vụ", "2026", [Row(code, 60.0 + n)], actor="kiem-thu"))
     try:
-        assert not failures, failures
         current = servers[0].con.execute("""SELECT t.code, count(*), count(DISTINCT x.version) FROM actuals x
             JOIN targets t ON t.id = x.target_id JOIN agencies a ON a.id = x.agency_id
             WHERE t.plan = 'son-la-2026' AND a.name = 'Sở Nội vụ' AND x.period = '2026' AND t.code IN ('1', '2', '4', '5')
