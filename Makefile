@@ -76,13 +76,15 @@ postgresql:
 	  fi; \
 	fi
 
+# Two workers (pytest-xdist), each test file whole on one worker: module-scoped fixtures and the
+# order within a file hold; each worker starts its own PostgreSQL cluster and demo database.
 test: $(VENV)/.test chromium libreoffice postgresql
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # The fast levels only (pytest.ini, tests/conftest.py): unit and store tests; no AppTest, no
 # browser, no command run as a separate process. `make test` runs every level.
 test-fast: $(VENV)/.test
-	$(PY) -m pytest -m "unit or store"
+	$(PY) -m pytest -n 2 --dist loadfile -m "unit or store"
 
 bench: $(VENV)/.test chromium
 	$(PY) -m indicators bench
