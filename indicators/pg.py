@@ -135,6 +135,8 @@ def translate(sql: str) -> str:
 
 def _pg_type(series) -> str:
     """The column type of a temporary table holding a pandas column."""
+    import datetime as dt
+
     import pandas as pd
 
     kind = str(series.dtype).lower()
@@ -148,8 +150,6 @@ def _pg_type(series) -> str:
         return "TIMESTAMP"
     sample = next((v for v in series if v is not None and not (isinstance(v, float) and pd.isna(v))
                    and v is not pd.NA), None)
-    import datetime as dt
-
     if isinstance(sample, bool):
         return "BOOLEAN"
     if isinstance(sample, int):

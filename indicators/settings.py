@@ -72,12 +72,13 @@ def backup_dir() -> Path:
 TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
-def now_local():
-    """Wall-clock time in Việt Nam, without tzinfo (stored as TIMESTAMP)."""
+def now_local(microseconds: bool = False):
+    """Wall-clock time in Việt Nam, without tzinfo (stored as TIMESTAMP), to the second unless asked."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    return datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None, microsecond=0)
+    now = datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None)
+    return now if microseconds else now.replace(microsecond=0)
 
 
 # Speed budget (issues 4 and 8): the server work of one page, at national scale (`python -m indicators bench`).

@@ -201,11 +201,7 @@ def _checksum(rows: list[tuple]) -> str:
 def _load_time() -> datetime:
     """When a catalogue is loaded, to the microsecond: other app servers see any new load (two in
     one second included) as a change of data_version and drop their parsed plans."""
-    from zoneinfo import ZoneInfo
-
-    from indicators.settings import TIMEZONE
-
-    return datetime.now(ZoneInfo(TIMEZONE)).replace(tzinfo=None)
+    return now_local(microseconds=True)
 
 
 def _sql_path(path: Path) -> str:
@@ -1270,7 +1266,8 @@ class Store:
     def tables(self) -> list[str]:
         """The product's own tables (of the schema at this database's version), in name order: never a
         view or another table someone added beside them."""
-        ours = self.schema_at(self.schema_version()) if self.schema_version() else {}
+        version = self.schema_version()
+        ours = self.schema_at(version) if version else {}
         return [t for t in self._all_tables() if t in ours]
 
     def _all_tables(self) -> list[str]:
@@ -1573,9 +1570,8 @@ class Store:
             "SELECT (SELECT count(*) FROM submissions), (SELECT max(id) FROM submissions),"
             " (SELECT count(*) FROM actuals), (SELECT max(loaded_at) FROM plans),"
             " (SELECT max(loaded_at) FROM registry), (SELECT count(*) FROM approvals),"
-            " (SELECT count(*) FROM withdrawals), (SELECT count(*) FROM plans),"
-            " (SELECT sum(length(catalogue_json)) FROM plans)").fetchall()[0])
-        catalogue = version[3:5] + version[7:]
+            " (SELECT count(*) FROM withdrawals)").fetchall()[0])
+        catalogue = version[3:5]  # load times to the microsecond (_load_time): any load, or a restore, moves them
         if self._pg is not None and catalogue != self._catalogue_seen:
             self._plan_cache.clear()
             self._targets_cache.clear()
