@@ -20,7 +20,7 @@ import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Iterable, Iterator
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from indicators.errors import UsageError
 
@@ -42,18 +42,19 @@ def where(url: str) -> str:
     hosts, a host in the query, characters that break the port)."""
     from urllib.parse import parse_qs
 
-    parts = urlsplit(url)
-    user = unquote(parts.username or "") if "@" in parts.netloc else ""
-    hosts = parts.netloc.rsplit("@", 1)[-1]
-    query = parse_qs(parts.query)
-    if "host" in query:
-        hosts = query["host"][0] + (f":{query['port'][0]}" if "port" in query else "")
-    try:
-        hosts = f"{parts.hostname or 'localhost'}:{parts.port or 5432}" if "," not in hosts and "host" not in query else hosts
-    except ValueError:  # a port that is not a number: most likely a password with "#", "/" or "?" unencoded
-        hosts = "(địa chỉ không đọc được)"
-    db = parts.path.lstrip("/") or user
-    return f"{user + '@' if user else ''}{hosts}/{db}"
+    # split by hand at the LAST "@": a password may hold "/", "?", "#" or "@" unencoded, which would
+    # move a URL parser's boundaries and put part of the password in the host or the database name
+    credentials, _, rest = url.split("://", 1)[-1].rpartition("@")
+    user = unquote(credentials.split(":", 1)[0])
+    rest, _, query = rest.partition("?")
+    hosts, _, db = rest.partition("/")
+    asked = parse_qs(query)
+    if "host" in asked:
+        hosts = asked["host"][0] + (f":{asked['port'][0]}" if "port" in asked else "")
+    hosts = hosts or "localhost"
+    if "," not in hosts and ":" not in hosts.rsplit("]", 1)[-1]:
+        hosts += ":5432"
+    return f"{user + '@' if user else ''}{hosts}/{unquote(db.split('#')[0]) or user}"
 
 
 def normalised(url: str) -> str:
@@ -372,7 +373,7 @@ def _no_nul(values, where: str = "") -> None:
             raise UsageError("Có giá trị chứa ký tự NUL (mã 0, thường do dán từ tệp hỏng)" + (f" trong {where}" if where else "")
                              + "; PostgreSQL không lưu được ký tự này nên chưa ghi gì.",
                              "Xóa ký tự lạ trong ô hay trường đã nhập (gõ lại nội dung) rồi thử lại.")
-        if isinstance(v, list):
+        if isinstance(v, (list, tuple)):
             _no_nul(v, where)
 
 

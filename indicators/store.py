@@ -1270,10 +1270,10 @@ class Store:
         ours = self.schema_at(version) if version else {}
         return [t for t in self._all_tables() if t in ours]
 
-    def _all_tables(self) -> list[str]:
+    def _all_tables(self, views: bool = False) -> list[str]:
         return [r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-            "AND table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+            + ("" if views else "AND table_type = 'BASE TABLE' ") + "ORDER BY 1").fetchall()]
 
     def backup(self, directory: Path, *, actor: str) -> dict:
         """Every table as Parquet (readable by any tool, whatever DuckDB version) plus a manifest."""
@@ -1516,7 +1516,7 @@ class Store:
         commits, so a copy that does not match leaves the target as it was. Returns
         table -> {"rows", "checksum"}."""
         self.migrate()
-        foreign = sorted(set(target._all_tables()) - set(self.schema_at(SCHEMA_VERSION)) - {"schema_version"})
+        foreign = sorted(set(target._all_tables(views=True)) - set(self.schema_at(SCHEMA_VERSION)))
         if foreign:  # checked before anything is created there
             raise UsageError(f"Cơ sở dữ liệu đích {target.path} có bảng của ứng dụng khác ({', '.join(foreign[:4])}…): "
                              "không ghi vào, chưa chép gì.", "Chọn một cơ sở dữ liệu trống dành riêng cho hệ thống.")

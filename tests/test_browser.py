@@ -324,8 +324,18 @@ def test_no_streamlit_english_on_the_overview_upload_and_sign_in_pages(page, ser
     _open_from_sidebar(pg, "Danh mục kế hoạch")  # a table's toolbar: labels and the tooltip on hover
     table = pg.locator('[data-testid="stDataFrame"]').first
     table.scroll_into_view_if_needed()
-    table.hover()
-    pg.get_by_role("button", name="Tải về dạng CSV").first.hover()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    button = pg.get_by_role("button", name="Tải về dạng CSV").first
+    for _ in range(5):  # the toolbar shows while the pointer is over the table; a busy machine may miss one pass
+        pg.mouse.move(0, 0)
+        table.hover()
+        try:
+            button.wait_for(state="visible", timeout=4000)
+            break
+        except PlaywrightTimeout:
+            continue
+    button.hover()
     pg.locator('[data-testid="stTooltipContent"]').filter(has_text="Tải về dạng CSV").first.wait_for()
     assert english_shown(pg) == [], "Danh mục kế hoạch"
 

@@ -329,3 +329,24 @@ def test_moving_house_refuses_an_empty_target_and_another_applications_file(demo
     assert out.returncode == 2 and "ứng dụng khác" in out.stderr
     with duckdb.connect(str(foreign)) as con:
         assert [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()] == ["customers"]
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://chiso:ab/SECRETPW@127.0.0.1:5432/chiso",   # "/" unencoded in the password
+    "postgresql://chiso:9/SECRETPW@127.0.0.1:5432/chiso",    # … after digits that look like a port
+    "postgresql://chiso:12?SECRETPW@127.0.0.1:5432/chiso",   # "?"
+    "postgresql://chiso:x#SECRETPW@127.0.0.1:5432/chiso",    # "#"
+    "postgresql://chiso:a@SECRETPW@127.0.0.1:5432/chiso",    # "@"
+    "postgresql://chiso:SECRETPW@[::1/chiso",                # a broken IPv6 address
+    "postgresql://chiso:SECRETPW@h1:5432,h2:5432/chiso",     # several hosts
+    "postgresql:///chiso?host=/run/postgresql&password=SECRETPW",
+])
+def test_where_names_an_address_without_its_password_whatever_its_shape(url):
+    shown = pg.where(url)
+    assert "SECRETPW" not in shown and shown.endswith("/chiso"), shown
+    assert not shown.startswith("chiso:"), shown
+
+
+def test_a_malformed_address_is_refused_in_vietnamese_not_a_traceback():
+    out = run_cli("plans", db="postgresql://chiso:SECRETPW@[::1/chiso")
+    assert out.returncode == 2 and "SECRETPW" not in out.stderr and "Lỗi không mong đợi" not in out.stderr, out.stderr
