@@ -137,51 +137,50 @@ def _figures(db, scale: str, runs: int, naive_runs: int) -> dict[str, float]:
 
     communes, provinces = SCALES[scale]
     out: dict[str, float] = {}
-    if True:
-        with Store(db) as store:
-            store.migrate()
-            start = time.perf_counter()
-            counts = synthetic.build_national(store, communes=communes, provinces=provinces)
-            out["dataset_build_ms"] = (time.perf_counter() - start) * 1000
-            out["dataset_actuals"] = float(counts["actuals"])
-            slug, period = synthetic.national_slug(2026), "2026-H1"
-            store.targets(slug)  # a running app has the catalogue cached
-            for name, fn in (("page_overview", page_overview), ("page_lagging", page_lagging),
-                             ("page_departments", page_departments), ("page_target", page_target),
-                             ("page_reporting", page_reporting)):
-                out[name] = median_ms(lambda: fn(store, slug, period), runs)
-            # the same pages on the national programme (2021–2030, annual reports 2020–2026): the
-            # 2026 report is judged against the 2030 milestone, with the 2025 verdict kept
-            store.targets(synthetic.PROGRAMME)
-            for name, fn in (("programme_overview", page_overview), ("programme_lagging", page_lagging),
-                             ("programme_departments", page_departments), ("programme_target", page_target),
-                             ("programme_reporting", page_reporting)):
-                out[name] = median_ms(lambda: fn(store, synthetic.PROGRAMME, "2026"), runs)
-            # Theo chương trình: the programme's disaggregated target down to every province plan of 2026,
-            # against the same asked plan by plan
-            for s in store.plan_slugs():
-                store.targets(s)
-            out["page_cascade"] = median_ms(
-                lambda: page_cascade(store, synthetic.PROGRAMME, synthetic.DISAGGREGATED, 2026), runs)
-            out["naive_cascade"] = median_ms(
-                lambda: naive_cascade(store, synthetic.PROGRAMME, synthetic.DISAGGREGATED, 2026), runs)
-            out["naive_to_cascade_ratio"] = out["naive_cascade"] / out["page_cascade"]
-            # the upload page: one province's compilation (≈ 98 communes × 30 targets), read and previewed
-            plan = store.plan(slug)
-            units = plan.reporting_units[:98]
-            targets = store.targets(slug)
-            prefill = {(u, t.code): synthetic.value_for(t.unit, i, j) for i, u in enumerate(units)
-                       for j, t in enumerate(targets)}
-            ident = templates.Identity(slug, plan.standing_agency, period, kind="compilation")
-            data = templates.to_bytes(templates.build(plan, ident, templates.template_rows(targets, prefill, units),
-                                                      store.secret(signing.KEY_NAME)))
-            out["page_upload_preview"] = median_ms(
-                lambda: intake.preview(store, read_report(data, "tinh.xlsx", store)), runs)
-            out["peak_memory_mb"] = peak_mb()  # the product's own work, before the naive way loads everything
-            if store.dialect == "duckdb":  # the design's ratio; the naive way reads through DuckDB's pandas
-                out["naive_overview"] = median_ms(lambda: naive_overview(store, slug, period), naive_runs)
-                out["naive_peak_memory_mb"] = peak_mb()
-                out["naive_to_overview_ratio"] = out["naive_overview"] / out["page_overview"]
+    with Store(db) as store:
+        store.migrate()
+        start = time.perf_counter()
+        counts = synthetic.build_national(store, communes=communes, provinces=provinces)
+        out["dataset_build_ms"] = (time.perf_counter() - start) * 1000
+        out["dataset_actuals"] = float(counts["actuals"])
+        slug, period = synthetic.national_slug(2026), "2026-H1"
+        store.targets(slug)  # a running app has the catalogue cached
+        for name, fn in (("page_overview", page_overview), ("page_lagging", page_lagging),
+                         ("page_departments", page_departments), ("page_target", page_target),
+                         ("page_reporting", page_reporting)):
+            out[name] = median_ms(lambda: fn(store, slug, period), runs)
+        # the same pages on the national programme (2021–2030, annual reports 2020–2026): the
+        # 2026 report is judged against the 2030 milestone, with the 2025 verdict kept
+        store.targets(synthetic.PROGRAMME)
+        for name, fn in (("programme_overview", page_overview), ("programme_lagging", page_lagging),
+                         ("programme_departments", page_departments), ("programme_target", page_target),
+                         ("programme_reporting", page_reporting)):
+            out[name] = median_ms(lambda: fn(store, synthetic.PROGRAMME, "2026"), runs)
+        # Theo chương trình: the programme's disaggregated target down to every province plan of 2026,
+        # against the same asked plan by plan
+        for s in store.plan_slugs():
+            store.targets(s)
+        out["page_cascade"] = median_ms(
+            lambda: page_cascade(store, synthetic.PROGRAMME, synthetic.DISAGGREGATED, 2026), runs)
+        out["naive_cascade"] = median_ms(
+            lambda: naive_cascade(store, synthetic.PROGRAMME, synthetic.DISAGGREGATED, 2026), runs)
+        out["naive_to_cascade_ratio"] = out["naive_cascade"] / out["page_cascade"]
+        # the upload page: one province's compilation (≈ 98 communes × 30 targets), read and previewed
+        plan = store.plan(slug)
+        units = plan.reporting_units[:98]
+        targets = store.targets(slug)
+        prefill = {(u, t.code): synthetic.value_for(t.unit, i, j) for i, u in enumerate(units)
+                   for j, t in enumerate(targets)}
+        ident = templates.Identity(slug, plan.standing_agency, period, kind="compilation")
+        data = templates.to_bytes(templates.build(plan, ident, templates.template_rows(targets, prefill, units),
+                                                  store.secret(signing.KEY_NAME)))
+        out["page_upload_preview"] = median_ms(
+            lambda: intake.preview(store, read_report(data, "tinh.xlsx", store)), runs)
+        out["peak_memory_mb"] = peak_mb()  # the product's own work, before the naive way loads everything
+        if store.dialect == "duckdb":  # the design's ratio; the naive way reads through DuckDB's pandas
+            out["naive_overview"] = median_ms(lambda: naive_overview(store, slug, period), naive_runs)
+            out["naive_peak_memory_mb"] = peak_mb()
+            out["naive_to_overview_ratio"] = out["naive_overview"] / out["page_overview"]
     return out
 
 

@@ -14,6 +14,7 @@ from indicators import accounts
 from indicators.store import Store
 from loaders.templates import template_for
 from tests.helpers import PASSWORD, STAFF, fill, no_exception, settled
+from tests.test_browser_sessions import _sign_in
 from tests.test_browser import VIEWPORT, WAIT_MS, chromium_path, launched  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -44,9 +45,7 @@ def _sign_in_if_asked(pg, name: str) -> bool:
     pg.locator("h1").first.wait_for()
     if pg.locator("h1").first.inner_text().strip() != "Đăng nhập":
         return False
-    pg.get_by_label("Tên đăng nhập").fill(name)
-    pg.get_by_label("Mật khẩu").fill(PASSWORD)
-    pg.get_by_role("button", name="Đăng nhập").click()
+    _sign_in(pg, name)
     pg.locator("h1").filter(has_text="Tổng quan").wait_for()
     return True
 
