@@ -224,10 +224,31 @@ def measure(cmd: list[str], timeout: float, cap: int, cwd: Path = ROOT) -> dict:
 # -- the real browser (Playwright driving Debian's chromium) -------------------------------------------
 
 def settled(pg) -> None:
-    """Wait until Streamlit has finished the script run (no stale elements, no spinner)."""
-    pg.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')"
-                         " && !document.querySelector('[data-testid=\"stSpinner\"]')")
+    """Wait until Streamlit has finished the script run: the app connected and not running a script
+    (the attribute Streamlit's own browser tests wait on), no stale elements, no spinner. A click's
+    rerun may not have started yet when this returns: a check of what the rerun draws waits for it
+    with `shows`/`lacks` below, never with a bare read of the page's text."""
+    pg.wait_for_function("() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+                         " return app && app.getAttribute('data-test-connection-state') === 'CONNECTED'"
+                         " && app.getAttribute('data-test-script-state') === 'notRunning'"
+                         " && !document.querySelector('[data-stale=\"true\"]')"
+                         " && !document.querySelector('[data-testid=\"stSpinner\"]'); }")
     pg.wait_for_timeout(400)
+
+
+def shows(locator, text: str, timeout: float = 30_000) -> None:
+    """The element comes to contain `text` (retried until `timeout` ms: a script run under load may
+    still be drawing); fails with the element's text when it never does."""
+    from playwright.sync_api import expect
+
+    expect(locator).to_contain_text(text, timeout=timeout)
+
+
+def lacks(locator, text: str, timeout: float = 30_000) -> None:
+    """The element comes not to contain `text` (the earlier run's elements stay until a run ends)."""
+    from playwright.sync_api import expect
+
+    expect(locator).not_to_contain_text(text, timeout=timeout)
 
 
 def no_exception(pg, where: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from commands.scale import serve_app
 from indicators.settings import SESSION_COOKIE
-from tests.helpers import ADMIN, PASSWORD, STAFF, settled
+from tests.helpers import ADMIN, PASSWORD, STAFF, lacks, settled, shows
 from tests.test_browser import VIEWPORT, WAIT_MS, chromium_path, launched  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -76,7 +76,7 @@ def test_sessions_last_across_reload_tabs_and_restart_and_end_everywhere(browser
         pg = _page(context)
         pg.goto(url + DEEP)  # a deep link, signed out: asked to sign in on the spot
         assert _h1(pg) == "Đăng nhập"
-        assert "Trang này cần đăng nhập" in pg.locator("body").inner_text() or "cần đăng nhập" in pg.locator("body").inner_text()
+        shows(pg.locator("body"), "Trang “Chi tiết chỉ tiêu” cần đăng nhập")
         _sign_in(pg)
         _on_target(pg, "3")  # landed on the page the link named, same plan, period and target
         settled(pg)
@@ -115,8 +115,8 @@ def test_sessions_last_across_reload_tabs_and_restart_and_end_everywhere(browser
         tab.locator('[data-testid="stSidebarNav"] a').filter(has_text="Tổng quan").first.click()  # the other's next action
         tab.locator("h1").filter(has_text="Đăng nhập").first.wait_for()
         settled(tab)  # the earlier run's sidebar ("Đang đăng nhập") stays on screen until this run ends
-        assert "Đang đăng nhập" not in tab.locator("body").inner_text()
-        assert "Phiên làm việc đã kết thúc (đã đăng xuất ở một thẻ" in tab.locator("body").inner_text()
+        lacks(tab.locator("body"), "Đang đăng nhập")
+        shows(tab.locator("body"), "Phiên làm việc đã kết thúc (đã đăng xuất ở một thẻ")
     context.close()
 
 
@@ -150,14 +150,16 @@ def test_a_disabled_account_s_open_session_ends_at_its_next_action(browser, db, 
         pg.locator('[data-testid="stSidebarNav"] a').filter(has_text="Tổng quan").first.click()  # the next action
         pg.locator("h1").filter(has_text="Đăng nhập").first.wait_for()
         settled(pg)
-        body = pg.locator("body").inner_text()
-        assert "Đang đăng nhập" not in body and f'Tài khoản "{STAFF}" đã bị khóa bởi quản trị' in body
+        lacks(pg.locator("body"), "Đang đăng nhập")
+        shows(pg.locator("body"), f'Tài khoản "{STAFF}" đã bị khóa bởi quản trị')
         pg.reload()  # the cookie is worth nothing now
+        _h1(pg)
         settled(pg)
-        assert "Đang đăng nhập" not in pg.locator("body").inner_text()
+        lacks(pg.locator("body"), "Đang đăng nhập")
         _sign_in(pg)
         pg.get_by_text("đã bị khóa").first.wait_for()
-        assert "Đang đăng nhập" not in pg.locator("body").inner_text()
+        settled(pg)
+        lacks(pg.locator("body"), "Đang đăng nhập")
     staff.close()
     admin.close()
 
@@ -262,7 +264,7 @@ def test_sessions_and_links_under_a_base_path(browser, db, tmp_path):
         settled(pg)
         assert urlsplit(pg.url).path == "/treem/" and "ky=2026-H1" in pg.url
         assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "6 tháng đầu năm 2026"
-        assert "Page not found" not in pg.locator("body").inner_text()
+        lacks(pg.locator("body"), "Page not found")
         pg.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()
         pg.locator("h1").filter(has_text="Đăng nhập").first.wait_for()
         assert urlsplit(pg.url).path.startswith("/treem/")
