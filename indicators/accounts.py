@@ -22,7 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from indicators import fmt
-from indicators.errors import PermissionDenied, UsageError
+from indicators.errors import NotFound, PermissionDenied, UsageError
 from indicators.settings import (IDLE_MINUTES, LOCK_AFTER_FAILURES, LOCK_MINUTES, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH,
                                  ROLE_LABEL, ROLES, SESSION_MAX_HOURS, SESSION_TOUCH_SECONDS, SLOWDOWN_CAP_SECONDS,
                                  SIGN_IN_PATH, SIGN_OUT_PATH, SLOWDOWN_SECONDS, TICKET_SECONDS, TIMEZONE, now_local)
@@ -248,9 +248,12 @@ def check_agency(store, plan: str, agency: str) -> None:
 
 
 def get(store, name: str) -> User:
+    """The account an administrator names (disable, enable, password): an unknown name is NotFound,
+    a usage error like an unknown plan. Signing in and acting as someone go through `active`,
+    where an unknown account is refused as a permission."""
     row = store.user(name)
     if row is None:
-        raise PermissionDenied(f"Không có tài khoản \"{name}\".", "Kiểm tra tên đăng nhập hoặc nhờ quản trị tạo tài khoản.")
+        raise NotFound(f"Không có tài khoản \"{name}\".", "Kiểm tra tên tài khoản trong danh sách tài khoản (lệnh users list, trang Tài khoản).")
     return _user(row)
 
 

@@ -335,7 +335,7 @@ def test_refusals_and_usage_errors_say_the_same(both, catalogue):
         (2, "approve", SON_LA, "--period", H1),  # the demo data alone is no report
         (2, "withdraw", SON_LA, "--period", H1, "--agency", JUSTICE, "--target", "3", "--reason", "nhầm"),
         (2, "reopen", SON_LA, "--period", H1, "--reason", "không có gì để mở"),
-        (1, "users", "disable", "khong-co-ai"),
+        (2, "users", "disable", "khong-co-ai"),  # an unknown account named by an administrator: usage
         (2, "reminders", SON_LA, "--date", "31/02/2026"),
         (2, "contacts", SON_LA, "--agency", HEALTH, "--phone", "12"),
         (2, "contacts", SON_LA, "--agency", "Sở Không Có", "--person", "Ai đó"),
