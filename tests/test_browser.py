@@ -329,16 +329,26 @@ def test_no_streamlit_english_on_the_overview_upload_and_sign_in_pages(page, ser
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     button = pg.get_by_role("button", name="Tải về dạng CSV").first
-    for _ in range(5):  # the toolbar shows while the pointer is over the table; a busy machine may miss one pass
-        pg.mouse.move(0, 0)
-        table.hover()
+    tooltip = pg.locator('[data-testid="stTooltipContent"]').filter(has_text="Tải về dạng CSV").first
+    for attempt in range(6):  # the toolbar shows while the pointer is over the table and fades when it leaves:
+        pg.mouse.move(0, 0)   # a busy machine may miss a pass, so the pointer goes table -> button by coordinates
+        table.hover(timeout=5000)  # (a hover() on the button waits for it to be "stable" while it fades in)
         try:
             button.wait_for(state="visible", timeout=4000)
+            box = None  # the toolbar slides in (~28 px): aim once its box has stopped moving
+            for _ in range(20):
+                pg.wait_for_timeout(150)
+                now = button.bounding_box()
+                if now and now == box:
+                    break
+                box = now
+            assert box, "the toolbar's CSV button has no box"
+            pg.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=3)
+            tooltip.wait_for(timeout=4000)
             break
         except PlaywrightTimeout:
-            continue
-    button.hover()
-    pg.locator('[data-testid="stTooltipContent"]').filter(has_text="Tải về dạng CSV").first.wait_for()
+            if attempt == 5:
+                raise
     assert english_shown(pg) == [], "Danh mục kế hoạch"
 
     # the sign-in page, as someone not signed in sees it, with a name typed (Streamlit's "Press Enter" hint)
