@@ -236,6 +236,24 @@ def settled(pg) -> None:
     pg.wait_for_timeout(400)
 
 
+def open_from_sidebar(pg, title: str, attempts: int = 3) -> None:
+    """Open a page through the sidebar as a person does, and wait for its heading. A click that lands
+    while the browser is still busy with the previous run can go unanswered on a loaded machine (seen
+    once in a suite run with a busy core); a person would click again, and so does this."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    settled(pg)
+    for attempt in range(attempts):
+        pg.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
+        try:
+            pg.locator("h1").filter(has_text=title).first.wait_for(timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+    settled(pg)
+
+
 def shows(locator, text: str, timeout: float = 30_000) -> None:
     """The element comes to contain `text` (retried until `timeout` ms: a script run under load may
     still be drawing); fails with the element's text when it never does."""

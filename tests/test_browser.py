@@ -20,7 +20,7 @@ from commands.scale import serve_app
 from indicators.store import Store
 from loaders.templates import template_for
 from tests import hostile_files
-from tests.helpers import ROOT, fill, no_exception, settled
+from tests.helpers import ROOT, fill, no_exception, open_from_sidebar, settled
 
 pytestmark = pytest.mark.browser
 
@@ -172,12 +172,6 @@ def _start(pg, url: str) -> None:
     pg.locator("h1").filter(has_text="Tổng quan").wait_for()
 
 
-def _open_from_sidebar(pg, title: str) -> None:
-    pg.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first.click()
-    pg.locator("h1").filter(has_text=title).first.wait_for()
-    settled(pg)
-
-
 def test_every_page_in_a_real_browser(page, served):
     url, expected = served
     pg = page
@@ -208,7 +202,7 @@ def test_every_page_in_a_real_browser(page, served):
     _screenshot(pg, "tong-quan")
 
     for title, name, key_text in PAGES[1:]:
-        _open_from_sidebar(pg, title)
+        open_from_sidebar(pg, title)
         pg.get_by_text(key_text).first.wait_for()
         settled(pg)
         no_exception(pg, title)
@@ -225,7 +219,7 @@ def test_every_page_in_a_real_browser(page, served):
 
     # the overview again: still 6 tháng đầu năm 2026; its chart's toolbar downloads a PNG with the
     # Vietnamese file name
-    _open_from_sidebar(pg, "Tổng quan")
+    open_from_sidebar(pg, "Tổng quan")
     pg.get_by_text(f"{len(behind)} chỉ tiêu cần chú ý").first.wait_for()
     no_exception(pg, "Tổng quan (lần hai)")
     button = pg.get_by_role("button", name="Tải ảnh biểu đồ (PNG)").last
@@ -253,7 +247,7 @@ def test_upload_a_filled_template_then_the_overview_shows_the_new_status(page, s
         expect(pg.locator(f'div.kpi[data-status="{code}"] .val')).to_have_text(str(n), timeout=WAIT_MS)
     before = dict(expected["counts"])
 
-    _open_from_sidebar(pg, "Nộp báo cáo")
+    open_from_sidebar(pg, "Nộp báo cáo")
     pg.get_by_role("combobox", name="Cơ quan báo cáo").click()
     pg.get_by_role("option", name="Sở Tư pháp").click()
     settled(pg)
@@ -267,7 +261,7 @@ def test_upload_a_filled_template_then_the_overview_shows_the_new_status(page, s
     settled(pg)
     _screenshot(pg, "nop-bao-cao-da-ghi")
 
-    _open_from_sidebar(pg, "Tổng quan")
+    open_from_sidebar(pg, "Tổng quan")
     pg.locator("div.kpi").first.wait_for()
     settled(pg)
     assert pg.get_by_role("combobox", name="Kỳ báo cáo").input_value() == "6 tháng đầu năm 2026"
@@ -282,7 +276,7 @@ def test_a_hostile_upload_is_refused_and_the_server_goes_on(page, served):
     url, expected = served
     pg = page
     _start(pg, url)
-    _open_from_sidebar(pg, "Nộp báo cáo")
+    open_from_sidebar(pg, "Nộp báo cáo")
     pg.get_by_role("combobox", name="Cơ quan báo cáo").click()
     pg.get_by_role("option", name="Sở Tư pháp").click()
     settled(pg)
@@ -292,7 +286,7 @@ def test_a_hostile_upload_is_refused_and_the_server_goes_on(page, served):
     no_exception(pg, "Nộp báo cáo (tệp độc hại)")
     assert "1 lỗi" in pg.locator('[data-testid="stAlert"]').filter(has_text="bị từ chối").first.inner_text()
     _screenshot(pg, "nop-bao-cao-tu-choi-tep-doc-hai")  # the problem table (a canvas) names the row limit
-    _open_from_sidebar(pg, "Tổng quan")
+    open_from_sidebar(pg, "Tổng quan")
     pg.locator("div.kpi").first.wait_for()
     no_exception(pg, "Tổng quan sau tệp độc hại")
 
@@ -310,7 +304,7 @@ def test_no_streamlit_english_on_the_overview_upload_and_sign_in_pages(page, ser
     assert pg.locator('[data-testid="stMainMenu"]').count() == 0 or not pg.locator('[data-testid="stMainMenu"]').is_visible()
     assert pg.locator('[data-testid="stAppDeployButton"]').count() == 0
 
-    _open_from_sidebar(pg, "Nộp báo cáo")
+    open_from_sidebar(pg, "Nộp báo cáo")
     zone = pg.locator('[data-testid="stFileUploaderDropzone"]')
     zone.wait_for()
     shown = pg.evaluate(VISIBLE_TEXT_JS)
@@ -323,7 +317,7 @@ def test_no_streamlit_english_on_the_overview_upload_and_sign_in_pages(page, ser
     assert not re.search(r"\d\.\d\s?KB", pg.locator("body").inner_text())
     assert english_shown(pg) == [], "Nộp báo cáo (đã chọn tệp)"
 
-    _open_from_sidebar(pg, "Danh mục kế hoạch")  # a table's toolbar: labels and the tooltip on hover
+    open_from_sidebar(pg, "Danh mục kế hoạch")  # a table's toolbar: labels and the tooltip on hover
     table = pg.locator('[data-testid="stDataFrame"]').first
     table.scroll_into_view_if_needed()
     from playwright.sync_api import TimeoutError as PlaywrightTimeout

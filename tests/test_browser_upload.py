@@ -20,7 +20,7 @@ from indicators import accounts
 from indicators.scopes import register_units
 from indicators.store import Store
 from loaders.templates import COMPILATION_SHEET, HEADER_ROW, template_for
-from tests.helpers import ADMIN, PASSWORD, ROOT, fill, no_exception, run_cli, settled, shows
+from tests.helpers import ADMIN, PASSWORD, ROOT, fill, no_exception, open_from_sidebar, run_cli, settled, shows
 
 pytestmark = pytest.mark.browser
 
@@ -99,9 +99,7 @@ def test_a_compilation_uploaded_on_the_page_equals_the_command_line_import(datab
             pg.get_by_label("Mật khẩu").fill(PASSWORD)
             pg.get_by_role("button", name="Đăng nhập").click()
             pg.locator("h1").filter(has_text="Tổng quan").wait_for()
-            pg.locator('[data-testid="stSidebarNav"] a').filter(has_text="Nộp báo cáo").first.click()
-            pg.locator("h1").filter(has_text="Nộp báo cáo").wait_for()
-            settled(pg)
+            open_from_sidebar(pg, "Nộp báo cáo")
 
             # download the compilation of both units for 2026-H1 from the page
             pg.get_by_text("Biểu tổng hợp các đơn vị").click()
@@ -154,9 +152,7 @@ def test_a_compilation_uploaded_on_the_page_equals_the_command_line_import(datab
             _screenshot(pg, "nop-bieu-tong-hop-tu-choi")
 
             # Sơn La 8 as people read it, the verbatim text of the plan one click away
-            pg.locator('[data-testid="stSidebarNav"] a').filter(has_text="Chi tiết chỉ tiêu").first.click()
-            pg.locator("h1").filter(has_text="Chi tiết chỉ tiêu").wait_for()
-            settled(pg)
+            open_from_sidebar(pg, "Chi tiết chỉ tiêu")
             _choose(pg, "Chỉ tiêu", "8 —")
             pg.locator("h2").filter(has_text="Chỉ tiêu 8").first.wait_for()  # the run for target 8 drew its page
             shows(pg.locator("div.quote").first, "≥ 90 - ≥ 95%.")
