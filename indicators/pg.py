@@ -274,6 +274,15 @@ class Database:
         except psycopg_pool.PoolTimeout:
             raise _lost(self.place) from None
 
+    def vacuum(self, tables) -> None:
+        """VACUUM (ANALYZE) the tables after a mass write (restore, move, generated data): the planner's
+        statistics, and the visibility map an index-only scan needs to skip the table's rows, at once
+        rather than at autovacuum's next pass. Outside any transaction (VACUUM cannot run in one); only
+        the product's own table names reach it."""
+        with self.connection() as conn, _translated(self.place):
+            for table in tables:
+                conn.execute(f"VACUUM (ANALYZE) {table}")
+
     def bound(self):
         """This thread's connection while it runs a transaction, else None."""
         return getattr(self._local, "conn", None)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from indicators import cycle, periods, pg
 from indicators import registry as reg
-from indicators.errors import CatalogueError, DatabaseBusy, NotFound, PermissionDenied, UsageError
+from indicators.errors import AppError, CatalogueError, DatabaseBusy, NotFound, PermissionDenied, UsageError
 from indicators.models import Plan, Target
 from indicators.reporting import Receipt
 from indicators.settings import WRITE_RETRIES, is_server_url, now_local
@@ -27,6 +27,13 @@ from indicators.status import Inputs, Report
 from indicators.submission import Change, Row  # the vocabulary of a submission, shared with the reader
 
 # Each migration takes the schema from version i to i + 1. Never edit a released one: add a new one.
+PG_ONLY = "-- postgresql only\n"  # a migration statement starting so is run on PostgreSQL alone
+
+
+def _runs_on(sql: str, dialect: str) -> bool:
+    return not sql.startswith(PG_ONLY) or dialect == "postgresql"
+
+
 MIGRATIONS: list[list[str]] = [
     # 1: catalogue, submissions and versioned actuals
     [
@@ -134,6 +141,18 @@ MIGRATIONS: list[list[str]] = [
             token_hash VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, name VARCHAR NOT NULL,
             created_at TIMESTAMP NOT NULL, last_seen_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL,
             user_agent VARCHAR)""",
+    ],
+    # 9 (PostgreSQL only): the current values in a covering index, so that a plan page's sums over every
+    # reporting commune read the index alone (an index-only scan: 378.720 rows of the national programme
+    # in ~56 ms instead of ~280 ms visiting the table's rows), and the lead agency's own report is one
+    # lookup by (target, period, agency). An index-only scan skips only pages autovacuum has marked
+    # all-visible: it comes after a hundredth of the table has changed instead of PostgreSQL's fifth.
+    # DuckDB scans its columns whole and needs neither.
+    [
+        PG_ONLY + """CREATE INDEX actuals_current ON actuals (target_id, period, agency_id)
+                     INCLUDE (category, value, numerator, denominator) WHERE superseded_at IS NULL""",
+        PG_ONLY + """ALTER TABLE actuals SET (autovacuum_vacuum_scale_factor = 0.01,
+                     autovacuum_vacuum_insert_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02)""",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -358,7 +377,8 @@ class Store:
                 if version == 1:
                     cur.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
                 for sql in MIGRATIONS[version - 1]:
-                    cur.execute(sql)
+                    if _runs_on(sql, self.dialect):
+                        cur.execute(sql)
                 cur.execute("INSERT INTO schema_version VALUES (?, ?)", [version, now_local()])
             applied.append(version)
         return applied
@@ -962,32 +982,36 @@ class Store:
         marks = ",".join("?" * len(period_codes))
         whole = [p for p, c in targets if c is None]
         pairs = [f"{p}{_SEP}{c}" for p, c in targets if c is not None]  # (plan, code) as one key, both databases
-        # the targets asked for are chosen first (a few hundred rows), then joined to the values
-        facts = """FROM actuals x JOIN (SELECT id, plan, code FROM targets
-                                        WHERE plan = ANY(?) OR plan || chr(31) || code = ANY(?)) t ON t.id = x.target_id
-                   JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead'"""
+        # the targets asked for are chosen first (a few hundred rows), then joined to the values; a
+        # target without a lead agency has no plan-level figure
+        chosen = """SELECT id, plan, code FROM targets
+                    WHERE (plan = ANY(?) OR plan || chr(31) || code = ANY(?))
+                      AND id IN (SELECT target_id FROM responsibilities WHERE role = 'lead')"""
+        facts = f"FROM actuals x JOIN ({chosen}) t ON t.id = x.target_id"
         where = f"WHERE x.period IN ({marks}) AND x.superseded_at IS NULL"
         params = [whole, pairs] + list(period_codes)
-        # the lead agency's name is joined to the groups, not to every reporting commune's row
+        # every report's share, summed per group by the target's number (on PostgreSQL from the
+        # covering index alone, migration 9), the plan and code joined to the groups afterwards
         rows = self.con.execute(f"""
-            SELECT g.plan, g.code, g.period, g.category, a.name, g.l_value, g.l_text, g.l_num, g.l_den, g.l_sub,
-                   g.n_ratio, g.s_num, g.s_den, g.n_value, g.s_value, g.n
-            FROM (SELECT t.plan, t.code, x.period, x.category,
-                   max(x.agency_id) FILTER (WHERE x.agency_id = r.agency_id) AS lead,
-                   max(x.value) FILTER (WHERE x.agency_id = r.agency_id) AS l_value,
-                   max(x.text_value) FILTER (WHERE x.agency_id = r.agency_id) AS l_text,
-                   max(x.numerator) FILTER (WHERE x.agency_id = r.agency_id) AS l_num,
-                   max(x.denominator) FILTER (WHERE x.agency_id = r.agency_id) AS l_den,
-                   max(x.submission_id) FILTER (WHERE x.agency_id = r.agency_id) AS l_sub,
+            SELECT t.plan, t.code, g.period, g.category, g.n_ratio, g.s_num, g.s_den, g.n_value, g.s_value, g.n
+            FROM (SELECT x.target_id, x.period, x.category,
                    count(*) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0) AS n_ratio,
                    coalesce(sum(x.numerator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0) AS s_num,
                    coalesce(sum(x.denominator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0) AS s_den,
                    count(x.value) AS n_value, coalesce(sum(x.value), 0) AS s_value, count(*) AS n
-                  {facts} {where} GROUP BY t.plan, t.code, x.period, x.category) g
-            LEFT JOIN agencies a ON a.id = g.lead""", params).fetchall()
+                  FROM actuals x WHERE x.target_id IN (SELECT id FROM ({chosen}) c) AND x.period IN ({marks})
+                   AND x.superseded_at IS NULL
+                  GROUP BY x.target_id, x.period, x.category) g JOIN targets t ON t.id = g.target_id""",
+            params).fetchall()
+        # the lead agency's own report of each group: one row per group at most, found by its key
+        leads = {(plan, code, period, category): Report(*report) for plan, code, period, category, *report in self.con.execute(f"""
+            SELECT t.plan, t.code, x.period, x.category, a.name, x.value, x.text_value, x.numerator, x.denominator,
+                   x.submission_id, x.category
+            {facts} JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead' AND r.agency_id = x.agency_id
+            JOIN agencies a ON a.id = x.agency_id {where}""", params).fetchall()}
         # the reports themselves, only for the groups small enough to list (a second, narrow query:
         # listing every group first and dropping the large ones cost more than the sums)
-        small = sorted({f"{r[0]}{_SEP}{r[1]}{_SEP}{r[2]}" for r in rows if r[15] <= list_up_to})
+        small = sorted({f"{r[0]}{_SEP}{r[1]}{_SEP}{r[2]}" for r in rows if r[9] <= list_up_to})
         listed: dict[tuple, list[Report]] = {}
         if small:
             for plan, code, period, category, *report in self.con.execute(f"""
@@ -997,12 +1021,13 @@ class Store:
                     params + [small]).fetchall():
                 listed.setdefault((plan, code, period, category), []).append(Report(*report))
         out = {}
-        for (plan, code, period, category, l_agency, l_value, l_text, l_num, l_den, l_sub, n_ratio, s_num, s_den,
-             n_value, s_value, _n) in rows:
-            lead = (Report(l_agency, l_value, l_text, l_num, l_den, l_sub, category)
-                    if l_agency is not None and (l_value is not None or l_text) else None)
-            reports = listed.get((plan, code, period, category), [])
-            out[(plan, code, period, category)] = Inputs(
+        for plan, code, period, category, n_ratio, s_num, s_den, n_value, s_value, _n in rows:
+            key = (plan, code, period, category)
+            lead = leads.get(key)
+            if lead is not None and lead.value is None and not lead.text:
+                lead = None
+            reports = listed.get(key, [])
+            out[key] = Inputs(
                 lead, n_ratio, s_num, s_den, n_value, s_value,
                 tuple(r for r in reports if r.numerator is not None and r.denominator),
                 tuple(r for r in reports if r.value is not None))
@@ -1323,7 +1348,8 @@ class Store:
                 con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)")
                 for statements in MIGRATIONS[:version]:
                     for sql in statements:
-                        con.execute(sql)
+                        if _runs_on(sql, "duckdb"):
+                            con.execute(sql)
                 names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
                                                    "WHERE table_schema = 'main' ORDER BY 1").fetchall()]
                 cls._schemas[version] = {t: {r[0]: r[1] for r in con.execute(f"DESCRIBE {t}").fetchall()} for t in names}
@@ -1465,6 +1491,7 @@ class Store:
             self._plan_cache.clear()
             self._targets_cache.clear()
             self._registry_cache = None
+        self._after_mass_write(self.tables())
         return manifest
 
     # -- bulk loading (synthetic datasets for benchmarks) -------------------------------------
@@ -1491,10 +1518,17 @@ class Store:
                 finally:
                     cur.unregister("bulk_frame")
             self._restart_sequences(cur, ("submissions", "actuals"))
-            if self._pg is not None:  # PostgreSQL plans queries from statistics: fresh ones after a bulk load
-                for table in frames:
-                    cur.execute(f"ANALYZE {table}")
         self._retrying(work)
+        self._after_mass_write(list(frames))
+
+    def _after_mass_write(self, tables: list[str]) -> None:
+        """PostgreSQL after many rows came in at once: statistics for the planner and the visibility map
+        for index-only scans (migration 9), at once (pg.Database.vacuum). DuckDB needs neither."""
+        if self._pg is not None:
+            try:
+                self._pg.vacuum(tables)
+            except (AppError, self._errors):  # the rows are in: autovacuum does the same within minutes
+                pass
 
     _SEQUENCES = {"agencies": "agency_ids", "targets": "target_ids", "submissions": "submission_ids",
                   "actuals": "actual_ids", "audit": "audit_ids"}
@@ -1548,8 +1582,6 @@ class Store:
                     finally:
                         cur.unregister("rows_in")
             target._restart_sequences(cur)
-            if target._pg is not None:  # statistics for the planner, as after any bulk load
-                cur.execute("ANALYZE")
             for table, (columns, _) in source.items():  # read back inside the transaction: all or nothing
                 cur.execute(f"SELECT {_names(columns)} FROM {table}")
                 copied = cur.fetchall()
@@ -1558,6 +1590,7 @@ class Store:
                                      f"dòng, đích {len(copied)} dòng hoặc khác tổng kiểm): đã hủy, đích giữ nguyên.",
                                      "Chạy lại; nếu vẫn lỗi, báo nhóm phát triển kèm thông báo này.")
         target._retrying(work)
+        target._after_mass_write(list(source))
         target._plan_cache.clear()
         target._targets_cache.clear()
         target._registry_cache = None

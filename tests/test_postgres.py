@@ -193,6 +193,26 @@ def _demo_moved(demo_db, pg_url: str, tmp_path) -> None:
         source.copy_to(s)
 
 
+def test_a_database_moved_in_is_ready_for_index_only_sums(demo_db, pg_url, tmp_path):
+    """Migration 9 on PostgreSQL: the current values' covering index, and a VACUUM right after the move,
+    so that the plan pages' sums read the index alone (no visit of the table's rows) from the first page."""
+    _demo_moved(demo_db, pg_url, tmp_path)
+    with Store(pg_url) as s:
+        index = s.con.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                              "AND indexname = 'actuals_current'").fetchall()
+        assert index and "WHERE (superseded_at IS NULL)" in index[0][0] and "INCLUDE (category, value" in index[0][0]
+        vacuumed = s.con.execute("SELECT last_vacuum FROM pg_stat_user_tables WHERE schemaname = current_schema() "
+                                 "AND relname = 'actuals'").fetchall()
+        assert vacuumed and vacuumed[0][0] is not None
+        plan = "\n".join(r[0] for r in s.con.execute(
+            "EXPLAIN (ANALYZE) SELECT target_id, period, count(*), sum(value) FROM actuals "
+            "WHERE target_id = (SELECT min(target_id) FROM actuals) AND period = '2026-H1' "
+            "AND superseded_at IS NULL GROUP BY 1, 2").fetchall())
+        assert "Index Only Scan using actuals_current" in plan and "Heap Fetches: 0" in plan, plan
+        s.record_submission("son-la-2026", "Sở Y tế", "2026-H1", [Row("1", 70.0)], actor="kiem-thu")  # writes go on
+        assert s.current_values("son-la-2026", "Sở Y tế", "2026-H1")["1"]["value"] == 70.0
+
+
 def test_two_servers_writing_the_same_report_at_once_double_nothing(demo_db, pg_url, tmp_path):
     """Two stores on one PostgreSQL database (two app servers) write the same key 15 times each,
     released together: every version number is used once, exactly one version is current, and each
