@@ -990,10 +990,12 @@ class Store:
         facts = f"FROM actuals x JOIN ({chosen}) t ON t.id = x.target_id"
         where = f"WHERE x.period IN ({marks}) AND x.superseded_at IS NULL"
         params = [whole, pairs] + list(period_codes)
-        # every report's share, summed per group by the target's number (on PostgreSQL from the
-        # covering index alone, migration 9), the plan and code joined to the groups afterwards
+        # every report's share summed per group by the target's number (on PostgreSQL from the covering
+        # index alone, migration 9); then, per group, the plan and code and the lead agency's own report,
+        # found by its key. One statement: the sums and the lead's report come from one snapshot.
         rows = self.con.execute(f"""
-            SELECT t.plan, t.code, g.period, g.category, g.n_ratio, g.s_num, g.s_den, g.n_value, g.s_value, g.n
+            SELECT t.plan, t.code, g.period, g.category, a.name, l.value, l.text_value, l.numerator, l.denominator,
+                   l.submission_id, g.n_ratio, g.s_num, g.s_den, g.n_value, g.s_value, g.n
             FROM (SELECT x.target_id, x.period, x.category,
                    count(*) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0) AS n_ratio,
                    coalesce(sum(x.numerator) FILTER (WHERE x.numerator IS NOT NULL AND x.denominator > 0), 0) AS s_num,
@@ -1001,17 +1003,15 @@ class Store:
                    count(x.value) AS n_value, coalesce(sum(x.value), 0) AS s_value, count(*) AS n
                   FROM actuals x WHERE x.target_id IN (SELECT id FROM ({chosen}) c) AND x.period IN ({marks})
                    AND x.superseded_at IS NULL
-                  GROUP BY x.target_id, x.period, x.category) g JOIN targets t ON t.id = g.target_id""",
-            params).fetchall()
-        # the lead agency's own report of each group: one row per group at most, found by its key
-        leads = {(plan, code, period, category): Report(*report) for plan, code, period, category, *report in self.con.execute(f"""
-            SELECT t.plan, t.code, x.period, x.category, a.name, x.value, x.text_value, x.numerator, x.denominator,
-                   x.submission_id, x.category
-            {facts} JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead' AND r.agency_id = x.agency_id
-            JOIN agencies a ON a.id = x.agency_id {where}""", params).fetchall()}
+                  GROUP BY x.target_id, x.period, x.category) g
+            JOIN targets t ON t.id = g.target_id
+            JOIN responsibilities r ON r.target_id = g.target_id AND r.role = 'lead'
+            LEFT JOIN actuals l ON l.target_id = g.target_id AND l.period = g.period AND l.agency_id = r.agency_id
+                 AND l.category IS NOT DISTINCT FROM g.category AND l.superseded_at IS NULL
+            LEFT JOIN agencies a ON a.id = l.agency_id""", params).fetchall()
         # the reports themselves, only for the groups small enough to list (a second, narrow query:
         # listing every group first and dropping the large ones cost more than the sums)
-        small = sorted({f"{r[0]}{_SEP}{r[1]}{_SEP}{r[2]}" for r in rows if r[9] <= list_up_to})
+        small = sorted({f"{r[0]}{_SEP}{r[1]}{_SEP}{r[2]}" for r in rows if r[15] <= list_up_to})
         listed: dict[tuple, list[Report]] = {}
         if small:
             for plan, code, period, category, *report in self.con.execute(f"""
@@ -1021,11 +1021,11 @@ class Store:
                     params + [small]).fetchall():
                 listed.setdefault((plan, code, period, category), []).append(Report(*report))
         out = {}
-        for plan, code, period, category, n_ratio, s_num, s_den, n_value, s_value, _n in rows:
+        for (plan, code, period, category, l_agency, l_value, l_text, l_num, l_den, l_sub, n_ratio, s_num, s_den,
+             n_value, s_value, _n) in rows:
             key = (plan, code, period, category)
-            lead = leads.get(key)
-            if lead is not None and lead.value is None and not lead.text:
-                lead = None
+            lead = (Report(l_agency, l_value, l_text, l_num, l_den, l_sub, category)
+                    if l_agency is not None and (l_value is not None or l_text) else None)
             reports = listed.get(key, [])
             out[key] = Inputs(
                 lead, n_ratio, s_num, s_den, n_value, s_value,
