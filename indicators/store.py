@@ -1005,7 +1005,8 @@ class Store:
                    AND x.superseded_at IS NULL
                   GROUP BY x.target_id, x.period, x.category) g
             JOIN targets t ON t.id = g.target_id
-            JOIN responsibilities r ON r.target_id = g.target_id AND r.role = 'lead'
+            JOIN (SELECT target_id, min(agency_id) AS agency_id FROM responsibilities WHERE role = 'lead'
+                  GROUP BY target_id) r ON r.target_id = g.target_id
             LEFT JOIN actuals l ON l.target_id = g.target_id AND l.period = g.period AND l.agency_id = r.agency_id
                  AND l.category IS NOT DISTINCT FROM g.category AND l.superseded_at IS NULL
             LEFT JOIN agencies a ON a.id = l.agency_id""", params).fetchall()
@@ -1491,7 +1492,7 @@ class Store:
             self._plan_cache.clear()
             self._targets_cache.clear()
             self._registry_cache = None
-        self._after_mass_write(self.tables())
+        self._after_mass_write()
         return manifest
 
     # -- bulk loading (synthetic datasets for benchmarks) -------------------------------------
@@ -1521,12 +1522,13 @@ class Store:
         self._retrying(work)
         self._after_mass_write(list(frames))
 
-    def _after_mass_write(self, tables: list[str]) -> None:
-        """PostgreSQL after many rows came in at once: statistics for the planner and the visibility map
-        for index-only scans (migration 9), at once (pg.Database.vacuum). DuckDB needs neither."""
+    def _after_mass_write(self, tables: list[str] | None = None) -> None:
+        """PostgreSQL after many rows came in at once (`tables`; None: every table of ours): statistics
+        for the planner and the visibility map for index-only scans (migration 9), at once
+        (pg.Database.vacuum). DuckDB needs neither. Never raises: the rows are committed already."""
         if self._pg is not None:
             try:
-                self._pg.vacuum(tables)
+                self._pg.vacuum(self.tables() if tables is None else tables)
             except (AppError, self._errors):  # the rows are in: autovacuum does the same within minutes
                 pass
 

@@ -270,10 +270,12 @@ def lacks(locator, text: str, timeout: float = 30_000) -> None:
 
 
 def no_exception(pg, where: str) -> None:
-    """No Streamlit exception box and no English "Page not found" dialog on the page."""
+    """No Streamlit exception box and no "page not found" dialog, in English or as our chrome translates
+    it ("Không có trang này")."""
     errors = pg.locator('[data-testid="stException"]')
     assert errors.count() == 0, f"{where}: {errors.first.inner_text()}"
     assert pg.get_by_text("Page not found").count() == 0, where
+    assert pg.get_by_text("Không có trang").count() == 0, where
 
 
 def drawn(at) -> list:

@@ -162,6 +162,26 @@ def test_progress_uses_lead_then_weighted_aggregate(store):
     assert row.figure.method == "lead" and row.figure.value == 0.09 and row.status == "achieved"
 
 
+@pytest.mark.store
+def test_a_second_lead_row_neither_doubles_the_sums_nor_makes_the_lead_uncertain(store):
+    """The catalogue gives one lead per target; a second 'lead' row (a hand-edited backup) must not
+    count every report twice, and the lead whose report is used is the same on every reading."""
+    for agency, value in (("Công an tỉnh", 40.0), ("Sở Y tế", 60.0)):
+        store.record_submission("son-la-2026", agency, "2026-H1", [Row("13", value)], actor="kiem-thu")
+    target_id, lead_id = store.con.execute(
+        "SELECT t.id, r.agency_id FROM targets t JOIN responsibilities r ON r.target_id = t.id AND r.role = 'lead' "
+        "WHERE t.plan = 'son-la-2026' AND t.code = '13'").fetchall()[0]
+    other = store.con.execute("SELECT id FROM agencies WHERE name = 'Công an tỉnh'").fetchall()[0][0]
+    store.con.execute("DELETE FROM responsibilities WHERE target_id = ? AND agency_id = ?", [target_id, other])
+    store.con.execute("INSERT INTO responsibilities VALUES (?, ?, 'lead', 9)", [target_id, other])
+    readings = {store.figure_inputs("son-la-2026", ["2026-H1"], codes=["13"])[("13", "2026-H1", None)] for _ in range(5)}
+    assert len(readings) == 1
+    inputs = readings.pop()
+    assert inputs.value_count == 2 and inputs.value_sum == 100.0  # each report once
+    expected = "Sở Y tế" if lead_id < other else "Công an tỉnh"
+    assert inputs.lead is not None and inputs.lead.agency == expected
+
+
 # The fingerprint of every released migration: sha256 of its statements, whitespace collapsed, one
 # per line. A released migration is never edited (databases in use have already run it): a schema
 # change is a new migration, whose fingerprint is added here when it is released.
