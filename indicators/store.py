@@ -1489,9 +1489,7 @@ class Store:
             raise UsageError("Không khôi phục được: chép dữ liệu từ bản sao lưu bị lỗi giữa chừng; dữ liệu hiện có giữ "
                              "nguyên.", "Thử lại; nếu vẫn lỗi, chọn một bản sao lưu khác.") from None
         finally:
-            self._plan_cache.clear()
-            self._targets_cache.clear()
-            self._registry_cache = None
+            self._forget_catalogue()
         self._after_mass_write()
         return manifest
 
@@ -1521,6 +1519,12 @@ class Store:
             self._restart_sequences(cur, ("submissions", "actuals"))
         self._retrying(work)
         self._after_mass_write(list(frames))
+
+    def _forget_catalogue(self) -> None:
+        """Drop the parsed plans, targets and registry: the tables under them were replaced."""
+        self._plan_cache.clear()
+        self._targets_cache.clear()
+        self._registry_cache = None
 
     def _after_mass_write(self, tables: list[str] | None = None) -> None:
         """PostgreSQL after many rows came in at once (`tables`; None: every table of ours): statistics
@@ -1593,9 +1597,7 @@ class Store:
                                      "Chạy lại; nếu vẫn lỗi, báo nhóm phát triển kèm thông báo này.")
         target._retrying(work)
         target._after_mass_write(list(source))
-        target._plan_cache.clear()
-        target._targets_cache.clear()
-        target._registry_cache = None
+        target._forget_catalogue()
         return summary
 
     def data_version(self) -> tuple:
@@ -1608,8 +1610,6 @@ class Store:
             " (SELECT count(*) FROM withdrawals)").fetchall()[0])
         catalogue = version[3:5]  # load times to the microsecond (_load_time): any load, or a restore, moves them
         if self._pg is not None and catalogue != self._catalogue_seen:
-            self._plan_cache.clear()
-            self._targets_cache.clear()
-            self._registry_cache = None
+            self._forget_catalogue()
         self._catalogue_seen = catalogue
         return version
